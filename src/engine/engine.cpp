@@ -1,0 +1,549 @@
+#include "engine/engine.hpp"
+
+#include <libtorrent/alert_types.hpp>
+#include <libtorrent/error_code.hpp>
+#include <libtorrent/ip_filter.hpp>
+#include <libtorrent/peer_info.hpp>
+#include <libtorrent/read_resume_data.hpp>
+#include <libtorrent/session.hpp>
+#include <libtorrent/session_params.hpp>
+#include <libtorrent/session_stats.hpp>
+#include <libtorrent/torrent_info.hpp>
+#include <libtorrent/torrent_status.hpp>
+#include <algorithm>
+#include <set>
+
+#include "engine/atomic_file.hpp"
+
+namespace lanetorrent {
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+struct Engine::Torrent {
+    TorrentId id;
+    lt::torrent_handle handle;
+    std::unique_ptr<TorrentLock> lock;
+    bool seed_only = false;
+    bool metadata_saved = false;  // the profile has its .torrent
+    std::vector<lt::tcp::endpoint> pinned_peers;
+    std::optional<TorrentProgress> progress;
+};
+
+char const* to_string(TorrentState state) {
+    switch (state) {
+        case TorrentState::checking: return "checking";
+        case TorrentState::downloading_metadata: return "downloading_metadata";
+        case TorrentState::downloading: return "downloading";
+        case TorrentState::seeding: return "seeding";
+        case TorrentState::paused: return "paused";
+        case TorrentState::error: return "error";
+    }
+    return "unknown";
+}
+
+namespace {
+
+constexpr std::size_t max_session_state_bytes = 16 * 1024 * 1024;
+constexpr auto pinned_peer_retry = 3s;
+
+// libtorrent puts LAN and loopback peers in a "local" class that no rate limit binds. A limit the
+// user sets should hold for every peer (and loopback tests depend on it), so every address maps to
+// the global class only. Must be set before peers connect: classes are fixed per connection.
+lt::ip_filter everyone_in_global_class() {
+    lt::ip_filter filter;
+    auto const global = 1u << static_cast<std::uint32_t>(lt::session::global_peer_class_id);
+    filter.add_rule(lt::make_address("0.0.0.0"), lt::make_address("255.255.255.255"), global);
+    filter.add_rule(lt::make_address("::"),
+                    lt::make_address("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"), global);
+    return filter;
+}
+
+std::string endpoint_text(lt::tcp::endpoint const& endpoint) {
+    return Endpoint{endpoint.address().to_string(), endpoint.port()}.to_string();
+}
+
+TorrentState state_of(lt::torrent_status const& status) {
+    if (status.errc) return TorrentState::error;
+    if (status.flags & lt::torrent_flags::paused) return TorrentState::paused;
+    switch (status.state) {
+        case lt::torrent_status::checking_files:
+        case lt::torrent_status::checking_resume_data: return TorrentState::checking;
+        case lt::torrent_status::downloading_metadata: return TorrentState::downloading_metadata;
+        case lt::torrent_status::finished:
+        case lt::torrent_status::seeding: return TorrentState::seeding;
+        default: return TorrentState::downloading;
+    }
+}
+
+TorrentProgress progress_of(TorrentId const& id, lt::torrent_status const& status) {
+    TorrentProgress p;
+    p.id = id;
+    p.name = status.name;
+    p.state = state_of(status);
+    p.progress = status.progress;
+    p.have_bytes = status.total_wanted_done;
+    p.total_bytes = status.has_metadata ? status.total_wanted : 0;
+    p.download_rate = status.download_payload_rate;
+    p.upload_rate = status.upload_payload_rate;
+    p.downloaded = status.total_payload_download;
+    p.uploaded = status.total_payload_upload;
+    p.peers = status.num_peers;
+    p.seeds = status.num_seeds;
+    if (p.download_rate > 0 && p.total_bytes > p.have_bytes) {
+        p.eta_seconds = (p.total_bytes - p.have_bytes) / p.download_rate;
+    } else if (p.total_bytes > 0 && p.have_bytes == p.total_bytes) {
+        p.eta_seconds = 0;
+    }
+    return p;
+}
+
+lt::torrent_flags_t discovery_flags(EngineSettings const& settings) {
+    lt::torrent_flags_t flags{};
+    if (!settings.dht) flags |= lt::torrent_flags::disable_dht;
+    if (!settings.lsd) flags |= lt::torrent_flags::disable_lsd;
+    if (!settings.pex) flags |= lt::torrent_flags::disable_pex;
+    return flags;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Engine>> Engine::open(Profile profile, EngineSettings settings) {
+    if (auto status = profile.create_directories(); !status) return Error{status.error()};
+
+    lt::session_params params;
+    // Only the DHT routing table is restored from the saved state: settings always come from
+    // EngineSettings, so an old state file can never override what the user configured now.
+    if (auto bytes = read_file(profile.session_state_file(), max_session_state_bytes)) {
+        try {
+            params = lt::read_session_params({bytes->data(), static_cast<long>(bytes->size())},
+                                             lt::session_handle::save_dht_state);
+        } catch (std::exception const&) {
+            params = {};  // unreadable state: start with an empty routing table
+        }
+    }
+    params.settings = to_settings_pack(settings);
+    try {
+        auto session = std::make_unique<lt::session>(std::move(params));
+        session->set_peer_class_filter(everyone_in_global_class());
+        return std::unique_ptr<Engine>(
+            new Engine(std::move(profile), std::move(settings), std::move(session)));
+    } catch (std::exception const& e) {
+        return Error{std::string("cannot start the BitTorrent session: ") + e.what()};
+    }
+}
+
+Engine::Engine(Profile profile, EngineSettings settings, std::unique_ptr<lt::session> session)
+    : profile_(std::move(profile)),
+      settings_(std::move(settings)),
+      store_(profile_.resume_dir()),
+      session_(std::move(session)) {
+    auto const now = Clock::now();
+    next_status_ = now;
+    next_resume_save_ = now + settings_.resume_save_interval;
+    next_pinned_check_ = now + pinned_peer_retry;
+    last_stats_time_ = now;
+}
+
+Engine::~Engine() { shutdown(); }
+
+Engine::Torrent* Engine::find(TorrentId const& id) {
+    auto const it = torrents_.find(id);
+    return it == torrents_.end() ? nullptr : it->second.get();
+}
+
+Engine::Torrent* Engine::find(lt::torrent_handle const& handle) {
+    auto const it = by_handle_.find(handle);
+    return it == by_handle_.end() ? nullptr : it->second;
+}
+
+Result<TorrentId> Engine::add(AddTorrent request) {
+    if (!session_) return Error{"the engine is shut down"};
+    auto& source = request.source;
+    auto const id = torrent_id_of(source.ti ? source.ti->info_hashes() : source.info_hashes);
+    if (find(id)) return Error{"torrent " + id + " is already added"};
+    auto lock = store_.lock(id);
+    if (!lock) return Error{lock.error()};
+
+    std::error_code ec;
+    auto const save_path = fs::absolute(request.save_path, ec);
+    lt::add_torrent_params params = source;
+    params.save_path = save_path.string();
+    params.flags = lt::torrent_flags::default_flags;
+
+    if (store_.has(id)) {
+        auto saved = store_.load(id);
+        if (saved && fs::path(saved->save_path) == save_path) {
+            params = std::move(saved.value());
+            if (!params.ti) params.ti = source.ti;
+            for (auto const& tracker : source.trackers) {
+                if (std::find(params.trackers.begin(), params.trackers.end(), tracker) ==
+                    params.trackers.end()) {
+                    params.trackers.push_back(tracker);
+                }
+            }
+            params.peers.insert(params.peers.end(), source.peers.begin(), source.peers.end());
+        } else if (!saved) {
+            pending_.push_back(event::Warning{id, saved.error() + "; checking the files again"});
+        }
+    }
+
+    // An explicit add states what the user wants now: running (unless asked paused), and
+    // downloading unless this is a seed of existing data. Not auto-managed: libtorrent's queue
+    // would otherwise pause torrents on its own.
+    params.flags &= ~(lt::torrent_flags::auto_managed | lt::torrent_flags::paused |
+                      lt::torrent_flags::upload_mode);
+    params.flags |= discovery_flags(settings_);
+    if (request.paused) params.flags |= lt::torrent_flags::paused;
+    if (request.seed_only) params.flags |= lt::torrent_flags::upload_mode;
+    params.upload_limit = request.upload_limit;
+    params.download_limit = request.download_limit;
+    return add_to_session(id, std::move(params), std::move(lock.value()), request.seed_only);
+}
+
+std::vector<TorrentId> Engine::restore_all() {
+    std::vector<TorrentId> restored;
+    for (auto const& id : store_.saved_ids()) {
+        if (find(id)) continue;
+        auto lock = store_.lock(id);
+        if (!lock) {
+            pending_.push_back(event::Warning{id, lock.error()});
+            continue;
+        }
+        auto params = store_.load(id);
+        if (!params) {
+            pending_.push_back(event::Warning{id, "cannot restore: " + params.error()});
+            continue;
+        }
+        params->flags &= ~lt::torrent_flags::auto_managed;
+        params->flags |= discovery_flags(settings_);
+        auto added = add_to_session(id, std::move(params.value()), std::move(lock.value()), false);
+        if (added) {
+            restored.push_back(id);
+        } else {
+            pending_.push_back(event::Warning{id, "cannot restore: " + added.error()});
+        }
+    }
+    return restored;
+}
+
+Result<TorrentId> Engine::add_to_session(TorrentId const& id, lt::add_torrent_params params,
+                                         std::unique_ptr<TorrentLock> lock, bool seed_only) {
+    lt::error_code ec;
+    auto handle = session_->add_torrent(std::move(params), ec);
+    if (ec) return Error{"cannot add torrent " + id + ": " + ec.message()};
+    auto torrent = std::make_unique<Torrent>();
+    torrent->id = id;
+    torrent->handle = handle;
+    torrent->lock = std::move(lock);
+    torrent->seed_only = seed_only;
+    by_handle_[handle] = torrent.get();
+    torrents_[id] = std::move(torrent);
+    return id;
+}
+
+Status Engine::pause(TorrentId const& id) {
+    auto* torrent = find(id);
+    if (!torrent) return Error{"no torrent " + id};
+    torrent->handle.pause(lt::torrent_handle::graceful_pause);
+    request_resume_save(*torrent, false);
+    return Ok{};
+}
+
+Status Engine::resume(TorrentId const& id) {
+    auto* torrent = find(id);
+    if (!torrent) return Error{"no torrent " + id};
+    // A torrent stopped by an error (e.g. disk full) stays stopped until the error is cleared.
+    torrent->handle.clear_error();
+    torrent->handle.resume();
+    request_resume_save(*torrent, false);
+    return Ok{};
+}
+
+Status Engine::remove(TorrentId const& id, RemoveData data) {
+    auto* torrent = find(id);
+    if (!torrent) return Error{"no torrent " + id};
+    session_->remove_torrent(torrent->handle, data == RemoveData::delete_files
+                                                  ? lt::session::delete_files
+                                                  : lt::remove_flags_t{});
+    store_.remove(id);
+    by_handle_.erase(torrent->handle);
+    torrents_.erase(id);
+    pending_.push_back(event::TorrentRemoved{id});
+    return Ok{};
+}
+
+Status Engine::set_torrent_limits(TorrentId const& id, int upload_limit, int download_limit) {
+    auto* torrent = find(id);
+    if (!torrent) return Error{"no torrent " + id};
+    torrent->handle.set_upload_limit(upload_limit);
+    torrent->handle.set_download_limit(download_limit);
+    return Ok{};
+}
+
+void Engine::set_session_limits(int upload_limit, int download_limit) {
+    settings_.upload_limit = upload_limit;
+    settings_.download_limit = download_limit;
+    lt::settings_pack pack;
+    pack.set_int(lt::settings_pack::upload_rate_limit, upload_limit);
+    pack.set_int(lt::settings_pack::download_rate_limit, download_limit);
+    session_->apply_settings(std::move(pack));
+}
+
+Status Engine::pin_peer(TorrentId const& id, Endpoint const& peer) {
+    auto* torrent = find(id);
+    if (!torrent) return Error{"no torrent " + id};
+    lt::tcp::endpoint const endpoint(lt::make_address(peer.address), peer.port);
+    torrent->pinned_peers.push_back(endpoint);
+    torrent->handle.connect_peer(endpoint);
+    return Ok{};
+}
+
+std::vector<TorrentId> Engine::torrents() const {
+    std::vector<TorrentId> ids;
+    for (auto const& [id, torrent] : torrents_) ids.push_back(id);
+    return ids;
+}
+
+std::optional<TorrentProgress> Engine::progress(TorrentId const& id) const {
+    auto const it = torrents_.find(id);
+    return it == torrents_.end() ? std::nullopt : it->second->progress;
+}
+
+void Engine::set_wakeup(std::function<void()> wakeup) {
+    session_->set_alert_notify(std::move(wakeup));
+}
+
+void Engine::request_resume_save(Torrent& torrent, bool flush) {
+    lt::resume_data_flags_t flags{};
+    if (flush) flags |= lt::torrent_handle::flush_disk_cache;
+    if (!torrent.metadata_saved) flags |= lt::torrent_handle::save_info_dict;
+    torrent.handle.save_resume_data(flags);
+    ++outstanding_resume_saves_;
+}
+
+void Engine::run_timers(Clock::time_point now) {
+    if (now >= next_status_) {
+        session_->post_torrent_updates();
+        session_->post_session_stats();
+        next_status_ = now + settings_.status_interval;
+    }
+    if (now >= next_resume_save_) {
+        for (auto& [id, torrent] : torrents_) {
+            if (torrent->handle.need_save_resume_data()) request_resume_save(*torrent, false);
+        }
+        next_resume_save_ = now + settings_.resume_save_interval;
+    }
+    if (now >= next_pinned_check_) {
+        for (auto& [id, torrent] : torrents_) {
+            if (torrent->pinned_peers.empty()) continue;
+            std::vector<lt::peer_info> peers;
+            torrent->handle.get_peer_info(peers);
+            std::set<lt::tcp::endpoint> connected;
+            for (auto const& peer : peers) connected.insert(peer.ip);
+            for (auto const& endpoint : torrent->pinned_peers) {
+                if (!connected.count(endpoint)) torrent->handle.connect_peer(endpoint);
+            }
+        }
+        next_pinned_check_ = now + pinned_peer_retry;
+    }
+}
+
+std::vector<Event> Engine::poll(std::chrono::milliseconds max_wait) {
+    std::vector<Event> out = std::move(pending_);
+    pending_.clear();
+    if (!session_) return out;
+    auto const now = Clock::now();
+    run_timers(now);
+    if (out.empty()) {
+        auto const next_timer = std::min({next_status_, next_resume_save_, next_pinned_check_});
+        auto const until_timer = std::chrono::duration_cast<std::chrono::milliseconds>(next_timer - now);
+        session_->wait_for_alert(std::clamp(until_timer, 0ms, max_wait));
+    }
+    std::vector<lt::alert*> alerts;
+    session_->pop_alerts(&alerts);
+    for (auto const* alert : alerts) handle(alert, out);
+    return out;
+}
+
+void Engine::on_checked(Torrent& torrent, std::vector<Event>& out) {
+    auto const status = torrent.handle.status();
+    out.push_back(event::Checked{torrent.id, status.total_wanted_done, status.total_wanted});
+    if (!torrent.seed_only) return;
+    if (status.total_wanted_done < status.total_wanted) {
+        torrent.handle.pause();
+        out.push_back(event::TorrentError{
+            torrent.id, "the data in " + status.save_path + " does not match the torrent: only " +
+                            std::to_string(status.total_wanted_done) + " of " +
+                            std::to_string(status.total_wanted) + " bytes are present"});
+        return;
+    }
+    // Verified: leave upload mode (it only existed so a bad data dir is never "repaired" by
+    // downloading over it).
+    torrent.handle.unset_flags(lt::torrent_flags::upload_mode);
+}
+
+void Engine::on_session_stats(lt::alert const* alert, std::vector<Event>& out) {
+    static int const received_index = lt::find_metric_idx("net.recv_payload_bytes");
+    static int const sent_index = lt::find_metric_idx("net.sent_payload_bytes");
+    static int const peers_index = lt::find_metric_idx("peer.num_peers_connected");
+    auto const counters = static_cast<lt::session_stats_alert const*>(alert)->counters();
+    auto const now = Clock::now();
+    double const seconds = std::chrono::duration<double>(now - last_stats_time_).count();
+    event::SessionStats stats;
+    stats.downloaded = counters[received_index];
+    stats.uploaded = counters[sent_index];
+    stats.peers = static_cast<int>(counters[peers_index]);
+    if (seconds > 0) {
+        stats.download_rate = static_cast<int>((stats.downloaded - last_received_) / seconds);
+        stats.upload_rate = static_cast<int>((stats.uploaded - last_sent_) / seconds);
+    }
+    last_stats_time_ = now;
+    last_received_ = stats.downloaded;
+    last_sent_ = stats.uploaded;
+    out.push_back(stats);
+}
+
+void Engine::handle(lt::alert const* alert, std::vector<Event>& out) {
+    if (auto const* a = lt::alert_cast<lt::listen_succeeded_alert>(alert)) {
+        if (a->socket_type == lt::socket_type_t::tcp) {
+            out.push_back(event::Listening{a->address.to_string(), a->port});
+        }
+        return;
+    }
+    if (auto const* a = lt::alert_cast<lt::listen_failed_alert>(alert)) {
+        if (a->socket_type == lt::socket_type_t::tcp) {
+            out.push_back(event::ListenFailed{a->address.to_string(), a->port, a->error.message()});
+        }
+        return;
+    }
+    if (alert->type() == lt::session_stats_alert::alert_type) return on_session_stats(alert, out);
+    if (auto const* a = lt::alert_cast<lt::alerts_dropped_alert>(alert)) {
+        out.push_back(event::Warning{{}, "libtorrent dropped " +
+                                             std::to_string(a->dropped_alerts.count()) +
+                                             " kinds of alerts; status may lag"});
+        return;
+    }
+    if (auto const* a = lt::alert_cast<lt::state_update_alert>(alert)) {
+        for (auto const& status : a->status) {
+            if (auto* torrent = find(status.handle)) {
+                torrent->progress = progress_of(torrent->id, status);
+                out.push_back(event::Progress{*torrent->progress});
+            }
+        }
+        return;
+    }
+    // Resume-data replies are counted even for torrents removed meanwhile, so that shutdown
+    // knows when every requested save has answered.
+    bool const resume_reply = alert->type() == lt::save_resume_data_alert::alert_type ||
+                              alert->type() == lt::save_resume_data_failed_alert::alert_type;
+    if (resume_reply) --outstanding_resume_saves_;
+
+    auto const* torrent_alert = dynamic_cast<lt::torrent_alert const*>(alert);
+    if (!torrent_alert) return;
+    auto* torrent = find(torrent_alert->handle);
+    if (!torrent) return;
+    auto const& id = torrent->id;
+
+    switch (alert->type()) {
+        case lt::add_torrent_alert::alert_type:
+            out.push_back(event::TorrentAdded{id, torrent->handle.status().name});
+            // Persist at once, so a torrent is remembered even if we crash before the first
+            // periodic save.
+            request_resume_save(*torrent, false);
+            break;
+        case lt::metadata_received_alert::alert_type: {
+            auto const status = torrent->handle.status();
+            out.push_back(event::MetadataReceived{id, status.name, status.total_wanted});
+            request_resume_save(*torrent, false);
+            break;
+        }
+        case lt::torrent_checked_alert::alert_type: on_checked(*torrent, out); break;
+        case lt::torrent_finished_alert::alert_type: {
+            auto const status = torrent->handle.status();
+            out.push_back(event::Finished{id, status.total_payload_download});
+            request_resume_save(*torrent, true);
+            break;
+        }
+        case lt::save_resume_data_alert::alert_type: {
+            auto const& params = static_cast<lt::save_resume_data_alert const*>(alert)->params;
+            if (auto status = store_.save(id, params)) {
+                torrent->metadata_saved = torrent->metadata_saved || params.ti != nullptr;
+                out.push_back(event::ResumeSaved{id});
+            } else {
+                out.push_back(event::Warning{id, "cannot save resume data: " + status.error()});
+            }
+            break;
+        }
+        case lt::save_resume_data_failed_alert::alert_type: {
+            auto const& error = static_cast<lt::save_resume_data_failed_alert const*>(alert)->error;
+            if (error != lt::errors::resume_data_not_modified) {
+                out.push_back(event::Warning{id, "cannot save resume data: " + error.message()});
+            }
+            break;
+        }
+        case lt::file_error_alert::alert_type: {
+            auto const* a = static_cast<lt::file_error_alert const*>(alert);
+            out.push_back(event::TorrentError{id, std::string(lt::operation_name(a->op)) + " " +
+                                                      a->filename() + ": " + a->error.message()});
+            break;
+        }
+        case lt::torrent_error_alert::alert_type: {
+            auto const* a = static_cast<lt::torrent_error_alert const*>(alert);
+            std::string where = a->filename();
+            out.push_back(event::TorrentError{
+                id, (where.empty() ? "" : where + ": ") + a->error.message()});
+            break;
+        }
+        case lt::fastresume_rejected_alert::alert_type: {
+            auto const* a = static_cast<lt::fastresume_rejected_alert const*>(alert);
+            out.push_back(event::Warning{
+                id, "resume data rejected (" + a->error.message() + "); checking the files again"});
+            break;
+        }
+        case lt::tracker_error_alert::alert_type: {
+            auto const* a = static_cast<lt::tracker_error_alert const*>(alert);
+            out.push_back(event::Warning{id, std::string("tracker ") + a->tracker_url() + ": " +
+                                                 (a->failure_reason()[0] ? a->failure_reason()
+                                                                         : a->error.message())});
+            break;
+        }
+        case lt::peer_connect_alert::alert_type: {
+            auto const* a = static_cast<lt::peer_connect_alert const*>(alert);
+            out.push_back(event::PeerConnected{
+                id, endpoint_text(a->endpoint),
+                a->direction == lt::peer_connect_alert::direction_t::in});
+            break;
+        }
+        case lt::peer_disconnected_alert::alert_type: {
+            auto const* a = static_cast<lt::peer_disconnected_alert const*>(alert);
+            out.push_back(event::PeerDisconnected{id, endpoint_text(a->endpoint), a->error.message()});
+            break;
+        }
+        default: break;
+    }
+}
+
+void Engine::shutdown(std::chrono::seconds timeout) {
+    if (!session_) return;
+    // Session-level pause stops transfers without touching each torrent's own paused flag, so
+    // the resume data still says "running" and the next start continues.
+    session_->pause();
+    for (auto& [id, torrent] : torrents_) request_resume_save(*torrent, true);
+    auto const deadline = Clock::now() + timeout;
+    std::vector<Event> ignored;
+    while (outstanding_resume_saves_ > 0 && Clock::now() < deadline) {
+        session_->wait_for_alert(100ms);
+        std::vector<lt::alert*> alerts;
+        session_->pop_alerts(&alerts);
+        for (auto const* alert : alerts) handle(alert, ignored);
+    }
+    auto const state = lt::write_session_params_buf(
+        session_->session_state(lt::session_handle::save_dht_state));
+    (void)write_file_atomically(profile_.session_state_file(), state);
+    session_->set_alert_notify({});
+    session_.reset();  // sends "stopped" to trackers, waiting at most stop_tracker_timeout
+    by_handle_.clear();
+    torrents_.clear();
+}
+
+}  // namespace lanetorrent

@@ -1,0 +1,121 @@
+// Engine: one libtorrent session with LaneTorrent's policies, behind a small API that the CLI and
+// the GUI share. Neither ever touches libtorrent directly.
+//
+// Threading: every member function must be called from one thread, the "app thread" (the CLI's
+// main loop, the GUI's event loop). libtorrent works on its own threads and reports back through
+// alerts; poll() drains them on the app thread and turns them into typed Events. set_wakeup()
+// tells an event loop when alerts are waiting, so it need not busy-poll.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include <libtorrent/add_torrent_params.hpp>
+#include <libtorrent/fwd.hpp>
+#include <libtorrent/torrent_handle.hpp>
+
+#include "engine/endpoint.hpp"
+#include "engine/events.hpp"
+#include "engine/profile.hpp"
+#include "engine/result.hpp"
+#include "engine/resume_store.hpp"
+#include "engine/settings.hpp"
+
+namespace lanetorrent {
+
+struct AddTorrent {
+    lt::add_torrent_params source;  // from load_torrent_source()
+    std::filesystem::path save_path;
+    // Share data already on disk: hash-check it, never download, and report a TorrentError
+    // (pausing the torrent) if it does not match.
+    bool seed_only = false;
+    bool paused = false;
+    int upload_limit = 0;  // bytes/s, 0 = unlimited
+    int download_limit = 0;
+};
+
+enum class RemoveData { keep, delete_files };
+
+class Engine {
+public:
+    // Starts the session (it begins listening at once; listen results arrive as events).
+    static Result<std::unique_ptr<Engine>> open(Profile profile, EngineSettings settings);
+    ~Engine();  // shutdown() if not done yet
+    Engine(Engine const&) = delete;
+    Engine& operator=(Engine const&) = delete;
+
+    // Adds a torrent. If the profile has resume data for it with the same save path, continues
+    // from there (finished files are not re-checked).
+    Result<TorrentId> add(AddTorrent request);
+    // Adds every torrent the profile has resume data for (what a restarted GUI does). Problems
+    // with single torrents come as Warning events; the rest still load.
+    std::vector<TorrentId> restore_all();
+
+    Status pause(TorrentId const& id);
+    Status resume(TorrentId const& id);
+    Status remove(TorrentId const& id, RemoveData data);
+    Status set_torrent_limits(TorrentId const& id, int upload_limit, int download_limit);
+    void set_session_limits(int upload_limit, int download_limit);
+    // Connects to a peer now and again whenever it is not connected (every few seconds): the way
+    // to reach peers no tracker tells us about, and peers that were not listening yet.
+    Status pin_peer(TorrentId const& id, Endpoint const& peer);
+
+    std::vector<TorrentId> torrents() const;
+    // The latest progress seen for a torrent (updated by poll()).
+    std::optional<TorrentProgress> progress(TorrentId const& id) const;
+
+    // Waits up to max_wait for something to happen, then returns what did. Also runs the
+    // engine's timers (progress updates, resume-data saves, pinned peers), so call it at least
+    // every EngineSettings::status_interval.
+    std::vector<Event> poll(std::chrono::milliseconds max_wait);
+
+    // Called (from a libtorrent thread) when alerts become available; it must only wake the app
+    // thread, e.g. by posting a queued call to poll(0).
+    void set_wakeup(std::function<void()> wakeup);
+
+    // Saves resume data of every torrent and the session state, tells trackers we stop, and
+    // closes the session. Blocks for at most `timeout`.
+    void shutdown(std::chrono::seconds timeout = std::chrono::seconds(10));
+
+private:
+    struct Torrent;
+    using Clock = std::chrono::steady_clock;
+
+    Engine(Profile profile, EngineSettings settings, std::unique_ptr<lt::session> session);
+
+    Result<TorrentId> add_to_session(TorrentId const& id, lt::add_torrent_params params,
+                                     std::unique_ptr<TorrentLock> lock, bool seed_only);
+    Torrent* find(TorrentId const& id);
+    Torrent* find(lt::torrent_handle const& handle);
+    void request_resume_save(Torrent& torrent, bool flush);
+    void run_timers(Clock::time_point now);
+    void handle(lt::alert const* alert, std::vector<Event>& out);
+    void on_checked(Torrent& torrent, std::vector<Event>& out);
+    void on_session_stats(lt::alert const* alert, std::vector<Event>& out);
+
+    Profile profile_;
+    EngineSettings settings_;
+    ResumeStore store_;
+    std::unique_ptr<lt::session> session_;
+    std::map<TorrentId, std::unique_ptr<Torrent>> torrents_;
+    std::unordered_map<lt::torrent_handle, Torrent*> by_handle_;
+    std::vector<Event> pending_;  // events raised by calls, delivered by the next poll()
+    int outstanding_resume_saves_ = 0;
+
+    Clock::time_point next_status_;
+    Clock::time_point next_resume_save_;
+    Clock::time_point next_pinned_check_;
+
+    // For rates in SessionStats.
+    Clock::time_point last_stats_time_;
+    std::int64_t last_received_ = 0;
+    std::int64_t last_sent_ = 0;
+};
+
+}  // namespace lanetorrent

@@ -1,0 +1,41 @@
+// Result<T>: a value or a one-sentence error, returned across the engine's public API instead of
+// throwing. libtorrent reports most failures through error codes and alerts; this keeps callers
+// (CLI, GUI) on one pattern and makes "what went wrong" a sentence a user can read.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace lanetorrent {
+
+struct Error {
+    std::string message;
+};
+
+template <class T>
+class [[nodiscard]] Result {
+public:
+    Result(T value) : state_(std::move(value)) {}
+    Result(Error error) : state_(std::move(error)) {}
+
+    bool ok() const { return std::holds_alternative<T>(state_); }
+    explicit operator bool() const { return ok(); }
+
+    T& value() & { return std::get<T>(state_); }
+    T const& value() const& { return std::get<T>(state_); }
+    T&& value() && { return std::get<T>(std::move(state_)); }
+    T* operator->() { return &value(); }
+    T const* operator->() const { return &value(); }
+
+    std::string const& error() const { return std::get<Error>(state_).message; }
+
+private:
+    std::variant<T, Error> state_;
+};
+
+// For operations that return nothing on success.
+struct Ok {};
+using Status = Result<Ok>;
+
+}  // namespace lanetorrent

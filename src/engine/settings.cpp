@@ -1,0 +1,68 @@
+#include "engine/settings.hpp"
+
+#include <libtorrent/alert.hpp>
+#include <libtorrent/fingerprint.hpp>
+#include <set>
+#include <sstream>
+
+#include "engine/version.hpp"
+
+namespace lanetorrent {
+
+std::string single_listen_ip(std::string const& listen_interfaces) {
+    std::set<std::string> ips;
+    std::stringstream items(listen_interfaces);
+    for (std::string item; std::getline(items, item, ',');) {
+        auto const endpoint = parse_endpoint(item);
+        if (!endpoint) return {};  // a device name such as "eth0": no single IP
+        ips.insert(endpoint->address);
+    }
+    if (ips.size() != 1) return {};
+    auto const ip = *ips.begin();
+    return ip == "0.0.0.0" || ip == "::" ? std::string{} : ip;
+}
+
+lt::settings_pack to_settings_pack(EngineSettings const& s) {
+    using sp = lt::settings_pack;
+    sp pack;
+    pack.set_str(sp::user_agent, user_agent());
+    pack.set_str(sp::peer_fingerprint, lt::generate_fingerprint("LN", 0, 1, 0, 0));
+    pack.set_str(sp::listen_interfaces, s.listen_interfaces);
+    pack.set_str(sp::outgoing_interfaces, single_listen_ip(s.listen_interfaces));
+
+    pack.set_bool(sp::enable_dht, s.dht);
+    if (!s.dht) pack.set_str(sp::dht_bootstrap_nodes, "");
+    pack.set_bool(sp::enable_lsd, s.lsd);
+    pack.set_bool(sp::enable_upnp, s.upnp);
+    pack.set_bool(sp::enable_natpmp, s.upnp);
+    pack.set_bool(sp::enable_outgoing_utp, s.utp);
+    pack.set_bool(sp::enable_incoming_utp, s.utp);
+    // libtorrent throttles TCP peers when uTP peers are present (peer_proportional); that would
+    // make limits and lanes depend on which transport a peer happened to use.
+    pack.set_int(sp::mixed_mode_algorithm, sp::prefer_tcp);
+
+    pack.set_int(sp::upload_rate_limit, s.upload_limit);
+    pack.set_int(sp::download_rate_limit, s.download_limit);
+
+    // No queue caps: libtorrent's defaults (5 active seeds, 3 downloads) silently stop seeding
+    // every torrent beyond the fifth. Torrents are also added without auto-management.
+    pack.set_int(sp::active_downloads, -1);
+    pack.set_int(sp::active_seeds, -1);
+    pack.set_int(sp::active_limit, -1);
+    pack.set_int(sp::active_checking, 1);
+    pack.set_int(sp::active_tracker_limit, -1);
+    pack.set_int(sp::active_dht_limit, -1);
+    pack.set_int(sp::active_lsd_limit, -1);
+
+    pack.set_int(sp::min_reconnect_time, s.min_reconnect_seconds);
+    pack.set_int(sp::stop_tracker_timeout, 2);
+    // Thousands of torrents produce bursts of alerts at startup; dropped alerts lose state.
+    pack.set_int(sp::alert_queue_size, 100000);
+    pack.set_int(sp::alert_mask, lt::alert_category::error | lt::alert_category::status |
+                                     lt::alert_category::storage | lt::alert_category::connect |
+                                     lt::alert_category::tracker |
+                                     lt::alert_category::performance_warning);
+    return pack;
+}
+
+}  // namespace lanetorrent

@@ -1,0 +1,52 @@
+// The engine's settings, with the defaults a 24/7 seeding client needs. Each field says why it
+// differs from libtorrent's default where it does.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include <libtorrent/settings_pack.hpp>
+
+#include "engine/endpoint.hpp"
+
+namespace lanetorrent {
+
+struct EngineSettings {
+    // libtorrent's listen_interfaces syntax. When every interface is one IP (e.g.
+    // "127.0.0.5:6881"), outgoing connections and tracker announces also leave from that IP:
+    // trackers hand out the announce's source address, so this is what lets several clients
+    // share one machine.
+    std::string listen_interfaces = "0.0.0.0:6881,[::]:6881";
+
+    bool dht = true;
+    bool lsd = true;   // local service discovery
+    bool upnp = true;  // UPnP and NAT-PMP port mapping
+    bool pex = true;   // peer exchange
+    bool utp = true;
+
+    // Session-wide limits in bytes/s, 0 = unlimited. Unlike libtorrent's default they also bind
+    // LAN and loopback peers: a limit the user set should hold for every peer.
+    int upload_limit = 0;
+    int download_limit = 0;
+
+    // How often torrents whose state changed get their resume data rewritten. Short enough that
+    // a crash loses little progress; each save is one small file per changed torrent.
+    std::chrono::seconds resume_save_interval{10};
+    // How often the engine posts progress events.
+    std::chrono::milliseconds status_interval{1000};
+
+    // libtorrent waits 60 s before redialling a peer that refused a connection; one early refusal
+    // (a peer that was still starting) would then stall a transfer for a minute.
+    int min_reconnect_seconds = 10;
+
+    // Switch off everything that discovers or maps beyond this machine. Used with loopback
+    // listen addresses: DHT, LSD and UPnP cannot work there and would only send traffic out.
+    void make_local_only() { dht = lsd = upnp = pex = false; }
+};
+
+// The single IP every listen interface uses, if there is exactly one (the outgoing interface).
+std::string single_listen_ip(std::string const& listen_interfaces);
+
+lt::settings_pack to_settings_pack(EngineSettings const& settings);
+
+}  // namespace lanetorrent
