@@ -1,1 +1,107 @@
-int main() { return 0; }
+// lanetorrent-cli: the command-line shell over the engine. This file only declares the command
+// line; each subcommand lives in its own file.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "engine/version.hpp"
+
+namespace cli = lanetorrent::cli;
+
+namespace {
+
+void add_transfer_options(CLI::App& command, cli::TransferOptions& options) {
+    command.add_option("--listen", options.listen,
+                       "Listen on IP:PORT only; peer connections and tracker announces leave "
+                       "from the same IP (default: all interfaces, port 6881)");
+    command.add_option("--peer", options.peers, "Connect to this IP:PORT peer (repeatable)");
+    command.add_option("--max-up", options.max_up_kib, "Upload limit in KiB/s (0: unlimited)")
+        ->check(CLI::NonNegativeNumber);
+    command.add_option("--resume-interval", options.resume_interval,
+                       "Seconds between resume-data saves while transferring")
+        ->check(CLI::PositiveNumber);
+    command.add_flag("--json", options.json, "Print one JSON object per line");
+    command.add_flag("--no-dht", options.no_dht, "Disable the DHT");
+    command.add_flag("--no-lsd", options.no_lsd, "Disable local service discovery");
+    command.add_flag("--no-upnp", options.no_upnp, "Disable UPnP and NAT-PMP port mapping");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"LaneTorrent on the command line: create, inspect, seed and download torrents.",
+                 "lanetorrent-cli"};
+    app.set_version_flag("--version", std::string("lanetorrent-cli ") + lanetorrent::version);
+    app.require_subcommand(1);
+    std::string profile_dir;
+    app.add_option("--profile", profile_dir,
+                   "Keep all settings and state under DIR (default: XDG directories)");
+
+    cli::CreateOptions create;
+    auto* create_cmd = app.add_subcommand("create", "Make a .torrent from a file or directory");
+    create_cmd->add_option("PATH", create.path, "File or directory to share")->required();
+    create_cmd->add_option("-o,--output", create.output, "Where to write the .torrent")
+        ->required();
+    create_cmd->add_option("--tracker", create.trackers, "Tracker announce URL (repeatable)");
+    create_cmd->add_option("--web-seed", create.web_seeds, "Web seed URL (repeatable)");
+    create_cmd->add_option("--piece-size", create.piece_size_kib,
+                           "Piece size in KiB, a power of two >= 16 (default: by size)");
+    create_cmd->add_flag("--private", create.is_private, "Private torrent (no DHT or PeX)");
+    create_cmd->add_option("--comment", create.comment, "Comment stored in the torrent");
+    create_cmd->add_option("--format", create.format, "Metadata format (default v1)")
+        ->check(CLI::IsMember({"v1", "hybrid", "v2"}));
+
+    cli::InfoOptions info;
+    auto* info_cmd = app.add_subcommand("info", "Describe a .torrent file or magnet link");
+    info_cmd->add_option("SOURCE", info.source, ".torrent file or magnet link")->required();
+    info_cmd->add_flag("--json", info.json, "Print JSON");
+
+    cli::TransferOptions seed;
+    seed.mode = cli::TransferMode::seed;
+    auto* seed_cmd = app.add_subcommand("seed", "Seed existing data until interrupted");
+    seed_cmd->add_option("TORRENT", seed.source, ".torrent file")->required();
+    seed_cmd->add_option("--data", seed.directory, "Directory that contains the torrent's content")
+        ->required();
+    seed_cmd->add_option("--seconds", seed.seconds, "Stop after N seconds")
+        ->check(CLI::NonNegativeNumber);
+    add_transfer_options(*seed_cmd, seed);
+
+    cli::TransferOptions download;
+    auto* download_cmd =
+        app.add_subcommand("download", "Download until every piece is present and verified");
+    download_cmd->add_option("SOURCE", download.source, ".torrent file or magnet link")
+        ->required();
+    download_cmd->add_option("--save", download.directory, "Directory to download into")
+        ->required();
+    download_cmd->add_option("--timeout", download.seconds, "Fail if not done within SECONDS")
+        ->check(CLI::PositiveNumber);
+    download_cmd->add_option("--max-down", download.max_down_kib,
+                             "Download limit in KiB/s (0: unlimited)")
+        ->check(CLI::NonNegativeNumber);
+    add_transfer_options(*download_cmd, download);
+
+    try {
+        app.parse(argc, argv);
+    } catch (CLI::CallForHelp const& e) {
+        return app.exit(e);
+    } catch (CLI::CallForAllHelp const& e) {
+        return app.exit(e);
+    } catch (CLI::CallForVersion const& e) {
+        return app.exit(e);
+    } catch (CLI::ParseError const& e) {
+        return cli::fail(cli::exit_usage, std::string(e.what()) + " (see --help)");
+    }
+
+    auto const profile = profile_dir.empty() ? lanetorrent::Profile::from_environment()
+                                             : lanetorrent::Profile::in_directory(profile_dir);
+    try {
+        if (*create_cmd) return cli::run_create(create);
+        if (*info_cmd) return cli::run_info(info);
+        if (*seed_cmd) return cli::run_transfer(profile, seed);
+        return cli::run_transfer(profile, download);
+    } catch (std::exception const& e) {
+        // A bug, not a user error, but still one sentence and a conventional exit code.
+        return cli::fail(cli::exit_failure, std::string("internal error: ") + e.what());
+    }
+}

@@ -26,7 +26,6 @@ struct Engine::Torrent {
     bool seed_only = false;
     bool metadata_saved = false;  // the profile has its .torrent
     std::vector<lt::tcp::endpoint> pinned_peers;
-    std::optional<TorrentProgress> progress;
 };
 
 char const* to_string(TorrentState state) {
@@ -306,7 +305,8 @@ std::vector<TorrentId> Engine::torrents() const {
 
 std::optional<TorrentProgress> Engine::progress(TorrentId const& id) const {
     auto const it = torrents_.find(id);
-    return it == torrents_.end() ? std::nullopt : it->second->progress;
+    if (it == torrents_.end()) return std::nullopt;
+    return progress_of(id, it->second->handle.status());
 }
 
 void Engine::set_wakeup(std::function<void()> wakeup) {
@@ -425,9 +425,8 @@ void Engine::handle(lt::alert const* alert, std::vector<Event>& out) {
     }
     if (auto const* a = lt::alert_cast<lt::state_update_alert>(alert)) {
         for (auto const& status : a->status) {
-            if (auto* torrent = find(status.handle)) {
-                torrent->progress = progress_of(torrent->id, status);
-                out.push_back(event::Progress{*torrent->progress});
+            if (auto const* torrent = find(status.handle)) {
+                out.push_back(event::Progress{progress_of(torrent->id, status)});
             }
         }
         return;

@@ -67,7 +67,7 @@ public:
     Status pin_peer(TorrentId const& id, Endpoint const& peer);
 
     std::vector<TorrentId> torrents() const;
-    // The latest progress seen for a torrent (updated by poll()).
+    // A torrent's progress now (asks the session; poll() delivers the same as Progress events).
     std::optional<TorrentProgress> progress(TorrentId const& id) const;
 
     // Waits up to max_wait for something to happen, then returns what did. Also runs the

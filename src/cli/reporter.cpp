@@ -1,0 +1,161 @@
+#include "cli/reporter.hpp"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/exit_codes.hpp"
+#include "cli/format.hpp"
+
+namespace lanetorrent::cli {
+
+namespace {
+
+nlohmann::json progress_json(TorrentProgress const& p) {
+    return {{"id", p.id},
+            {"state", to_string(p.state)},
+            {"progress", p.progress},
+            {"have_bytes", p.have_bytes},
+            {"total_bytes", p.total_bytes},
+            {"download_rate", p.download_rate},
+            {"upload_rate", p.upload_rate},
+            {"downloaded", p.downloaded},
+            {"uploaded", p.uploaded},
+            {"peers", p.peers},
+            {"eta", p.eta_seconds ? nlohmann::json(*p.eta_seconds) : nlohmann::json()}};
+}
+
+// Every event as (name, fields) for JSON, plus a sentence for humans (empty: not worth a line).
+struct Described {
+    char const* name;
+    nlohmann::json fields;
+    std::string text;
+};
+
+Described describe(Event const& event) {
+    using namespace event;
+    return std::visit(
+        [](auto const& e) -> Described {
+            using T = std::decay_t<decltype(e)>;
+            if constexpr (std::is_same_v<T, Listening>) {
+                return {"listening", {{"address", e.address}, {"port", e.port}},
+                        fmt::format("listening on {}:{}", e.address, e.port)};
+            } else if constexpr (std::is_same_v<T, ListenFailed>) {
+                return {"listen_failed",
+                        {{"address", e.address}, {"port", e.port}, {"message", e.message}},
+                        ""};
+            } else if constexpr (std::is_same_v<T, TorrentAdded>) {
+                return {"added", {{"id", e.id}, {"name", e.name}},
+                        fmt::format("added {} ({})", e.name.empty() ? e.id : e.name, e.id)};
+            } else if constexpr (std::is_same_v<T, MetadataReceived>) {
+                return {"metadata", {{"id", e.id}, {"name", e.name}, {"size", e.total_bytes}},
+                        fmt::format("metadata received: {} ({})", e.name,
+                                    format_bytes(e.total_bytes))};
+            } else if constexpr (std::is_same_v<T, Checked>) {
+                return {"checked",
+                        {{"id", e.id}, {"have_bytes", e.have_bytes}, {"total_bytes", e.total_bytes}},
+                        fmt::format("checked: {} of {} present", format_bytes(e.have_bytes),
+                                    format_bytes(e.total_bytes))};
+            } else if constexpr (std::is_same_v<T, Progress>) {
+                return {"progress", progress_json(e.status), ""};
+            } else if constexpr (std::is_same_v<T, Finished>) {
+                return {"finished", {{"id", e.id}, {"downloaded", e.downloaded}},
+                        "finished: every piece downloaded and hash-checked"};
+            } else if constexpr (std::is_same_v<T, PeerConnected>) {
+                return {"peer_connected",
+                        {{"id", e.id}, {"peer", e.peer}, {"incoming", e.incoming}},
+                        fmt::format("peer {} connected ({})", e.peer,
+                                    e.incoming ? "incoming" : "outgoing")};
+            } else if constexpr (std::is_same_v<T, PeerDisconnected>) {
+                return {"peer_disconnected", {{"id", e.id}, {"peer", e.peer}, {"reason", e.reason}},
+                        fmt::format("peer {} disconnected: {}", e.peer, e.reason)};
+            } else if constexpr (std::is_same_v<T, ResumeSaved>) {
+                return {"resume_saved", {{"id", e.id}}, ""};
+            } else if constexpr (std::is_same_v<T, TorrentRemoved>) {
+                return {"removed", {{"id", e.id}}, ""};
+            } else if constexpr (std::is_same_v<T, TorrentError>) {
+                return {"error", {{"id", e.id}, {"message", e.message}}, ""};
+            } else if constexpr (std::is_same_v<T, Warning>) {
+                return {"warning", {{"id", e.id}, {"message", e.message}}, ""};
+            } else {
+                static_assert(std::is_same_v<T, SessionStats>);
+                return {"stats",
+                        {{"download_rate", e.download_rate},
+                         {"upload_rate", e.upload_rate},
+                         {"peers", e.peers}},
+                        ""};
+            }
+        },
+        event);
+}
+
+}  // namespace
+
+Reporter::Style Reporter::style_for_stdout(bool json) {
+    if (json) return Style::json;
+    return ::isatty(STDOUT_FILENO) ? Style::terminal : Style::plain;
+}
+
+Reporter::Reporter(Style style) : style_(style), start_(std::chrono::steady_clock::now()) {}
+
+double Reporter::elapsed() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+}
+
+void Reporter::line(std::string const& text) {
+    if (bar_visible_) fmt::print("\r\x1b[K");
+    bar_visible_ = false;
+    fmt::print("{}\n", text);
+    std::fflush(stdout);
+}
+
+void Reporter::progress(TorrentProgress const& p) {
+    auto const summary = fmt::format(
+        "{:5.1f}%  down {:>11}  up {:>11}  peers {}  eta {}", p.progress * 100,
+        format_rate(p.download_rate), format_rate(p.upload_rate), p.peers,
+        format_duration(p.eta_seconds));
+    if (style_ == Style::plain) return line(summary);
+    constexpr int width = 30;
+    int const filled = static_cast<int>(p.progress * width);
+    fmt::print("\r\x1b[K[{}{}] {}", std::string(filled, '#'), std::string(width - filled, '.'),
+               summary);
+    std::fflush(stdout);
+    bar_visible_ = true;
+}
+
+void Reporter::report(Event const& event) {
+    auto const d = describe(event);
+    if (style_ == Style::json) {
+        auto object = d.fields;
+        object["event"] = d.name;
+        object["t"] = std::round(elapsed() * 1000) / 1000;
+        fmt::print("{}\n", object.dump());
+        std::fflush(stdout);
+        return;
+    }
+    // Errors and warnings go to stderr whatever the style; the caller decides which are fatal.
+    if (auto const* w = std::get_if<event::Warning>(&event)) return warn(w->message);
+    if (auto const* p = std::get_if<event::Progress>(&event)) return progress(p->status);
+    if (!d.text.empty()) line(d.text);
+}
+
+void Reporter::done(int exit_code, std::int64_t downloaded, std::int64_t uploaded) {
+    if (style_ == Style::json) {
+        fmt::print("{}\n", nlohmann::json{{"event", "done"},
+                                          {"t", std::round(elapsed() * 1000) / 1000},
+                                          {"exit_code", exit_code},
+                                          {"downloaded", downloaded},
+                                          {"uploaded", uploaded},
+                                          {"seconds", elapsed()}}
+                               .dump());
+    } else {
+        line(fmt::format("{} downloaded, {} uploaded in {:.1f} s", format_bytes(downloaded),
+                         format_bytes(uploaded), elapsed()));
+    }
+    std::fflush(stdout);
+}
+
+}  // namespace lanetorrent::cli

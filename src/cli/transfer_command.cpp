@@ -1,0 +1,206 @@
+// `seed` and `download`: one engine, one torrent, a loop that reports events until the transfer
+// reaches its goal, fails, times out or is interrupted.
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <csignal>
+#include <filesystem>
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/format.hpp"
+#include "cli/reporter.hpp"
+#include "engine/engine.hpp"
+#include "engine/torrent_source.hpp"
+
+namespace lanetorrent::cli {
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::atomic<int> stop_signal{0};
+
+void on_stop_signal(int signal) { stop_signal = signal; }
+
+void install_stop_handlers() {
+    struct sigaction action {};
+    action.sa_handler = on_stop_signal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+}
+
+// Root ignores permission bits, and a read-only mount only shows on write, so the honest check is
+// to write something.
+Status check_writable(fs::path const& dir) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) return Error{"cannot create save directory " + dir.string() + ": " + ec.message()};
+    if (!fs::is_directory(dir, ec)) return Error{dir.string() + " is not a directory"};
+    auto probe = (dir / ".lanetorrent-write-test-XXXXXX").string();
+    int const fd = ::mkstemp(probe.data());
+    if (fd < 0) {
+        return Error{"cannot write to save directory " + dir.string() + ": " +
+                     std::strerror(errno)};
+    }
+    ::close(fd);
+    ::unlink(probe.c_str());
+    return Ok{};
+}
+
+class Transfer {
+public:
+    Transfer(TransferOptions const& options, Engine& engine, Reporter& reporter)
+        : options_(options), engine_(engine), reporter_(reporter) {}
+
+    // Waits until the listen socket is up. With an explicit --listen a failure is fatal: the
+    // user asked for that address, and peers or trackers expect us there.
+    Status wait_for_listen() {
+        auto const deadline = std::chrono::steady_clock::now() + 10s;
+        while (std::chrono::steady_clock::now() < deadline && !stop_signal) {
+            for (auto const& event : engine_.poll(100ms)) {
+                reporter_.report(event);
+                if (std::holds_alternative<event::Listening>(event)) return Ok{};
+                if (auto const* failed = std::get_if<event::ListenFailed>(&event)) {
+                    if (options_.listen) {
+                        return Error{fmt::format("cannot listen on {}: {}", *options_.listen,
+                                                 failed->message)};
+                    }
+                }
+            }
+        }
+        return Error{"the session did not start listening within 10 seconds"};
+    }
+
+    int run(TorrentId const& id) {
+        auto const start = std::chrono::steady_clock::now();
+        std::optional<std::chrono::steady_clock::time_point> deadline;
+        if (options_.seconds) deadline = start + std::chrono::seconds(*options_.seconds);
+        bool const seeding = options_.mode == TransferMode::seed;
+
+        while (true) {
+            if (stop_signal) {
+                if (seeding) return finish(id, exit_success, {});
+                return finish(id, exit_failure,
+                              fmt::format("interrupted at {}; run the same command again to "
+                                          "continue",
+                                          percent(id)));
+            }
+            if (deadline && std::chrono::steady_clock::now() >= *deadline) {
+                if (seeding) return finish(id, exit_success, {});
+                return finish(id, exit_failure,
+                              fmt::format("the download did not finish within {} seconds ({} done)",
+                                          *options_.seconds, percent(id)));
+            }
+            for (auto const& event : engine_.poll(200ms)) {
+                reporter_.report(event);
+                if (auto const* error = std::get_if<event::TorrentError>(&event)) {
+                    return finish(id, exit_failure, error->message);
+                }
+                if (!seeding && std::holds_alternative<event::Finished>(event)) {
+                    return finish(id, exit_success, {});
+                }
+            }
+        }
+    }
+
+private:
+    std::string percent(TorrentId const& id) const {
+        auto const p = engine_.progress(id);
+        return fmt::format("{:.1f}%", p ? p->progress * 100 : 0.0);
+    }
+
+    int finish(TorrentId const& id, int code, std::string const& error) {
+        auto const p = engine_.progress(id);
+        // Resume data and the tracker's "stopped" go out before the summary line, so a script
+        // that waits for "done" may start the next run at once.
+        engine_.shutdown();
+        if (!error.empty()) fail(static_cast<ExitCode>(code), error);
+        reporter_.done(code, p ? p->downloaded : 0, p ? p->uploaded : 0);
+        return code;
+    }
+
+    TransferOptions const& options_;
+    Engine& engine_;
+    Reporter& reporter_;
+};
+
+}  // namespace
+
+int run_transfer(Profile const& profile, TransferOptions const& options) {
+    bool const seeding = options.mode == TransferMode::seed;
+
+    // Everything that can be wrong with the command line is reported before anything starts.
+    std::optional<Endpoint> listen;
+    if (options.listen) {
+        auto parsed = parse_endpoint(*options.listen);
+        if (!parsed) return fail(exit_usage, "--listen: " + parsed.error());
+        listen = parsed.value();
+    }
+    std::vector<Endpoint> peers;
+    for (auto const& text : options.peers) {
+        auto parsed = parse_endpoint(text);
+        if (!parsed) return fail(exit_usage, "--peer: " + parsed.error());
+        peers.push_back(parsed.value());
+    }
+    bool const magnet = looks_like_magnet(options.source);
+    if (seeding && magnet) {
+        return fail(exit_usage, "seed needs a .torrent file: a magnet link has no metadata");
+    }
+    auto source = load_torrent_source(options.source);
+    if (!source) return fail(magnet ? exit_usage : exit_failure, source.error());
+
+    fs::path const directory = options.directory;
+    std::error_code ec;
+    if (seeding && !fs::is_directory(directory, ec)) {
+        return fail(exit_failure, "data directory " + directory.string() + " does not exist");
+    }
+    if (!seeding) {
+        if (auto status = check_writable(directory); !status) {
+            return fail(exit_failure, status.error());
+        }
+    }
+
+    EngineSettings settings;
+    if (listen) {
+        settings.listen_interfaces = listen->to_string();
+        // DHT, LSD and UPnP cannot work on a loopback address and would only send traffic out.
+        if (listen->is_loopback()) settings.make_local_only();
+    }
+    if (options.no_dht) settings.dht = false;
+    if (options.no_lsd) settings.lsd = false;
+    if (options.no_upnp) settings.upnp = false;
+    settings.resume_save_interval = std::chrono::seconds(std::max(1, options.resume_interval));
+
+    install_stop_handlers();
+    auto opened = Engine::open(profile, settings);
+    if (!opened) return fail(exit_failure, opened.error());
+    auto engine = std::move(opened.value());
+    Reporter reporter(Reporter::style_for_stdout(options.json));
+    Transfer transfer(options, *engine, reporter);
+
+    if (auto status = transfer.wait_for_listen(); !status) {
+        engine->shutdown();
+        return fail(exit_failure, status.error());
+    }
+
+    AddTorrent request;
+    request.source = std::move(source.value());
+    request.save_path = directory;
+    request.seed_only = seeding;
+    request.upload_limit = options.max_up_kib * 1024;
+    request.download_limit = options.max_down_kib * 1024;
+    auto id = engine->add(std::move(request));
+    if (!id) {
+        engine->shutdown();
+        return fail(exit_failure, id.error());
+    }
+    for (auto const& peer : peers) (void)engine->pin_peer(id.value(), peer);
+    return transfer.run(id.value());
+}
+
+}  // namespace lanetorrent::cli
