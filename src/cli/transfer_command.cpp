@@ -168,6 +168,7 @@ int run_transfer(Profile const& profile, TransferOptions const& options) {
     EngineSettings settings;
     if (listen) {
         settings.listen_interfaces = listen->to_string();
+        settings.try_next_ports = false;
         // DHT, LSD and UPnP cannot work on a loopback address and would only send traffic out.
         if (listen->is_loopback()) settings.make_local_only();
     }

@@ -61,6 +61,25 @@ std::string endpoint_text(lt::tcp::endpoint const& endpoint) {
     return Endpoint{endpoint.address().to_string(), endpoint.port()}.to_string();
 }
 
+// "cannot write /x/y: No space left on device" reads better than libtorrent's "file_write".
+std::string file_error_text(lt::operation_t op, std::string const& file, lt::error_code const& ec) {
+    using lt::operation_t;
+    char const* verb = "cannot access";
+    switch (op) {
+        case operation_t::file_write:
+        case operation_t::partfile_write: verb = "cannot write"; break;
+        case operation_t::file_read:
+        case operation_t::partfile_read: verb = "cannot read"; break;
+        case operation_t::file_open:
+        case operation_t::partfile_move: verb = "cannot open"; break;
+        case operation_t::mkdir: verb = "cannot create directory for"; break;
+        case operation_t::file_rename: verb = "cannot rename"; break;
+        case operation_t::file_remove: verb = "cannot remove"; break;
+        default: break;
+    }
+    return std::string(verb) + " " + file + ": " + ec.message();
+}
+
 TorrentState state_of(lt::torrent_status const& status) {
     if (status.errc) return TorrentState::error;
     if (status.flags & lt::torrent_flags::paused) return TorrentState::paused;
@@ -482,8 +501,7 @@ void Engine::handle(lt::alert const* alert, std::vector<Event>& out) {
         }
         case lt::file_error_alert::alert_type: {
             auto const* a = static_cast<lt::file_error_alert const*>(alert);
-            out.push_back(event::TorrentError{id, std::string(lt::operation_name(a->op)) + " " +
-                                                      a->filename() + ": " + a->error.message()});
+            out.push_back(event::TorrentError{id, file_error_text(a->op, a->filename(), a->error)});
             break;
         }
         case lt::torrent_error_alert::alert_type: {

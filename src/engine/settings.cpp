@@ -29,6 +29,8 @@ lt::settings_pack to_settings_pack(EngineSettings const& s) {
     pack.set_str(sp::peer_fingerprint, lt::generate_fingerprint("LN", 0, 1, 0, 0));
     pack.set_str(sp::listen_interfaces, s.listen_interfaces);
     pack.set_str(sp::outgoing_interfaces, single_listen_ip(s.listen_interfaces));
+    pack.set_int(sp::max_retry_port_bind, s.try_next_ports ? 10 : 0);
+    pack.set_bool(sp::listen_system_port_fallback, s.try_next_ports);
 
     pack.set_bool(sp::enable_dht, s.dht);
     if (!s.dht) pack.set_str(sp::dht_bootstrap_nodes, "");

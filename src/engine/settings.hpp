@@ -17,6 +17,9 @@ struct EngineSettings {
     // trackers hand out the announce's source address, so this is what lets several clients
     // share one machine.
     std::string listen_interfaces = "0.0.0.0:6881,[::]:6881";
+    // When the port is taken, try the next ones (libtorrent's behaviour). Off when the user named
+    // an exact address: peers and scripts expect us there, so a busy port must be an error.
+    bool try_next_ports = true;
 
     bool dht = true;
     bool lsd = true;   // local service discovery
