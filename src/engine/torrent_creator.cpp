@@ -1,9 +1,9 @@
 #include "engine/torrent_creator.hpp"
 
 #include <libtorrent/create_torrent.hpp>
-#include <libtorrent/load_torrent.hpp>
 #include <libtorrent/torrent_info.hpp>
 
+#include "engine/torrent_source.hpp"
 #include "engine/version.hpp"
 
 namespace lanetorrent {
@@ -52,9 +52,9 @@ Result<CreatedTorrent> create_torrent(CreateOptions const& options) {
 
         CreatedTorrent created;
         lt::bencode(std::back_inserter(created.bytes), torrent.generate());
-        auto const loaded = lt::load_torrent_buffer(
-            {created.bytes.data(), static_cast<long>(created.bytes.size())});
-        created.id = torrent_id_of(loaded.ti->info_hashes());
+        auto const loaded = load_torrent_bytes(created.bytes, "the new torrent");
+        if (!loaded) return Error{loaded.error()};
+        created.id = torrent_id_of(loaded->ti->info_hashes());
         return created;
     } catch (std::exception const& e) {
         return Error{std::string("cannot create the torrent: ") + e.what()};

@@ -1,5 +1,7 @@
 #include "engine/torrent_source.hpp"
 
+#include <algorithm>
+
 #include <libtorrent/load_torrent.hpp>
 #include <libtorrent/magnet_uri.hpp>
 #include <libtorrent/torrent_info.hpp>
@@ -38,19 +40,27 @@ Result<lt::add_torrent_params> parse_magnet(std::string_view uri) {
     return params;
 }
 
-Result<lt::add_torrent_params> load_torrent_file(std::string const& path) {
-    auto bytes = read_file(path, max_torrent_file_bytes);
-    if (!bytes) return Error{bytes.error()};
-    if (bytes->empty()) return Error{path + " is empty, not a .torrent file"};
+Result<lt::add_torrent_params> load_torrent_bytes(std::span<char const> bytes,
+                                                  std::string const& origin) {
+    if (bytes.empty()) return Error{origin + " is empty, not a .torrent file"};
+    if (bytes.size() > max_torrent_file_bytes) {
+        return Error{origin + " is too large for a .torrent file"};
+    }
     try {
         lt::load_torrent_limits limits;
         limits.max_buffer_size = static_cast<int>(max_torrent_file_bytes);
-        return lt::load_torrent_buffer({bytes->data(), static_cast<long>(bytes->size())}, limits);
+        return lt::load_torrent_buffer({bytes.data(), static_cast<long>(bytes.size())}, limits);
     } catch (lt::system_error const& e) {
-        return Error{path + " is not a valid .torrent file: " + e.code().message()};
+        return Error{origin + " is not a valid .torrent file: " + e.code().message()};
     } catch (std::exception const& e) {
-        return Error{path + " is not a valid .torrent file: " + e.what()};
+        return Error{origin + " is not a valid .torrent file: " + e.what()};
     }
+}
+
+Result<lt::add_torrent_params> load_torrent_file(std::string const& path) {
+    auto bytes = read_file(path, max_torrent_file_bytes);
+    if (!bytes) return Error{bytes.error()};
+    return load_torrent_bytes(bytes.value(), path);
 }
 
 Result<lt::add_torrent_params> load_torrent_source(std::string const& file_or_magnet) {
@@ -81,9 +91,13 @@ TorrentDescription describe(lt::add_torrent_params const& params) {
         for (auto const index : fs.file_range()) {
             d.files.push_back({fs.file_path(index), fs.file_size(index), fs.pad_file_at(index)});
         }
-        d.trackers.clear();
-        for (auto const& tracker : ti->trackers()) d.trackers.push_back(tracker.url);
-        for (auto const& seed : ti->web_seeds()) d.web_seeds.push_back(seed.url);
+        // load_torrent_*() moves trackers and web seeds from the torrent_info into the params;
+        // a torrent_info built another way still holds them.
+        auto add_unique = [](std::vector<std::string>& list, std::string const& url) {
+            if (std::find(list.begin(), list.end(), url) == list.end()) list.push_back(url);
+        };
+        for (auto const& tracker : ti->trackers()) add_unique(d.trackers, tracker.url);
+        for (auto const& seed : ti->web_seeds()) add_unique(d.web_seeds, seed.url);
     }
     return d;
 }

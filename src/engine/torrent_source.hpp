@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,10 @@ Result<lt::add_torrent_params> parse_magnet(std::string_view uri);
 
 // Loads and validates a .torrent file; refuses files over 64 MiB (the largest sane metadata).
 Result<lt::add_torrent_params> load_torrent_file(std::string const& path);
+// The same for .torrent bytes already in memory (dropped, downloaded); `origin` names them in
+// errors.
+Result<lt::add_torrent_params> load_torrent_bytes(std::span<char const> bytes,
+                                                  std::string const& origin);
 
 // Either of the above, chosen by the text's shape.
 Result<lt::add_torrent_params> load_torrent_source(std::string const& file_or_magnet);
