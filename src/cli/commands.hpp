@@ -33,7 +33,7 @@ enum class TransferMode { seed, download };
 
 struct TransferOptions {
     TransferMode mode = TransferMode::download;
-    std::string source;  // .torrent or magnet
+    std::string source;     // .torrent or magnet
     std::string directory;  // --data for seed, --save for download
     std::optional<std::string> listen;
     std::vector<std::string> peers;

@@ -1,7 +1,7 @@
 // lanetorrent-cli: the command-line shell over the engine. This file only declares the command
 // line; each subcommand lives in its own file.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
@@ -18,8 +18,9 @@ void add_transfer_options(CLI::App& command, cli::TransferOptions& options) {
     command.add_option("--peer", options.peers, "Connect to this IP:PORT peer (repeatable)");
     command.add_option("--max-up", options.max_up_kib, "Upload limit in KiB/s (0: unlimited)")
         ->check(CLI::NonNegativeNumber);
-    command.add_option("--resume-interval", options.resume_interval,
-                       "Seconds between resume-data saves while transferring")
+    command
+        .add_option("--resume-interval", options.resume_interval,
+                    "Seconds between resume-data saves while transferring")
         ->check(CLI::PositiveNumber);
     command.add_flag("--json", options.json, "Print one JSON object per line");
     command.add_flag("--no-dht", options.no_dht, "Disable the DHT");
@@ -41,8 +42,7 @@ int main(int argc, char** argv) {
     cli::CreateOptions create;
     auto* create_cmd = app.add_subcommand("create", "Make a .torrent from a file or directory");
     create_cmd->add_option("PATH", create.path, "File or directory to share")->required();
-    create_cmd->add_option("-o,--output", create.output, "Where to write the .torrent")
-        ->required();
+    create_cmd->add_option("-o,--output", create.output, "Where to write the .torrent")->required();
     create_cmd->add_option("--tracker", create.trackers, "Tracker announce URL (repeatable)");
     create_cmd->add_option("--web-seed", create.web_seeds, "Web seed URL (repeatable)");
     create_cmd->add_option("--piece-size", create.piece_size_kib,
@@ -70,14 +70,13 @@ int main(int argc, char** argv) {
     cli::TransferOptions download;
     auto* download_cmd =
         app.add_subcommand("download", "Download until every piece is present and verified");
-    download_cmd->add_option("SOURCE", download.source, ".torrent file or magnet link")
-        ->required();
+    download_cmd->add_option("SOURCE", download.source, ".torrent file or magnet link")->required();
     download_cmd->add_option("--save", download.directory, "Directory to download into")
         ->required();
     download_cmd->add_option("--timeout", download.seconds, "Fail if not done within SECONDS")
         ->check(CLI::PositiveNumber);
-    download_cmd->add_option("--max-down", download.max_down_kib,
-                             "Download limit in KiB/s (0: unlimited)")
+    download_cmd
+        ->add_option("--max-down", download.max_down_kib, "Download limit in KiB/s (0: unlimited)")
         ->check(CLI::NonNegativeNumber);
     add_transfer_options(*download_cmd, download);
 

@@ -2,9 +2,9 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <cmath>
 #include <cstdio>
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "cli/exit_codes.hpp"
@@ -41,28 +41,33 @@ Described describe(Event const& event) {
         [](auto const& e) -> Described {
             using T = std::decay_t<decltype(e)>;
             if constexpr (std::is_same_v<T, Listening>) {
-                return {"listening", {{"address", e.address}, {"port", e.port}},
+                return {"listening",
+                        {{"address", e.address}, {"port", e.port}},
                         fmt::format("listening on {}:{}", e.address, e.port)};
             } else if constexpr (std::is_same_v<T, ListenFailed>) {
                 return {"listen_failed",
                         {{"address", e.address}, {"port", e.port}, {"message", e.message}},
                         ""};
             } else if constexpr (std::is_same_v<T, TorrentAdded>) {
-                return {"added", {{"id", e.id}, {"name", e.name}},
+                return {"added",
+                        {{"id", e.id}, {"name", e.name}},
                         fmt::format("added {} ({})", e.name.empty() ? e.id : e.name, e.id)};
             } else if constexpr (std::is_same_v<T, MetadataReceived>) {
-                return {"metadata", {{"id", e.id}, {"name", e.name}, {"size", e.total_bytes}},
-                        fmt::format("metadata received: {} ({})", e.name,
-                                    format_bytes(e.total_bytes))};
+                return {
+                    "metadata",
+                    {{"id", e.id}, {"name", e.name}, {"size", e.total_bytes}},
+                    fmt::format("metadata received: {} ({})", e.name, format_bytes(e.total_bytes))};
             } else if constexpr (std::is_same_v<T, Checked>) {
-                return {"checked",
-                        {{"id", e.id}, {"have_bytes", e.have_bytes}, {"total_bytes", e.total_bytes}},
-                        fmt::format("checked: {} of {} present", format_bytes(e.have_bytes),
-                                    format_bytes(e.total_bytes))};
+                return {
+                    "checked",
+                    {{"id", e.id}, {"have_bytes", e.have_bytes}, {"total_bytes", e.total_bytes}},
+                    fmt::format("checked: {} of {} present", format_bytes(e.have_bytes),
+                                format_bytes(e.total_bytes))};
             } else if constexpr (std::is_same_v<T, Progress>) {
                 return {"progress", progress_json(e.status), ""};
             } else if constexpr (std::is_same_v<T, Finished>) {
-                return {"finished", {{"id", e.id}, {"downloaded", e.downloaded}},
+                return {"finished",
+                        {{"id", e.id}, {"downloaded", e.downloaded}},
                         "finished: every piece downloaded and hash-checked"};
             } else if constexpr (std::is_same_v<T, PeerConnected>) {
                 return {"peer_connected",
@@ -70,7 +75,8 @@ Described describe(Event const& event) {
                         fmt::format("peer {} connected ({})", e.peer,
                                     e.incoming ? "incoming" : "outgoing")};
             } else if constexpr (std::is_same_v<T, PeerDisconnected>) {
-                return {"peer_disconnected", {{"id", e.id}, {"peer", e.peer}, {"reason", e.reason}},
+                return {"peer_disconnected",
+                        {{"id", e.id}, {"peer", e.peer}, {"reason", e.reason}},
                         fmt::format("peer {} disconnected: {}", e.peer, e.reason)};
             } else if constexpr (std::is_same_v<T, ResumeSaved>) {
                 return {"resume_saved", {{"id", e.id}}, ""};
@@ -113,10 +119,10 @@ void Reporter::line(std::string const& text) {
 }
 
 void Reporter::progress(TorrentProgress const& p) {
-    auto const summary = fmt::format(
-        "{:5.1f}%  down {:>11}  up {:>11}  peers {}  eta {}", p.progress * 100,
-        format_rate(p.download_rate), format_rate(p.upload_rate), p.peers,
-        format_duration(p.eta_seconds));
+    auto const summary =
+        fmt::format("{:5.1f}%  down {:>11}  up {:>11}  peers {}  eta {}", p.progress * 100,
+                    format_rate(p.download_rate), format_rate(p.upload_rate), p.peers,
+                    format_duration(p.eta_seconds));
     if (style_ == Style::plain) return line(summary);
     constexpr int width = 30;
     int const filled = static_cast<int>(p.progress * width);

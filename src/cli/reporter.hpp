@@ -11,7 +11,7 @@
 namespace lanetorrent::cli {
 
 class Reporter {
-public:
+  public:
     enum class Style { terminal, plain, json };
     static Style style_for_stdout(bool json);
 
@@ -21,7 +21,7 @@ public:
     // The last line, always printed: what the run achieved.
     void done(int exit_code, std::int64_t downloaded, std::int64_t uploaded);
 
-private:
+  private:
     double elapsed() const;
     void line(std::string const& text);  // a message that must not be overwritten by the bar
     void progress(TorrentProgress const& p);

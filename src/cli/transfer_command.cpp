@@ -2,12 +2,12 @@
 // reaches its goal, fails, times out or is interrupted.
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <atomic>
 #include <cerrno>
-#include <cstring>
 #include <csignal>
+#include <cstring>
 #include <filesystem>
-#include <fmt/format.h>
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
@@ -24,7 +24,9 @@ namespace {
 
 std::atomic<int> stop_signal{0};
 
-void on_stop_signal(int signal) { stop_signal = signal; }
+void on_stop_signal(int signal) {
+    stop_signal = signal;
+}
 
 void install_stop_handlers() {
     struct sigaction action {};
@@ -53,7 +55,7 @@ Status check_writable(fs::path const& dir) {
 }
 
 class Transfer {
-public:
+  public:
     Transfer(TransferOptions const& options, Engine& engine, Reporter& reporter)
         : options_(options), engine_(engine), reporter_(reporter) {}
 
@@ -108,7 +110,7 @@ public:
         }
     }
 
-private:
+  private:
     std::string percent(TorrentId const& id) const {
         auto const p = engine_.progress(id);
         return fmt::format("{:.1f}%", p ? p->progress * 100 : 0.0);

@@ -35,7 +35,8 @@ Result<Endpoint> parse_endpoint(std::string_view text) {
         if (host.find(':') != std::string_view::npos) return bad("write IPv6 as [ADDRESS]:PORT");
     }
     unsigned port = 0;
-    auto const [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    auto const [end, ec] =
+        std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
     if (ec != std::errc{} || end != port_text.data() + port_text.size() || port > 65535 ||
         port_text.empty()) {
         return bad("port must be a number from 0 to 65535");

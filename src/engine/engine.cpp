@@ -1,5 +1,6 @@
 #include "engine/engine.hpp"
 
+#include <algorithm>
 #include <libtorrent/alert_types.hpp>
 #include <libtorrent/error_code.hpp>
 #include <libtorrent/ip_filter.hpp>
@@ -10,7 +11,6 @@
 #include <libtorrent/session_stats.hpp>
 #include <libtorrent/torrent_info.hpp>
 #include <libtorrent/torrent_status.hpp>
-#include <algorithm>
 #include <set>
 
 #include "engine/atomic_file.hpp"
@@ -30,12 +30,18 @@ struct Engine::Torrent {
 
 char const* to_string(TorrentState state) {
     switch (state) {
-        case TorrentState::checking: return "checking";
-        case TorrentState::downloading_metadata: return "downloading_metadata";
-        case TorrentState::downloading: return "downloading";
-        case TorrentState::seeding: return "seeding";
-        case TorrentState::paused: return "paused";
-        case TorrentState::error: return "error";
+        case TorrentState::checking:
+            return "checking";
+        case TorrentState::downloading_metadata:
+            return "downloading_metadata";
+        case TorrentState::downloading:
+            return "downloading";
+        case TorrentState::seeding:
+            return "seeding";
+        case TorrentState::paused:
+            return "paused";
+        case TorrentState::error:
+            return "error";
     }
     return "unknown";
 }
@@ -67,15 +73,28 @@ std::string file_error_text(lt::operation_t op, std::string const& file, lt::err
     char const* verb = "cannot access";
     switch (op) {
         case operation_t::file_write:
-        case operation_t::partfile_write: verb = "cannot write"; break;
+        case operation_t::partfile_write:
+            verb = "cannot write";
+            break;
         case operation_t::file_read:
-        case operation_t::partfile_read: verb = "cannot read"; break;
+        case operation_t::partfile_read:
+            verb = "cannot read";
+            break;
         case operation_t::file_open:
-        case operation_t::partfile_move: verb = "cannot open"; break;
-        case operation_t::mkdir: verb = "cannot create directory for"; break;
-        case operation_t::file_rename: verb = "cannot rename"; break;
-        case operation_t::file_remove: verb = "cannot remove"; break;
-        default: break;
+        case operation_t::partfile_move:
+            verb = "cannot open";
+            break;
+        case operation_t::mkdir:
+            verb = "cannot create directory for";
+            break;
+        case operation_t::file_rename:
+            verb = "cannot rename";
+            break;
+        case operation_t::file_remove:
+            verb = "cannot remove";
+            break;
+        default:
+            break;
     }
     return std::string(verb) + " " + file + ": " + ec.message();
 }
@@ -85,11 +104,15 @@ TorrentState state_of(lt::torrent_status const& status) {
     if (status.flags & lt::torrent_flags::paused) return TorrentState::paused;
     switch (status.state) {
         case lt::torrent_status::checking_files:
-        case lt::torrent_status::checking_resume_data: return TorrentState::checking;
-        case lt::torrent_status::downloading_metadata: return TorrentState::downloading_metadata;
+        case lt::torrent_status::checking_resume_data:
+            return TorrentState::checking;
+        case lt::torrent_status::downloading_metadata:
+            return TorrentState::downloading_metadata;
         case lt::torrent_status::finished:
-        case lt::torrent_status::seeding: return TorrentState::seeding;
-        default: return TorrentState::downloading;
+        case lt::torrent_status::seeding:
+            return TorrentState::seeding;
+        default:
+            return TorrentState::downloading;
     }
 }
 
@@ -162,7 +185,9 @@ Engine::Engine(Profile profile, EngineSettings settings, std::unique_ptr<lt::ses
     last_stats_time_ = now;
 }
 
-Engine::~Engine() { shutdown(); }
+Engine::~Engine() {
+    shutdown();
+}
 
 Engine::Torrent* Engine::find(TorrentId const& id) {
     auto const it = torrents_.find(id);
@@ -375,7 +400,8 @@ std::vector<Event> Engine::poll(std::chrono::milliseconds max_wait) {
     run_timers(now);
     if (out.empty()) {
         auto const next_timer = std::min({next_status_, next_resume_save_, next_pinned_check_});
-        auto const until_timer = std::chrono::duration_cast<std::chrono::milliseconds>(next_timer - now);
+        auto const until_timer =
+            std::chrono::duration_cast<std::chrono::milliseconds>(next_timer - now);
         session_->wait_for_alert(std::clamp(until_timer, 0ms, max_wait));
     }
     std::vector<lt::alert*> alerts;
@@ -437,9 +463,10 @@ void Engine::handle(lt::alert const* alert, std::vector<Event>& out) {
     }
     if (alert->type() == lt::session_stats_alert::alert_type) return on_session_stats(alert, out);
     if (auto const* a = lt::alert_cast<lt::alerts_dropped_alert>(alert)) {
-        out.push_back(event::Warning{{}, "libtorrent dropped " +
-                                             std::to_string(a->dropped_alerts.count()) +
-                                             " kinds of alerts; status may lag"});
+        out.push_back(event::Warning{{},
+                                     "libtorrent dropped " +
+                                         std::to_string(a->dropped_alerts.count()) +
+                                         " kinds of alerts; status may lag"});
         return;
     }
     if (auto const* a = lt::alert_cast<lt::state_update_alert>(alert)) {
@@ -475,7 +502,9 @@ void Engine::handle(lt::alert const* alert, std::vector<Event>& out) {
             request_resume_save(*torrent, false);
             break;
         }
-        case lt::torrent_checked_alert::alert_type: on_checked(*torrent, out); break;
+        case lt::torrent_checked_alert::alert_type:
+            on_checked(*torrent, out);
+            break;
         case lt::torrent_finished_alert::alert_type: {
             auto const status = torrent->handle.status();
             out.push_back(event::Finished{id, status.total_payload_download});
@@ -507,8 +536,8 @@ void Engine::handle(lt::alert const* alert, std::vector<Event>& out) {
         case lt::torrent_error_alert::alert_type: {
             auto const* a = static_cast<lt::torrent_error_alert const*>(alert);
             std::string where = a->filename();
-            out.push_back(event::TorrentError{
-                id, (where.empty() ? "" : where + ": ") + a->error.message()});
+            out.push_back(
+                event::TorrentError{id, (where.empty() ? "" : where + ": ") + a->error.message()});
             break;
         }
         case lt::fastresume_rejected_alert::alert_type: {
@@ -519,24 +548,26 @@ void Engine::handle(lt::alert const* alert, std::vector<Event>& out) {
         }
         case lt::tracker_error_alert::alert_type: {
             auto const* a = static_cast<lt::tracker_error_alert const*>(alert);
-            out.push_back(event::Warning{id, std::string("tracker ") + a->tracker_url() + ": " +
-                                                 (a->failure_reason()[0] ? a->failure_reason()
-                                                                         : a->error.message())});
+            out.push_back(event::Warning{
+                id, std::string("tracker ") + a->tracker_url() + ": " +
+                        (a->failure_reason()[0] ? a->failure_reason() : a->error.message())});
             break;
         }
         case lt::peer_connect_alert::alert_type: {
             auto const* a = static_cast<lt::peer_connect_alert const*>(alert);
-            out.push_back(event::PeerConnected{
-                id, endpoint_text(a->endpoint),
-                a->direction == lt::peer_connect_alert::direction_t::in});
+            out.push_back(
+                event::PeerConnected{id, endpoint_text(a->endpoint),
+                                     a->direction == lt::peer_connect_alert::direction_t::in});
             break;
         }
         case lt::peer_disconnected_alert::alert_type: {
             auto const* a = static_cast<lt::peer_disconnected_alert const*>(alert);
-            out.push_back(event::PeerDisconnected{id, endpoint_text(a->endpoint), a->error.message()});
+            out.push_back(
+                event::PeerDisconnected{id, endpoint_text(a->endpoint), a->error.message()});
             break;
         }
-        default: break;
+        default:
+            break;
     }
 }
 
@@ -554,8 +585,8 @@ void Engine::shutdown(std::chrono::seconds timeout) {
         session_->pop_alerts(&alerts);
         for (auto const* alert : alerts) handle(alert, ignored);
     }
-    auto const state = lt::write_session_params_buf(
-        session_->session_state(lt::session_handle::save_dht_state));
+    auto const state =
+        lt::write_session_params_buf(session_->session_state(lt::session_handle::save_dht_state));
     (void)write_file_atomically(profile_.session_state_file(), state);
     session_->set_alert_notify({});
     session_.reset();  // sends "stopped" to trackers, waiting at most stop_tracker_timeout

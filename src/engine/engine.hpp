@@ -43,7 +43,7 @@ struct AddTorrent {
 enum class RemoveData { keep, delete_files };
 
 class Engine {
-public:
+  public:
     // Starts the session (it begins listening at once; listen results arrive as events).
     static Result<std::unique_ptr<Engine>> open(Profile profile, EngineSettings settings);
     ~Engine();  // shutdown() if not done yet
@@ -83,7 +83,7 @@ public:
     // closes the session. Blocks for at most `timeout`.
     void shutdown(std::chrono::seconds timeout = std::chrono::seconds(10));
 
-private:
+  private:
     struct Torrent;
     using Clock = std::chrono::steady_clock;
 

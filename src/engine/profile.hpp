@@ -10,7 +10,7 @@
 namespace lanetorrent {
 
 class Profile {
-public:
+  public:
     // $XDG_CONFIG_HOME/lanetorrent and $XDG_DATA_HOME/lanetorrent, with the spec's fallbacks
     // (~/.config, ~/.local/share) when the variables are unset or not absolute.
     static Profile from_environment();
@@ -25,7 +25,7 @@ public:
     // Creates the directories (mode 0700: resume data names what a user downloads).
     Status create_directories() const;
 
-private:
+  private:
     Profile(std::filesystem::path config, std::filesystem::path data)
         : config_dir_(std::move(config)), data_dir_(std::move(data)) {}
 

@@ -15,7 +15,7 @@ struct Error {
 
 template <class T>
 class [[nodiscard]] Result {
-public:
+  public:
     Result(T value) : state_(std::move(value)) {}
     Result(Error error) : state_(std::move(error)) {}
 
@@ -30,7 +30,7 @@ public:
 
     std::string const& error() const { return std::get<Error>(state_).message; }
 
-private:
+  private:
     std::variant<T, Error> state_;
 };
 

@@ -21,7 +21,9 @@ namespace {
 constexpr std::size_t max_resume_bytes = 64 * 1024 * 1024;
 }
 
-TorrentLock::~TorrentLock() { ::close(fd_); }
+TorrentLock::~TorrentLock() {
+    ::close(fd_);
+}
 
 Result<std::unique_ptr<TorrentLock>> ResumeStore::lock(TorrentId const& id) const {
     auto const path = dir_ / (id + ".lock");
@@ -51,14 +53,17 @@ Status ResumeStore::save(TorrentId const& id, lt::add_torrent_params const& para
     return write_file_atomically(resume_file(id), bytes);
 }
 
-bool ResumeStore::has(TorrentId const& id) const { return fs::exists(resume_file(id)); }
+bool ResumeStore::has(TorrentId const& id) const {
+    return fs::exists(resume_file(id));
+}
 
 Result<lt::add_torrent_params> ResumeStore::load(TorrentId const& id) const {
     auto bytes = read_file(resume_file(id), max_resume_bytes);
     if (!bytes) return Error{bytes.error()};
     lt::error_code ec;
     auto params = lt::read_resume_data({bytes->data(), static_cast<long>(bytes->size())}, ec);
-    if (ec) return Error{"resume data " + resume_file(id).string() + " is corrupt: " + ec.message()};
+    if (ec)
+        return Error{"resume data " + resume_file(id).string() + " is corrupt: " + ec.message()};
     if (fs::exists(torrent_file(id))) {
         auto metadata = load_torrent_file(torrent_file(id).string());
         if (!metadata) return Error{metadata.error()};

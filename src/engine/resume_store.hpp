@@ -21,18 +21,18 @@ namespace lanetorrent {
 // Held while a torrent is open; the kernel drops the lock if the process dies, so a kill -9
 // never leaves a torrent locked.
 class TorrentLock {
-public:
+  public:
     explicit TorrentLock(int fd) : fd_(fd) {}
     ~TorrentLock();
     TorrentLock(TorrentLock const&) = delete;
     TorrentLock& operator=(TorrentLock const&) = delete;
 
-private:
+  private:
     int fd_;
 };
 
 class ResumeStore {
-public:
+  public:
     explicit ResumeStore(std::filesystem::path dir) : dir_(std::move(dir)) {}
 
     Result<std::unique_ptr<TorrentLock>> lock(TorrentId const& id) const;
@@ -48,7 +48,7 @@ public:
     std::vector<TorrentId> saved_ids() const;
     void remove(TorrentId const& id) const;
 
-private:
+  private:
     std::filesystem::path resume_file(TorrentId const& id) const { return dir_ / (id + ".resume"); }
     std::filesystem::path torrent_file(TorrentId const& id) const {
         return dir_ / (id + ".torrent");

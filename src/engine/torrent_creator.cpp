@@ -27,9 +27,10 @@ Result<CreatedTorrent> create_torrent(CreateOptions const& options) {
     lt::file_storage files;
     // Hidden files are skipped like other clients do (editor swap files, .DS_Store); the
     // predicate sees every path below content, so check each name, not just the root.
-    lt::add_files(files, content.string(), [](std::string const& path) {
-        return fs::path(path).filename().string().front() != '.';
-    }, flags);
+    lt::add_files(
+        files, content.string(),
+        [](std::string const& path) { return fs::path(path).filename().string().front() != '.'; },
+        flags);
     if (files.num_files() == 0) {
         return Error{"cannot create a torrent: " + options.content.string() + " holds no files"};
     }

@@ -18,7 +18,7 @@ enum class TorrentFormat {
 };
 
 struct CreateOptions {
-    std::filesystem::path content;  // file or directory to share
+    std::filesystem::path content;      // file or directory to share
     std::vector<std::string> trackers;  // one tier each, in order
     std::vector<std::string> web_seeds;
     int piece_size_kib = 0;  // 0: libtorrent picks one for the size

@@ -40,8 +40,8 @@ struct FileEntry {
 struct TorrentDescription {
     TorrentId id;
     std::string name;
-    std::string info_hash_v1;  // 40 hex digits, empty if the torrent is v2-only
-    std::string info_hash_v2;  // 64 hex digits, empty if the torrent is v1-only
+    std::string info_hash_v1;   // 40 hex digits, empty if the torrent is v2-only
+    std::string info_hash_v2;   // 64 hex digits, empty if the torrent is v1-only
     bool has_metadata = false;  // false for a magnet link
     std::int64_t total_size = 0;
     int piece_size = 0;

@@ -1,9 +1,9 @@
 // lanetorrent-cli as users and scripts meet it: exit codes, one-sentence errors for every kind of
 // bad input, output formats, signals. Each test runs the real binary.
-#include <gtest/gtest.h>
-#include <sys/mount.h>
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -32,7 +32,7 @@ void expect_one_sentence_error(CliRun const& run, std::string const& contains) {
 
 // A tmpfs mounted for one test (root only: tests run as root in CI). Unmounted on destruction.
 class TmpfsMount {
-public:
+  public:
     TmpfsMount(fs::path where, std::string const& options) : where_(std::move(where)) {
         fs::create_directories(where_);
         mounted_ = ::mount("tmpfs", where_.c_str(), "tmpfs", 0, options.c_str()) == 0;
@@ -42,13 +42,13 @@ public:
     }
     bool mounted() const { return mounted_; }
 
-private:
+  private:
     fs::path where_;
     bool mounted_ = false;
 };
 
 class CliTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         data_ = dir_.subdir("data");
         write_random_file(data_ / "payload.bin", 4 * 1024 * 1024, 5);
@@ -68,9 +68,9 @@ protected:
         auto const endpoint = ip + ":" + std::to_string(free_port(ip));
         seeder = std::make_unique<Process>(
             "seeder",
-            cli_command(with_profile("seed-profile", {"seed", torrent_, "--data", data_.string(),
-                                                      "--listen", endpoint, "--seconds", "60",
-                                                      "--json"})),
+            cli_command(
+                with_profile("seed-profile", {"seed", torrent_, "--data", data_.string(),
+                                              "--listen", endpoint, "--seconds", "60", "--json"})),
             dir_.path());
         EXPECT_TRUE(seeder->wait_for_line([](auto line) { return is_event(line, "checked"); }, 30s))
             << seeder->stderr_text();
@@ -133,8 +133,7 @@ TEST_F(CliTest, CorruptOrTruncatedTorrentFilesFailClearly) {
     std::ofstream(corrupt, std::ios::binary) << "d4:infod6:lengthi-5eee";
 
     for (auto const& file : {truncated, corrupt}) {
-        for (auto const& args :
-             std::vector<std::vector<std::string>>{
+        for (auto const& args : std::vector<std::vector<std::string>>{
                  {"info", file.string()},
                  with_profile("p", {"download", file.string(), "--save", dir_.path() / "out"})}) {
             auto const run = run_cli(args);
@@ -179,16 +178,16 @@ TEST_F(CliTest, CreateRecordsTrackersPieceSizeAndPrivacy) {
 }
 
 TEST_F(CliTest, SeedFailsOnMissingOrMismatchedData) {
-    auto const missing = run_cli(with_profile(
-        "p", {"seed", torrent_, "--data", (dir_.path() / "nope").string(), "--listen",
-              fresh_listen()}));
+    auto const missing =
+        run_cli(with_profile("p", {"seed", torrent_, "--data", (dir_.path() / "nope").string(),
+                                   "--listen", fresh_listen()}));
     EXPECT_EQ(missing.exit_code, 1);
     expect_one_sentence_error(missing, "does not exist");
 
     auto const other = dir_.subdir("other");
     write_random_file(other / "payload.bin", 4 * 1024 * 1024, 6);
-    auto const mismatched = run_cli(
-        with_profile("p", {"seed", torrent_, "--data", other.string(), "--listen", fresh_listen()}));
+    auto const mismatched = run_cli(with_profile(
+        "p", {"seed", torrent_, "--data", other.string(), "--listen", fresh_listen()}));
     EXPECT_EQ(mismatched.exit_code, 1);
     expect_one_sentence_error(mismatched, "does not match");
 }
@@ -236,18 +235,17 @@ TEST_F(CliTest, FullDiskStopsTheDownloadWithAClearError) {
     if (!small.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here";
     std::unique_ptr<Process> seeder;
     auto const seeder_endpoint = start_seeder(seeder);
-    auto const run = run_cli(
-        with_profile("p", {"download", torrent_, "--save", save.string(), "--listen",
-                           fresh_listen(), "--peer", seeder_endpoint, "--timeout", "60"}),
-        90s);
+    auto const run =
+        run_cli(with_profile("p", {"download", torrent_, "--save", save.string(), "--listen",
+                                   fresh_listen(), "--peer", seeder_endpoint, "--timeout", "60"}),
+                90s);
     EXPECT_EQ(run.exit_code, 1);
     expect_one_sentence_error(run, "No space left on device");
 }
 
 TEST_F(CliTest, DownloadTimesOutWithoutPeers) {
-    auto const run = run_cli(with_profile("p", {"download", torrent_, "--save",
-                                                dir_.path() / "out", "--listen", fresh_listen(),
-                                                "--timeout", "2"}));
+    auto const run = run_cli(with_profile("p", {"download", torrent_, "--save", dir_.path() / "out",
+                                                "--listen", fresh_listen(), "--timeout", "2"}));
     EXPECT_EQ(run.exit_code, 1);
     expect_one_sentence_error(run, "did not finish within 2 seconds");
 }
@@ -268,9 +266,9 @@ TEST_F(CliTest, JsonLinesEndWithDoneAndPlainOutputShowsProgress) {
                             [](auto const& e) { return e["event"] == "finished"; }));
     EXPECT_TRUE(files_identical(data_ / "payload.bin", dir_.path() / "out1" / "payload.bin"));
 
-    auto const plain = run_cli(with_profile(
-        "p2", {"download", torrent_, "--save", dir_.path() / "out2", "--listen", fresh_listen(),
-               "--peer", seeder_endpoint, "--timeout", "60"}));
+    auto const plain = run_cli(
+        with_profile("p2", {"download", torrent_, "--save", dir_.path() / "out2", "--listen",
+                            fresh_listen(), "--peer", seeder_endpoint, "--timeout", "60"}));
     ASSERT_EQ(plain.exit_code, 0) << plain.err;
     EXPECT_NE(plain.out.find("finished: every piece downloaded and hash-checked"),
               std::string::npos)
@@ -283,10 +281,10 @@ TEST_F(CliTest, ProgressBarOnATerminal) {
     std::unique_ptr<Process> seeder;
     auto const seeder_endpoint = start_seeder(seeder);
     std::string command = cli_path();
-    for (auto const& arg : with_profile(
-             "p", {"download", torrent_, "--save", (dir_.path() / "out").string(), "--listen",
-                   fresh_listen(), "--peer", seeder_endpoint, "--timeout", "60", "--max-down",
-                   "1024"})) {
+    for (auto const& arg :
+         with_profile("p", {"download", torrent_, "--save", (dir_.path() / "out").string(),
+                            "--listen", fresh_listen(), "--peer", seeder_endpoint, "--timeout",
+                            "60", "--max-down", "1024"})) {
         command += " '" + arg + "'";
     }
     Process terminal("terminal", {"script", "-qefc", command, "/dev/null"}, dir_.path());
@@ -306,9 +304,9 @@ TEST_F(CliTest, SignalsStopCleanly) {
 
     // An interrupted download exits 1 and says how to continue.
     Process download("download",
-                     cli_command(with_profile("p", {"download", torrent_, "--save",
-                                                    (dir_.path() / "out").string(), "--listen",
-                                                    fresh_listen(), "--json"})),
+                     cli_command(with_profile(
+                         "p", {"download", torrent_, "--save", (dir_.path() / "out").string(),
+                               "--listen", fresh_listen(), "--json"})),
                      dir_.path());
     ASSERT_TRUE(download.wait_for_line([](auto line) { return is_event(line, "added"); }, 20s));
     download.signal(SIGINT);
@@ -319,14 +317,14 @@ TEST_F(CliTest, SignalsStopCleanly) {
 
 TEST_F(CliTest, SameTorrentInTwoProcessesOfOneProfileIsRefused) {
     Process first("first",
-                  cli_command(with_profile("shared", {"download", torrent_, "--save",
-                                                      (dir_.path() / "out").string(), "--listen",
-                                                      fresh_listen(), "--json"})),
+                  cli_command(with_profile(
+                      "shared", {"download", torrent_, "--save", (dir_.path() / "out").string(),
+                                 "--listen", fresh_listen(), "--json"})),
                   dir_.path());
     ASSERT_TRUE(first.wait_for_line([](auto line) { return is_event(line, "added"); }, 20s));
-    auto const second = run_cli(with_profile(
-        "shared", {"download", torrent_, "--save", dir_.path() / "out", "--listen",
-                   fresh_listen()}));
+    auto const second =
+        run_cli(with_profile("shared", {"download", torrent_, "--save", dir_.path() / "out",
+                                        "--listen", fresh_listen()}));
     EXPECT_EQ(second.exit_code, 1);
     expect_one_sentence_error(second, "already open in another LaneTorrent process");
 }

@@ -19,7 +19,7 @@ using namespace std::chrono_literals;
 
 // One engine on its own loopback address, remembering every event it produced.
 class Node {
-public:
+  public:
     Node(fs::path const& profile_dir, EngineSettings settings = {})
         : ip_(test::unique_loopback_ip()), profile_dir_(profile_dir) {
         settings.listen_interfaces = ip_ + ":0";
@@ -62,7 +62,7 @@ public:
     }
     void forget_events() { history_.clear(); }
 
-private:
+  private:
     std::string ip_;
     fs::path profile_dir_;
     EngineSettings settings_;
@@ -83,7 +83,7 @@ bool run_until(std::vector<Node*> const& nodes, std::function<bool()> const& don
 }
 
 class EngineTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         content_ = dir_.subdir("seed-data");
         test::write_random_file(content_ / "payload.bin", 3 * 1024 * 1024 + 12345, 42);
@@ -139,7 +139,8 @@ TEST_F(EngineTest, DownloadsFromAnotherSessionOnLoopback) {
     ASSERT_TRUE(downloader.engine().pin_peer(id_, *seeder.listening()));
 
     ASSERT_TRUE(run_until({&seeder, &downloader}, [&] { return finished(downloader); }));
-    EXPECT_TRUE(test::files_identical(content_ / "payload.bin", dir_.path() / "save" / "payload.bin"));
+    EXPECT_TRUE(
+        test::files_identical(content_ / "payload.bin", dir_.path() / "save" / "payload.bin"));
     EXPECT_EQ(downloader.events<event::TorrentAdded>().size(), 1u);
     EXPECT_FALSE(downloader.events<event::Progress>().empty());
     auto const progress = downloader.engine().progress(id_);
@@ -171,7 +172,8 @@ TEST_F(EngineTest, FetchesMetadataForAMagnetLink) {
     auto const metadata = downloader.events<event::MetadataReceived>();
     ASSERT_EQ(metadata.size(), 1u);
     EXPECT_EQ(metadata.front().name, "payload.bin");
-    EXPECT_TRUE(test::files_identical(content_ / "payload.bin", dir_.path() / "save" / "payload.bin"));
+    EXPECT_TRUE(
+        test::files_identical(content_ / "payload.bin", dir_.path() / "save" / "payload.bin"));
 }
 
 TEST_F(EngineTest, RestartContinuesFromResumeDataWithoutRechecking) {
@@ -196,9 +198,8 @@ TEST_F(EngineTest, RestartContinuesFromResumeDataWithoutRechecking) {
     downloader.open();
     auto const restored = downloader.engine().restore_all();
     ASSERT_EQ(restored, std::vector<TorrentId>{id_});
-    ASSERT_TRUE(run_until({&downloader}, [&] {
-        return !downloader.events<event::Checked>().empty();
-    }));
+    ASSERT_TRUE(
+        run_until({&downloader}, [&] { return !downloader.events<event::Checked>().empty(); }));
     auto const checked = downloader.events<event::Checked>().front();
     EXPECT_EQ(checked.have_bytes, checked.total_bytes) << "the complete file was re-checked";
     EXPECT_TRUE(downloader.events<event::Warning>().empty());
@@ -215,7 +216,8 @@ TEST_F(EngineTest, RateLimitsBindLoopbackPeers) {
     ASSERT_TRUE(downloader.engine().add(download_request(dir_.path() / "save")));
     ASSERT_TRUE(downloader.engine().pin_peer(id_, *seeder.listening()));
     auto const start = std::chrono::steady_clock::now();
-    ASSERT_TRUE(run_until({&seeder, &downloader}, [&] { return finished(downloader); }, 90s));
+    ASSERT_TRUE(run_until(
+        {&seeder, &downloader}, [&] { return finished(downloader); }, 90s));
     auto const seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start);
     // ~3 MiB at 0.5 MiB/s: an unlimited loopback transfer takes well under a second. This is a
     // lower bound that proves the limit applied, not a speed measurement.
@@ -235,8 +237,7 @@ TEST_F(EngineTest, SeedsManyTorrentsAtOnce) {
         auto created = create_torrent(options);
         ASSERT_TRUE(created);
         AddTorrent request;
-        request.source =
-            load_torrent_bytes(created->bytes, "test").value();
+        request.source = load_torrent_bytes(created->bytes, "test").value();
         request.save_path = data;
         request.seed_only = true;
         auto added = seeder.engine().add(request);
@@ -251,7 +252,8 @@ TEST_F(EngineTest, SeedsManyTorrentsAtOnce) {
     };
     ASSERT_TRUE(run_until({&seeder}, all_seeding, 30s));
     // Still seeding a little later: nothing queues them afterwards.
-    run_until({&seeder}, [] { return false; }, 2s);
+    run_until(
+        {&seeder}, [] { return false; }, 2s);
     EXPECT_TRUE(all_seeding());
 }
 
@@ -262,7 +264,8 @@ TEST_F(EngineTest, SeedingRefusesDataThatDoesNotMatch) {
     auto request = seed_request();
     request.save_path = wrong;
     ASSERT_TRUE(seeder.engine().add(request));
-    ASSERT_TRUE(run_until({&seeder}, [&] { return !seeder.events<event::TorrentError>().empty(); }));
+    ASSERT_TRUE(
+        run_until({&seeder}, [&] { return !seeder.events<event::TorrentError>().empty(); }));
     EXPECT_NE(seeder.events<event::TorrentError>().front().message.find("does not match"),
               std::string::npos);
 }
@@ -286,9 +289,8 @@ TEST_F(EngineTest, PauseResumeAndRemoveWithData) {
     EXPECT_FALSE(fs::exists(resume_file));
     EXPECT_TRUE(downloader.engine().torrents().empty());
     EXPECT_FALSE(downloader.engine().pause(id_));
-    ASSERT_TRUE(run_until({&downloader}, [&] {
-        return !fs::exists(dir_.path() / "save" / "payload.bin");
-    }));
+    ASSERT_TRUE(run_until({&downloader},
+                          [&] { return !fs::exists(dir_.path() / "save" / "payload.bin"); }));
 }
 
 TEST_F(EngineTest, SameTorrentTwiceIsRefused) {

@@ -57,7 +57,7 @@ TEST(AtomicFile, ReadRefusesOversizedFiles) {
 }
 
 class CreatedTorrent : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         content_ = dir_.subdir("content") / "album";
         fs::create_directories(content_ / "disc2");

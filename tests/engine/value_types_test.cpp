@@ -41,7 +41,7 @@ TEST(Endpoint, RejectsWhatIsNotANumericEndpoint) {
 }
 
 class ProfileTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         for (char const* name : {"HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"}) {
             if (char const* value = std::getenv(name)) saved_.emplace_back(name, value);
