@@ -45,6 +45,7 @@ struct TransferOptions {
     bool no_dht = false;
     bool no_lsd = false;
     bool no_upnp = false;
+    bool utp = false;  // also dial peers over uTP
 };
 int run_transfer(Profile const& profile, TransferOptions const& options);
 

@@ -26,6 +26,8 @@ void add_transfer_options(CLI::App& command, cli::TransferOptions& options) {
     command.add_flag("--no-dht", options.no_dht, "Disable the DHT");
     command.add_flag("--no-lsd", options.no_lsd, "Disable local service discovery");
     command.add_flag("--no-upnp", options.no_upnp, "Disable UPnP and NAT-PMP port mapping");
+    command.add_flag("--utp", options.utp,
+                     "Also dial peers over uTP (incoming uTP is always accepted)");
 }
 
 }  // namespace

@@ -177,6 +177,7 @@ int run_transfer(Profile const& profile, TransferOptions const& options) {
     if (options.no_dht) settings.dht = false;
     if (options.no_lsd) settings.lsd = false;
     if (options.no_upnp) settings.upnp = false;
+    settings.outgoing_utp = options.utp;
     settings.resume_save_interval = std::chrono::seconds(std::max(1, options.resume_interval));
 
     install_stop_handlers();

@@ -507,7 +507,10 @@ void Engine::handle(lt::alert const* alert, std::vector<Event>& out) {
             break;
         case lt::torrent_finished_alert::alert_type: {
             auto const status = torrent->handle.status();
-            out.push_back(event::Finished{id, status.total_payload_download});
+            // A seed of existing data has downloaded nothing; Checked already told its story.
+            if (!torrent->seed_only) {
+                out.push_back(event::Finished{id, status.total_payload_download});
+            }
             request_resume_save(*torrent, true);
             break;
         }

@@ -37,8 +37,8 @@ lt::settings_pack to_settings_pack(EngineSettings const& s) {
     pack.set_bool(sp::enable_lsd, s.lsd);
     pack.set_bool(sp::enable_upnp, s.upnp);
     pack.set_bool(sp::enable_natpmp, s.upnp);
-    pack.set_bool(sp::enable_outgoing_utp, s.utp);
-    pack.set_bool(sp::enable_incoming_utp, s.utp);
+    pack.set_bool(sp::enable_outgoing_utp, s.outgoing_utp);
+    pack.set_bool(sp::enable_incoming_utp, s.incoming_utp);
     // libtorrent throttles TCP peers when uTP peers are present (peer_proportional); that would
     // make limits and lanes depend on which transport a peer happened to use.
     pack.set_int(sp::mixed_mode_algorithm, sp::prefer_tcp);

@@ -25,7 +25,12 @@ struct EngineSettings {
     bool lsd = true;   // local service discovery
     bool upnp = true;  // UPnP and NAT-PMP port mapping
     bool pex = true;   // peer exchange
-    bool utp = true;
+    // We accept uTP from peers that prefer it, but dial TCP: libtorrent tries uTP first on
+    // outgoing connections, and its uTP moved data 8x slower and at 4x the CPU of TCP between two
+    // of our peers on loopback (docs/bench.md), cost ~4 s of fallback per TCP-only peer (aria2),
+    // and peer classes, which lanes rely on, are simplest to reason about on TCP.
+    bool outgoing_utp = false;
+    bool incoming_utp = true;
 
     // Session-wide limits in bytes/s, 0 = unlimited. Unlike libtorrent's default they also bind
     // LAN and loopback peers: a limit the user set should hold for every peer.
