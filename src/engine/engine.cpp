@@ -238,8 +238,10 @@ Result<TorrentId> Engine::add(AddTorrent request) {
     params.flags |= discovery_flags(settings_);
     if (request.paused) params.flags |= lt::torrent_flags::paused;
     if (request.seed_only) params.flags |= lt::torrent_flags::upload_mode;
-    params.upload_limit = request.upload_limit;
-    params.download_limit = request.download_limit;
+    // Only when set: any value >= 0, even 0 ("unlimited"), makes libtorrent give the torrent a
+    // peer class of its own, taken from the same pool of 32 filterable ids that lanes need.
+    if (request.upload_limit > 0) params.upload_limit = request.upload_limit;
+    if (request.download_limit > 0) params.download_limit = request.download_limit;
     return add_to_session(id, std::move(params), std::move(lock.value()), request.seed_only);
 }
 
