@@ -11,17 +11,20 @@ namespace lanetorrent {
 
 using TorrentId = std::string;
 
+// Lowercase hex of any byte sequence (digests, raw ids).
+template <class Bytes>
+std::string to_hex(Bytes const& bytes) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out;
+    for (auto const byte : bytes) {
+        out += digits[static_cast<unsigned char>(byte) >> 4];
+        out += digits[static_cast<unsigned char>(byte) & 0xf];
+    }
+    return out;
+}
+
 inline TorrentId torrent_id_of(lt::info_hash_t const& hashes) {
-    auto hex = [](auto const& digest) {
-        static constexpr char digits[] = "0123456789abcdef";
-        std::string out;
-        for (auto const byte : digest) {
-            out += digits[static_cast<unsigned char>(byte) >> 4];
-            out += digits[static_cast<unsigned char>(byte) & 0xf];
-        }
-        return out;
-    };
-    return hashes.has_v1() ? hex(hashes.v1) : hex(hashes.v2);
+    return hashes.has_v1() ? to_hex(hashes.v1) : to_hex(hashes.v2);
 }
 
 }  // namespace lanetorrent

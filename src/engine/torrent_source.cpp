@@ -14,16 +14,6 @@ namespace {
 
 constexpr std::size_t max_torrent_file_bytes = 64 * 1024 * 1024;
 
-std::string hex(lt::span<char const> bytes) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    for (auto const byte : bytes) {
-        out += digits[static_cast<unsigned char>(byte) >> 4];
-        out += digits[static_cast<unsigned char>(byte) & 0xf];
-    }
-    return out;
-}
-
 }  // namespace
 
 bool looks_like_magnet(std::string_view text) {
@@ -73,8 +63,8 @@ TorrentDescription describe(lt::add_torrent_params const& params) {
     auto hashes = params.info_hashes;
     if (params.ti) hashes = params.ti->info_hashes();
     d.id = torrent_id_of(hashes);
-    if (hashes.has_v1()) d.info_hash_v1 = hex(hashes.v1);
-    if (hashes.has_v2()) d.info_hash_v2 = hex(hashes.v2);
+    if (hashes.has_v1()) d.info_hash_v1 = to_hex(hashes.v1);
+    if (hashes.has_v2()) d.info_hash_v2 = to_hex(hashes.v2);
     d.name = params.name;
     d.trackers = params.trackers;
     d.web_seeds = params.url_seeds;
