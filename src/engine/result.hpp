@@ -13,11 +13,13 @@ struct Error {
     std::string message;
 };
 
-template <class T>
+// E may be a richer error type (with a `message` member) where callers must tell failures apart,
+// such as the Tron node's response codes.
+template <class T, class E = Error>
 class [[nodiscard]] Result {
   public:
     Result(T value) : state_(std::move(value)) {}
-    Result(Error error) : state_(std::move(error)) {}
+    Result(E error) : state_(std::move(error)) {}
 
     bool ok() const { return std::holds_alternative<T>(state_); }
     explicit operator bool() const { return ok(); }
@@ -28,10 +30,11 @@ class [[nodiscard]] Result {
     T* operator->() { return &value(); }
     T const* operator->() const { return &value(); }
 
-    std::string const& error() const { return std::get<Error>(state_).message; }
+    std::string const& error() const { return std::get<E>(state_).message; }
+    E const& failure() const { return std::get<E>(state_); }
 
   private:
-    std::variant<T, Error> state_;
+    std::variant<T, E> state_;
 };
 
 // For operations that return nothing on success.
