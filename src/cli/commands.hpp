@@ -49,4 +49,27 @@ struct TransferOptions {
 };
 int run_transfer(Profile const& profile, TransferOptions const& options);
 
+struct WalletOptions {
+    std::string command;   // create, import, address, balance, send, history, ...
+    std::string keystore;  // default: <profile data>/keystore.json
+    std::string passphrase_file;
+    std::string node = "127.0.0.1:50051";  // the local lanetorrent-devnet
+    std::string solidity_node = "127.0.0.1:50061";
+    bool tls = false;
+    std::string api_key_file;
+    bool json = false;
+    std::string asset = "1002000";  // TRC-10 id; BTT (listed as BTTOLD since 2021)
+    // send
+    std::string to;
+    std::int64_t amount = 0;  // base units
+    bool dry_run = false;
+    std::string wait = "confirmed";  // none, confirmed, solidified
+    // balance, verify-message
+    std::string address;
+    // sign-message, verify-message
+    std::string message;
+    std::string signature;
+};
+int run_wallet(Profile const& profile, WalletOptions options);
+
 }  // namespace lanetorrent::cli

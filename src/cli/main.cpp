@@ -82,6 +82,49 @@ int main(int argc, char** argv) {
         ->check(CLI::NonNegativeNumber);
     add_transfer_options(*download_cmd, download);
 
+    cli::WalletOptions wallet;
+    auto* wallet_cmd = app.add_subcommand("wallet", "The BTT wallet: keys, balances, payments");
+    wallet_cmd->require_subcommand(1);
+    wallet_cmd->add_option("--keystore", wallet.keystore,
+                           "Encrypted keystore file (default: keystore.json in the profile)");
+    wallet_cmd->add_option("--passphrase-file", wallet.passphrase_file,
+                           "Read the passphrase from FILE (default: ask on the terminal)");
+    wallet_cmd->add_option("--node", wallet.node, "Tron full node HOST:PORT (protocol.Wallet)");
+    wallet_cmd->add_option("--solidity-node", wallet.solidity_node,
+                           "Tron node HOST:PORT serving protocol.WalletSolidity");
+    wallet_cmd->add_flag("--tls", wallet.tls, "Use TLS to the node");
+    wallet_cmd->add_option("--api-key-file", wallet.api_key_file,
+                           "File holding a TRON-PRO-API-KEY");
+    wallet_cmd->add_option("--asset", wallet.asset, "TRC-10 token id (default 1002000)");
+    wallet_cmd->add_flag("--json", wallet.json, "Print JSON");
+    wallet_cmd->fallthrough();
+    auto add_wallet_command = [&](char const* name, char const* help) {
+        auto* sub = wallet_cmd->add_subcommand(name, help);
+        sub->fallthrough();
+        sub->callback([&wallet, name] { wallet.command = name; });
+        return sub;
+    };
+    add_wallet_command("create", "Create a new key in an encrypted keystore");
+    add_wallet_command("import", "Import a hex private key read from stdin");
+    add_wallet_command("address", "Print the keystore's address");
+    add_wallet_command("derive", "Print the address of a hex private key read from stdin");
+    add_wallet_command("balance", "TRX and token balance of the keystore or ADDRESS")
+        ->add_option("ADDRESS", wallet.address, "Any Tron address");
+    auto* send_cmd = add_wallet_command("send", "Send tokens (base units) to an address");
+    send_cmd->add_option("--to", wallet.to, "Recipient address")->required();
+    send_cmd->add_option("--amount", wallet.amount, "Amount in the token's base units")->required();
+    send_cmd->add_flag("--dry-run", wallet.dry_run, "Build and sign, but do not broadcast");
+    send_cmd->add_option("--wait", wallet.wait, "none, confirmed (default) or solidified")
+        ->check(CLI::IsMember({"none", "confirmed", "solidified"}));
+    add_wallet_command("history", "Transfers sent from this profile and where they stand");
+    add_wallet_command("sign-message", "Sign a message (TIP-191)")
+        ->add_option("MESSAGE", wallet.message)
+        ->required();
+    auto* verify_cmd = add_wallet_command("verify-message", "Check a TIP-191 signature");
+    verify_cmd->add_option("MESSAGE", wallet.message)->required();
+    verify_cmd->add_option("--signature", wallet.signature, "65-byte signature in hex")->required();
+    verify_cmd->add_option("--address", wallet.address, "Who claims to have signed")->required();
+
     try {
         app.parse(argc, argv);
     } catch (CLI::CallForHelp const& e) {
@@ -100,6 +143,7 @@ int main(int argc, char** argv) {
         if (*create_cmd) return cli::run_create(create);
         if (*info_cmd) return cli::run_info(info);
         if (*seed_cmd) return cli::run_transfer(profile, seed);
+        if (*wallet_cmd) return cli::run_wallet(profile, wallet);
         return cli::run_transfer(profile, download);
     } catch (std::exception const& e) {
         // A bug, not a user error, but still one sentence and a conventional exit code.

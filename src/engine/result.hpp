@@ -27,6 +27,8 @@ class [[nodiscard]] Result {
     T& value() & { return std::get<T>(state_); }
     T const& value() const& { return std::get<T>(state_); }
     T&& value() && { return std::get<T>(std::move(state_)); }
+    T& operator*() & { return value(); }
+    T const& operator*() const& { return value(); }
     T* operator->() { return &value(); }
     T const* operator->() const { return &value(); }
 

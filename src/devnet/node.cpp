@@ -1,0 +1,92 @@
+#include "devnet/node.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server_builder.h>
+
+namespace lanetorrent::devnet {
+namespace {
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+Result<std::unique_ptr<grpc::Server>> serve(std::string const& endpoint, grpc::Service& service) {
+    grpc::ServerBuilder builder;
+    int port = 0;
+    // Plaintext h2c, like java-tron's NettyServerBuilder without a TLS context.
+    builder.AddListeningPort(endpoint, grpc::InsecureServerCredentials(), &port);
+    builder.RegisterService(&service);
+    auto server = builder.BuildAndStart();
+    if (!server || port == 0) return Error{"cannot listen on " + endpoint};
+    return server;
+}
+
+}  // namespace
+
+bool is_loopback_endpoint(std::string const& endpoint) {
+    return endpoint.starts_with("127.") || endpoint.starts_with("[::1]:") ||
+           endpoint.starts_with("localhost:");
+}
+
+Result<std::unique_ptr<Node>> Node::start(Config const& config) {
+    std::unique_ptr<Node> node(new Node(config));
+    auto chain = Chain::open(config, now_ms());
+    if (!chain) return Error{chain.error()};
+    node->chain_ = std::move(chain).value();
+    node->wallet_ = std::make_unique<WalletService>(*node->chain_);
+    node->solidity_ = std::make_unique<SolidityService>(*node->chain_);
+    auto wallet = serve(config.listen, *node->wallet_);
+    if (!wallet) return Error{wallet.error()};
+    node->wallet_server_ = std::move(wallet).value();
+    auto solidity = serve(config.solidity_listen, *node->solidity_);
+    if (!solidity) return Error{solidity.error()};
+    node->solidity_server_ = std::move(solidity).value();
+    node->producer_ = std::thread([n = node.get()] { n->produce_loop(); });
+    return node;
+}
+
+Node::~Node() {
+    stop();
+}
+
+void Node::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    if (producer_.joinable()) producer_.join();
+    // A short deadline: a test client that never hangs up must not keep the node alive.
+    auto const deadline = std::chrono::system_clock::now() + std::chrono::seconds(2);
+    if (wallet_server_) wallet_server_->Shutdown(deadline);
+    if (solidity_server_) solidity_server_->Shutdown(deadline);
+    wallet_server_.reset();
+    solidity_server_.reset();
+}
+
+void Node::produce_loop() {
+    auto next = std::chrono::steady_clock::now();
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+        next += std::chrono::milliseconds(config_.block_interval_ms);
+        if (wake_.wait_until(lock, next, [this] { return stopping_; })) break;
+        lock.unlock();
+        try {
+            chain_->produce_block(now_ms());
+        } catch (std::exception const& e) {
+            // Keep serving reads; the next slot retries, as a real producer that missed one would.
+            std::fprintf(stderr, "lanetorrent-devnet: block production failed: %s\n", e.what());
+        }
+        lock.lock();
+        // After a stall (suspend, slow disk) do not fire a burst of catch-up blocks.
+        next = std::max(next, std::chrono::steady_clock::now());
+    }
+}
+
+}  // namespace lanetorrent::devnet
