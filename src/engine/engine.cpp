@@ -25,6 +25,11 @@ struct Engine::Torrent {
     std::unique_ptr<TorrentLock> lock;
     bool seed_only = false;
     bool metadata_saved = false;  // the profile has its .torrent
+    // libtorrent reports a torrent finished when every piece has passed its hash check, which can
+    // be before the last verified blocks leave its write queue. Finished is announced once a
+    // resume-data save with flush_disk_cache has answered, so a consumer can open the file.
+    bool finish_pending = false;
+    int saves_in_flight = 0;  // resume-data requests not yet answered
     std::vector<lt::tcp::endpoint> pinned_peers;
 };
 
@@ -365,6 +370,7 @@ void Engine::request_resume_save(Torrent& torrent, bool flush) {
     if (!torrent.metadata_saved) flags |= lt::torrent_handle::save_info_dict;
     torrent.handle.save_resume_data(flags);
     ++outstanding_resume_saves_;
+    ++torrent.saves_in_flight;
 }
 
 void Engine::run_timers(Clock::time_point now) {
@@ -427,6 +433,15 @@ void Engine::on_checked(Torrent& torrent, std::vector<Event>& out) {
     // Verified: leave upload mode (it only existed so a bad data dir is never "repaired" by
     // downloading over it).
     torrent.handle.unset_flags(lt::torrent_flags::upload_mode);
+}
+
+void Engine::on_resume_reply(Torrent& torrent, std::vector<Event>& out) {
+    // Replies come in request order; only once the flushing request (the last one made when the
+    // torrent finished, or a later one) has answered are the writes done.
+    --torrent.saves_in_flight;
+    if (!torrent.finish_pending || torrent.saves_in_flight > 0) return;
+    torrent.finish_pending = false;
+    out.push_back(event::Finished{torrent.id, torrent.handle.status().total_payload_download});
 }
 
 void Engine::on_session_stats(lt::alert const* alert, std::vector<Event>& out) {
@@ -507,15 +522,11 @@ void Engine::handle(lt::alert const* alert, std::vector<Event>& out) {
         case lt::torrent_checked_alert::alert_type:
             on_checked(*torrent, out);
             break;
-        case lt::torrent_finished_alert::alert_type: {
-            auto const status = torrent->handle.status();
+        case lt::torrent_finished_alert::alert_type:
             // A seed of existing data has downloaded nothing; Checked already told its story.
-            if (!torrent->seed_only) {
-                out.push_back(event::Finished{id, status.total_payload_download});
-            }
+            torrent->finish_pending = !torrent->seed_only;
             request_resume_save(*torrent, true);
             break;
-        }
         case lt::save_resume_data_alert::alert_type: {
             auto const& params = static_cast<lt::save_resume_data_alert const*>(alert)->params;
             if (auto status = store_.save(id, params)) {
@@ -524,6 +535,7 @@ void Engine::handle(lt::alert const* alert, std::vector<Event>& out) {
             } else {
                 out.push_back(event::Warning{id, "cannot save resume data: " + status.error()});
             }
+            on_resume_reply(*torrent, out);
             break;
         }
         case lt::save_resume_data_failed_alert::alert_type: {
@@ -531,6 +543,7 @@ void Engine::handle(lt::alert const* alert, std::vector<Event>& out) {
             if (error != lt::errors::resume_data_not_modified) {
                 out.push_back(event::Warning{id, "cannot save resume data: " + error.message()});
             }
+            on_resume_reply(*torrent, out);
             break;
         }
         case lt::file_error_alert::alert_type: {

@@ -97,6 +97,7 @@ class Engine {
     void run_timers(Clock::time_point now);
     void handle(lt::alert const* alert, std::vector<Event>& out);
     void on_checked(Torrent& torrent, std::vector<Event>& out);
+    void on_resume_reply(Torrent& torrent, std::vector<Event>& out);
     void on_session_stats(lt::alert const* alert, std::vector<Event>& out);
 
     Profile profile_;

@@ -67,7 +67,7 @@ struct Checked {
 struct Progress {
     TorrentProgress status;
 };
-// Every wanted piece is downloaded and has passed its hash check.
+// Every wanted piece is downloaded, has passed its hash check, and has been written to disk.
 struct Finished {
     TorrentId id;
     std::int64_t downloaded = 0;
