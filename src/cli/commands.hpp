@@ -53,6 +53,8 @@ struct WalletOptions {
     std::string command;   // create, import, address, balance, send, history, ...
     std::string keystore;  // default: <profile data>/keystore.json
     std::string passphrase_file;
+    std::string new_passphrase_file;       // change-passphrase
+    bool confirm_export = false;           // export: --yes-print-private-key
     std::string node = "127.0.0.1:50051";  // the local lanetorrent-devnet
     std::string solidity_node = "127.0.0.1:50061";
     bool tls = false;

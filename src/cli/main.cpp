@@ -117,6 +117,12 @@ int main(int argc, char** argv) {
     send_cmd->add_option("--wait", wallet.wait, "none, confirmed (default) or solidified")
         ->check(CLI::IsMember({"none", "confirmed", "solidified"}));
     add_wallet_command("history", "Transfers sent from this profile and where they stand");
+    add_wallet_command("change-passphrase", "Re-encrypt the keystore under a new passphrase")
+        ->add_option("--new-passphrase-file", wallet.new_passphrase_file,
+                     "Read the new passphrase from FILE (default: ask twice on the terminal)");
+    add_wallet_command("export", "Print the private key (asks for confirmation)")
+        ->add_flag("--yes-print-private-key", wallet.confirm_export,
+                   "Confirm without a prompt (for scripts)");
     add_wallet_command("sign-message", "Sign a message (TIP-191)")
         ->add_option("MESSAGE", wallet.message)
         ->required();

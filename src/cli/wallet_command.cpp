@@ -318,6 +318,49 @@ int run_wallet(Profile const& profile, WalletOptions options) {
                           options.asset, balances.value() ? "" : " (account not activated)"));
         return exit_success;
     }
+    if (command == "change-passphrase") {
+        auto old_passphrase = read_passphrase(options, "Current passphrase: ");
+        if (!old_passphrase) return fail(exit_failure, old_passphrase.error());
+        WalletOptions for_new = options;
+        for_new.passphrase_file = options.new_passphrase_file;
+        auto new_passphrase = read_passphrase(for_new, "New passphrase: ");
+        if (!new_passphrase) return fail(exit_failure, new_passphrase.error());
+        if (options.new_passphrase_file.empty()) {
+            auto repeated = read_passphrase(for_new, "New passphrase again: ");
+            if (!repeated || repeated.value() != new_passphrase.value()) {
+                return fail(exit_failure, "the new passphrases differ; nothing changed");
+            }
+        }
+        if (auto changed = wallet::Keystore::change_passphrase(options.keystore, *old_passphrase,
+                                                               *new_passphrase);
+            !changed) {
+            return fail(exit_failure, changed.error());
+        }
+        print(options, {{"changed", true}}, "passphrase changed");
+        return exit_success;
+    }
+    if (command == "export") {
+        // Printing a private key hands over the money; it takes an explicit yes.
+        if (!options.confirm_export) {
+            if (!::isatty(STDIN_FILENO)) {
+                return fail(exit_usage,
+                            "export prints the private key: confirm with "
+                            "--yes-print-private-key");
+            }
+            std::cerr << "Anyone who sees the private key can spend this wallet's money.\n"
+                         "Type EXPORT to print it: "
+                      << std::flush;
+            std::string answer;
+            std::getline(std::cin, answer);
+            if (answer != "EXPORT") return fail(exit_failure, "export cancelled");
+        }
+        auto passphrase = read_passphrase(options, "Keystore passphrase: ");
+        if (!passphrase) return fail(exit_failure, passphrase.error());
+        auto key = wallet::Keystore::unlock(options.keystore, passphrase.value());
+        if (!key) return fail(exit_failure, key.error());
+        fmt::print("{}\n", tron::to_hex(key->secret()));
+        return exit_success;
+    }
     if (command == "send") return run_send(profile, options);
     if (command == "history") return run_history(profile, options);
     if (command == "sign-message") {

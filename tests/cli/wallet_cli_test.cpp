@@ -119,6 +119,26 @@ TEST_F(WalletCli, WrongPassphraseAndBadInputFailClearly) {
     EXPECT_EQ(bad_to.exit_code, 2) << bad_to.err;
 }
 
+TEST_F(WalletCli, ExportNeedsConfirmationAndPassphraseCanChange) {
+    import_key_one();
+    auto const unconfirmed = run_cli(wallet({"export", "--passphrase-file", passphrase_}));
+    EXPECT_EQ(unconfirmed.exit_code, 2);
+    EXPECT_EQ(unconfirmed.out.find(key_one), std::string::npos);
+    auto const exported =
+        run_cli(wallet({"export", "--passphrase-file", passphrase_, "--yes-print-private-key"}));
+    ASSERT_EQ(exported.exit_code, 0) << exported.err;
+    EXPECT_EQ(exported.out, std::string(key_one) + "\n");
+
+    auto const fresh = (dir_.path() / "new-passphrase").string();
+    std::ofstream(fresh) << "a different passphrase\n";
+    auto const changed = run_cli(wallet(
+        {"change-passphrase", "--passphrase-file", passphrase_, "--new-passphrase-file", fresh}));
+    ASSERT_EQ(changed.exit_code, 0) << changed.err;
+    EXPECT_EQ(run_cli(wallet({"sign-message", "x", "--passphrase-file", passphrase_})).exit_code,
+              1);
+    EXPECT_EQ(run_cli(wallet({"sign-message", "x", "--passphrase-file", fresh})).exit_code, 0);
+}
+
 TEST_F(WalletCli, UnreachableNodeIsOneSentence) {
     auto const ip = unique_loopback_ip();
     auto const run = run_cli(
