@@ -10,6 +10,7 @@
 //
 //   build/bench/lanetorrent-bench-devnet [--transfers N] [--threads K] [--recipients R]
 //                                        [--block-interval-ms MS] [--devnet PATH]
+//                                        [--data-parent DIR]   (default /tmp; /dev/shm: no fsync)
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -54,6 +55,7 @@ struct Options {
     int recipients = 100;
     int block_interval_ms = 1000;
     std::string devnet = LANETORRENT_DEVNET_PATH;
+    std::string data_parent = "/tmp";  // /dev/shm (tmpfs) takes fsync out of the picture
 };
 
 Options parse_options(int argc, char** argv) {
@@ -74,10 +76,12 @@ Options parse_options(int argc, char** argv) {
             options.block_interval_ms = std::stoi(next());
         } else if (arg == "--devnet") {
             options.devnet = next();
+        } else if (arg == "--data-parent") {
+            options.data_parent = next();
         } else {
             throw std::runtime_error("unknown option " + arg +
                                      " (--transfers N --threads K --recipients R "
-                                     "--block-interval-ms MS --devnet PATH)");
+                                     "--block-interval-ms MS --devnet PATH --data-parent DIR)");
         }
     }
     if (options.transfers <= 0 || options.threads <= 0 || options.recipients <= 0) {
@@ -92,21 +96,23 @@ class Devnet {
   public:
     Devnet(Options const& options, std::string const& listen, std::string const& solidity,
            Address const& funded) {
-        char pattern[] = "/tmp/lanetorrent-bench-devnet-XXXXXX";
-        if (::mkdtemp(pattern) == nullptr) throw std::runtime_error("mkdtemp failed");
+        std::string pattern = options.data_parent + "/lanetorrent-bench-devnet-XXXXXX";
+        if (::mkdtemp(pattern.data()) == nullptr) {
+            throw std::runtime_error("mkdtemp in " + options.data_parent + " failed");
+        }
         data_ = pattern;
-        std::vector<std::string> args = {options.devnet,
-                                         "--listen",
-                                         listen,
-                                         "--solidity-listen",
-                                         solidity,
-                                         "--data",
-                                         data_,
-                                         "--block-interval-ms",
-                                         std::to_string(options.block_interval_ms),
-                                         "--fund",
-                                         funded.base58() + "=" + std::to_string(kFund) + "," +
-                                             std::to_string(kFund)};
+        std::vector<std::string> args = {
+            options.devnet,
+            "--listen",
+            listen,
+            "--solidity-listen",
+            solidity,
+            "--data",
+            data_,
+            "--block-interval-ms",
+            std::to_string(options.block_interval_ms),
+            "--fund",
+            funded.base58() + "=" + std::to_string(kFund) + "," + std::to_string(kFund)};
         std::string const log = data_ + "/devnet.log";
         pid_ = ::fork();
         if (pid_ < 0) throw std::runtime_error("fork failed");
@@ -282,8 +288,8 @@ int run(Options const& options) {
     auto const sign_start = Clock::now();
     for (std::size_t i = 0; i < total; ++i) {
         AssetTransfer transfer{from, recipients[i % recipients.size()], kAssetId, 1};
-        txs[i] = build_asset_transfer(transfer, ref, base_ms + static_cast<std::int64_t>(i),
-                                      600'000);
+        txs[i] =
+            build_asset_transfer(transfer, ref, base_ms + static_cast<std::int64_t>(i), 600'000);
         sign_transaction(txs[i], sender);
     }
     double const sign_seconds = seconds_since(sign_start);
@@ -329,8 +335,8 @@ int run(Options const& options) {
     row("(a) sequential, 1 stub", sequential, first.size());
     row("(b) " + std::to_string(options.threads) + " threads, 1 channel", concurrent,
         second.size());
-    std::printf("%-26s %8zu %9s %9.3f %10.0f\n", "(signing, client side)", total, "-",
-                sign_seconds, static_cast<double>(total) / sign_seconds);
+    std::printf("%-26s %8zu %9s %9.3f %10.0f\n", "(signing, client side)", total, "-", sign_seconds,
+                static_cast<double>(total) / sign_seconds);
 
     std::int64_t const accepted = sequential.accepted + concurrent.accepted;
     bool const match = received == accepted;
@@ -341,9 +347,8 @@ int run(Options const& options) {
         auto const it = (*sender_balances)->assets.find(kAssetId);
         std::printf("sender: TRX spent %lld sun, BTT spent %lld units\n",
                     static_cast<long long>(kFund - (*sender_balances)->trx_sun),
-                    static_cast<long long>(it == (*sender_balances)->assets.end()
-                                               ? -1
-                                               : kFund - it->second));
+                    static_cast<long long>(
+                        it == (*sender_balances)->assets.end() ? -1 : kFund - it->second));
     }
     return match ? 0 : 1;
 }
