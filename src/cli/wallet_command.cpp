@@ -67,15 +67,15 @@ Result<tron::PrivateKey> read_key_from_stdin() {
     return key;
 }
 
-tron::NodeConfig node_config(WalletOptions const& options) {
+Result<tron::NodeConfig> node_config(WalletOptions const& options) {
     tron::NodeConfig config;
     config.wallet_address = options.node;
     config.solidity_address = options.solidity_node;
     config.tls = options.tls;
     if (!options.api_key_file.empty()) {
-        if (auto key = read_file(options.api_key_file, 4096)) {
-            config.api_key = trim_line(std::string(key->begin(), key->end()));
-        }
+        auto key = read_file(options.api_key_file, 4096);
+        if (!key) return Error{"--api-key-file: " + key.error()};
+        config.api_key = trim_line(std::string(key->begin(), key->end()));
     }
     return config;
 }
@@ -150,7 +150,9 @@ int run_send(Profile const& profile, WalletOptions const& options) {
     auto key = wallet::Keystore::unlock(options.keystore, passphrase.value());
     if (!key) return fail(exit_failure, key.error());
 
-    tron::TronClient client(node_config(options));
+    auto config = node_config(options);
+    if (!config) return fail(exit_failure, config.error());
+    tron::TronClient client(config.value());
     auto asset = client.asset(options.asset);
     if (!asset) return fail(exit_failure, asset.error());
     auto head = client.head_block();
@@ -198,7 +200,9 @@ int run_send(Profile const& profile, WalletOptions const& options) {
 }
 
 int run_history(Profile const& profile, WalletOptions const& options) {
-    tron::TronClient client(node_config(options));
+    auto config = node_config(options);
+    if (!config) return fail(exit_failure, config.error());
+    tron::TronClient client(config.value());
     std::error_code ec;
     nlohmann::json entries = nlohmann::json::array();
     for (auto const& file : fs::directory_iterator(sent_dir(profile), ec)) {
@@ -296,7 +300,9 @@ int run_wallet(Profile const& profile, WalletOptions options) {
                                                : tron::Address::parse(options.address);
         if (!address)
             return fail(options.address.empty() ? exit_failure : exit_usage, address.error());
-        tron::TronClient client(node_config(options));
+        auto config = node_config(options);
+        if (!config) return fail(exit_failure, config.error());
+        tron::TronClient client(config.value());
         auto balances = client.balances(address.value());
         if (!balances) return fail(exit_failure, balances.error());
         std::int64_t trx = 0;
