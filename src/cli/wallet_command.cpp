@@ -19,6 +19,7 @@
 #include "cli/exit_codes.hpp"
 #include "engine/atomic_file.hpp"
 #include "tron/client.hpp"
+#include "tron/clock.hpp"
 #include "tron/message_signing.hpp"
 #include "tron/transaction.hpp"
 #include "wallet/keystore.hpp"
@@ -102,11 +103,7 @@ std::string raw_data_hex(protocol::Transaction const& tx) {
     return tron::to_hex({reinterpret_cast<std::uint8_t const*>(bytes.data()), bytes.size()});
 }
 
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
+using tron::now_ms;
 
 // Waits until the transaction is in a block (and, if asked, solidified) or has expired.
 int track(WalletOptions const& options, tron::TronClient& client, tron::Hash32 const& txid,

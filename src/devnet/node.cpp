@@ -7,14 +7,12 @@
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
 
+#include "tron/clock.hpp"
+
 namespace lanetorrent::devnet {
 namespace {
 
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
+using tron::now_ms;
 
 Result<std::unique_ptr<grpc::Server>> serve(std::string const& endpoint, grpc::Service& service) {
     grpc::ServerBuilder builder;

@@ -2,14 +2,12 @@
 
 #include <chrono>
 
+#include "tron/clock.hpp"
+
 namespace lanetorrent::devnet {
 namespace {
 
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
+using tron::now_ms;
 
 // A broken database is the node's fault, not the caller's: INTERNAL, never a fake empty answer.
 template <class F>
