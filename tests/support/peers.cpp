@@ -137,10 +137,21 @@ bool Opentracker::wait_for_seeders(const std::string& info_hash, int count,
     return true;
 }
 
+LoopbackPeer::LoopbackPeer() : ip_(unique_loopback_ip()), port_(free_port(ip_)) {}
+
+void LoopbackPeer::launch(const std::string& name, const std::vector<std::string>& argv,
+                          const std::filesystem::path& log_dir) {
+    process_ = std::make_unique<Process>(name, argv, log_dir);
+    wait_until_listening_or_throw(*process_, ip_, port_);
+}
+
+std::string LoopbackPeer::endpoint() const {
+    return ip_ + ":" + std::to_string(port_);
+}
+
 TransmissionPeer::TransmissionPeer(Role role, const std::filesystem::path& dir,
                                    const std::filesystem::path& data_dir,
-                                   const std::string& torrent, const std::string& name)
-    : ip_(unique_loopback_ip()), port_(free_port(ip_)) {
+                                   const std::string& torrent, const std::string& name) {
     const std::filesystem::path config = dir / (name + "-config");
     std::filesystem::create_directories(config);
     std::filesystem::create_directories(data_dir);
@@ -179,22 +190,13 @@ TransmissionPeer::TransmissionPeer(Role role, const std::filesystem::path& dir,
         {"ratio-limit", 0},
     };
     write_text(config / "settings.json", settings.dump(2));
-    process_ = std::make_unique<Process>(
-        name,
-        std::vector<std::string>{"transmission-cli", "-g", config.string(), "-w", data_dir.string(),
-                                 torrent},
-        dir);
-    wait_until_listening_or_throw(*process_, ip_, port_);
-}
-
-std::string TransmissionPeer::endpoint() const {
-    return ip_ + ":" + std::to_string(port_);
+    launch(name, {"transmission-cli", "-g", config.string(), "-w", data_dir.string(), torrent},
+           dir);
 }
 
 Aria2Peer::Aria2Peer(Role role, const std::filesystem::path& dir,
                      const std::filesystem::path& data_dir, const std::filesystem::path& torrent,
-                     const std::string& name, std::chrono::seconds lifetime)
-    : ip_(unique_loopback_ip()), port_(free_port(ip_)) {
+                     const std::string& name, std::chrono::seconds lifetime) {
     std::filesystem::create_directories(data_dir);
     std::vector<std::string> argv{
         "aria2c",
@@ -226,12 +228,7 @@ Aria2Peer::Aria2Peer(Role role, const std::filesystem::path& dir,
         argv.insert(argv.end(), {"--seed-time=0"});
     }
     argv.push_back(torrent.string());
-    process_ = std::make_unique<Process>(name, argv, dir);
-    wait_until_listening_or_throw(*process_, ip_, port_);
-}
-
-std::string Aria2Peer::endpoint() const {
-    return ip_ + ":" + std::to_string(port_);
+    launch(name, argv, dir);
 }
 
 void create_torrent_with_transmission(const std::filesystem::path& content,

@@ -55,45 +55,46 @@ class Opentracker {
     std::unique_ptr<Process> process_;
 };
 
+// An independent client on its own loopback address and a free port, run as a Process.
+class LoopbackPeer {
+  public:
+    const std::string& ip() const { return ip_; }
+    std::uint16_t port() const { return port_; }
+    std::string endpoint() const;  // "IP:PORT"
+    Process& process() { return *process_; }
+
+  protected:
+    LoopbackPeer();
+    // Runs argv and waits until it listens on ip():port(); throws with its stderr if it does not.
+    void launch(const std::string& name, const std::vector<std::string>& argv,
+                const std::filesystem::path& log_dir);
+
+    std::string ip_;
+    std::uint16_t port_;
+
+  private:
+    std::unique_ptr<Process> process_;
+};
+
 // transmission-cli 3.00. It never connects to loopback peers a tracker hands out, but accepts
 // incoming connections, so a seeder on the other side has to connect to endpoint() itself.
-class TransmissionPeer {
+class TransmissionPeer : public LoopbackPeer {
   public:
     // Starts transmission-cli on `torrent` (a .torrent file or a magnet link) with its payload in
     // `data_dir`, and waits until it listens.
     TransmissionPeer(Role role, const std::filesystem::path& dir,
                      const std::filesystem::path& data_dir, const std::string& torrent,
                      const std::string& name = "transmission");
-
-    const std::string& ip() const { return ip_; }
-    std::uint16_t port() const { return port_; }
-    std::string endpoint() const;  // "IP:PORT"
-    Process& process() { return *process_; }
-
-  private:
-    std::string ip_;
-    std::uint16_t port_;
-    std::unique_ptr<Process> process_;
 };
 
 // aria2c 1.36, TCP only. As a seeder it re-announces every second and checks the payload first.
-class Aria2Peer {
+class Aria2Peer : public LoopbackPeer {
   public:
     // Starts aria2c on the .torrent file `torrent` with its payload in `data_dir`, and waits until
     // it listens. It stops by itself after `lifetime` in any case.
     Aria2Peer(Role role, const std::filesystem::path& dir, const std::filesystem::path& data_dir,
               const std::filesystem::path& torrent, const std::string& name = "aria2",
               std::chrono::seconds lifetime = std::chrono::seconds(240));
-
-    const std::string& ip() const { return ip_; }
-    std::uint16_t port() const { return port_; }
-    std::string endpoint() const;  // "IP:PORT"
-    Process& process() { return *process_; }
-
-  private:
-    std::string ip_;
-    std::uint16_t port_;
-    std::unique_ptr<Process> process_;
 };
 
 // Writes a v1 .torrent of `content` (a file or a directory) with transmission-create: a torrent
