@@ -348,6 +348,16 @@ Status Engine::pin_peer(TorrentId const& id, Endpoint const& peer) {
     return Ok{};
 }
 
+Status Engine::connect_peer(TorrentId const& id, Endpoint const& peer) {
+    auto* torrent = find(id);
+    if (!torrent) return Error{"no torrent " + id};
+    lt::error_code ec;
+    auto const address = lt::make_address(peer.address, ec);
+    if (ec) return Error{"not an IP address: " + peer.address};
+    torrent->handle.connect_peer(lt::tcp::endpoint(address, peer.port));
+    return Ok{};
+}
+
 std::vector<TorrentId> Engine::torrents() const {
     std::vector<TorrentId> ids;
     for (auto const& [id, torrent] : torrents_) ids.push_back(id);

@@ -65,6 +65,8 @@ class Engine {
     // Connects to a peer now and again whenever it is not connected (every few seconds): the way
     // to reach peers no tracker tells us about, and peers that were not listening yet.
     Status pin_peer(TorrentId const& id, Endpoint const& peer);
+    // Dials a peer once, now (e.g. one that asked us to reconnect).
+    Status connect_peer(TorrentId const& id, Endpoint const& peer);
 
     std::vector<TorrentId> torrents() const;
     // A torrent's progress now (asks the session; poll() delivers the same as Progress events).
@@ -78,6 +80,10 @@ class Engine {
     // Called (from a libtorrent thread) when alerts become available; it must only wake the app
     // thread, e.g. by posting a queued call to poll(0).
     void set_wakeup(std::function<void()> wakeup);
+
+    // For src/lanes only, which extends the session with its plugin and owns the peer classes.
+    // Everything else goes through the members above. Extensions must be added before torrents.
+    lt::session& native_session() { return *session_; }
 
     // Saves resume data of every torrent and the session state, tells trackers we stop, and
     // closes the session. Blocks for at most `timeout`.

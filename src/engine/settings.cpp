@@ -2,6 +2,7 @@
 
 #include <libtorrent/alert.hpp>
 #include <libtorrent/fingerprint.hpp>
+#include <random>
 #include <set>
 #include <sstream>
 
@@ -22,11 +23,23 @@ std::string single_listen_ip(std::string const& listen_interfaces) {
     return ip == "0.0.0.0" || ip == "::" ? std::string{} : ip;
 }
 
+std::string generate_peer_id() {
+    static constexpr char alphabet[] =
+        "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    std::random_device random;
+    std::uniform_int_distribution<std::size_t> pick(0, sizeof(alphabet) - 2);
+    std::string id = lt::generate_fingerprint("LN", 0, 1, 0, 0);
+    while (id.size() < 20) id += alphabet[pick(random)];
+    return id;
+}
+
 lt::settings_pack to_settings_pack(EngineSettings const& s) {
     using sp = lt::settings_pack;
     sp pack;
     pack.set_str(sp::user_agent, user_agent());
-    pack.set_str(sp::peer_fingerprint, lt::generate_fingerprint("LN", 0, 1, 0, 0));
+    // A full 20-byte id rather than libtorrent's prefix plus per-torrent random tail: the lane
+    // protocol's proofs bind both peers' ids, so each side must know the id it presents.
+    pack.set_str(sp::peer_fingerprint, s.peer_id);
     pack.set_str(sp::listen_interfaces, s.listen_interfaces);
     pack.set_str(sp::outgoing_interfaces, single_listen_ip(s.listen_interfaces));
     pack.set_int(sp::max_retry_port_bind, s.try_next_ports ? 10 : 0);

@@ -11,6 +11,10 @@
 
 namespace lanetorrent {
 
+// "-LN0100-" and 12 random characters: new for every session, as BitTorrent clients do, so the
+// id does not follow a user across restarts.
+std::string generate_peer_id();
+
 struct EngineSettings {
     // libtorrent's listen_interfaces syntax. When every interface is one IP (e.g.
     // "127.0.0.5:6881"), outgoing connections and tracker announces also leave from that IP:
@@ -46,6 +50,9 @@ struct EngineSettings {
     // libtorrent waits 60 s before redialling a peer that refused a connection; one early refusal
     // (a peer that was still starting) would then stall a transfer for a minute.
     int min_reconnect_seconds = 10;
+
+    // The 20-byte peer id this session presents on every connection (generate_peer_id()).
+    std::string peer_id = generate_peer_id();
 
     // Switch off everything that discovers or maps beyond this machine. Used with loopback
     // listen addresses: DHT, LSD and UPnP cannot work there and would only send traffic out.

@@ -1,6 +1,7 @@
 #include "tron/bytes.hpp"
 
 #include <botan/hash.h>
+#include <botan/system_rng.h>
 
 #include <memory>
 
@@ -25,6 +26,10 @@ Hash32 digest(Botan::HashFunction& hash, std::span<std::uint8_t const> bytes) {
 }
 
 }  // namespace
+
+void random_bytes(std::span<std::uint8_t> out) {
+    Botan::system_rng().randomize(out.data(), out.size());
+}
 
 std::string to_hex(std::span<std::uint8_t const> bytes) {
     static constexpr char digits[] = "0123456789abcdef";

@@ -19,6 +19,9 @@ std::string to_hex(std::span<std::uint8_t const> bytes);  // lowercase, no 0x
 // Accepts upper or lower case and an optional 0x prefix; rejects odd lengths and non-hex.
 Result<Bytes> from_hex(std::string_view hex);
 
+// From the operating system's CSPRNG (nonces, keys).
+void random_bytes(std::span<std::uint8_t> out);
+
 Hash32 sha256(std::span<std::uint8_t const> bytes);
 // The original Keccak-256 (padding 0x01) that Tron and Ethereum use, not FIPS SHA3-256.
 Hash32 keccak256(std::span<std::uint8_t const> bytes);

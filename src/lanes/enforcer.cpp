@@ -1,0 +1,181 @@
+#include "lanes/enforcer.hpp"
+
+#include <libtorrent/ip_filter.hpp>
+#include <libtorrent/session.hpp>
+#include <stdexcept>
+
+namespace lanetorrent::lanes {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A slot whose IP has had no connection for this long goes back to the pool; a peer that
+// reconnects within it (our own lane reconnect, a brief network drop) keeps its class.
+constexpr auto slot_linger = 30s;
+
+std::uint32_t bit(lt::peer_class_t id) {
+    return 1u << static_cast<std::uint32_t>(id);
+}
+
+}  // namespace
+
+std::array<std::int64_t, lane_count> lane_budgets(std::int64_t budget, LaneShares const& shares,
+                                                  std::array<int, lane_count> const& members) {
+    std::int64_t weight = 0;
+    for (int l = 0; l < lane_count; ++l) {
+        if (members[l] > 0) weight += shares.permille[l];
+    }
+    std::array<std::int64_t, lane_count> out{};
+    if (weight == 0) return out;
+    for (int l = 0; l < lane_count; ++l) {
+        if (members[l] > 0) out[l] = budget * shares.permille[l] / weight;
+    }
+    return out;
+}
+
+LaneEnforcer::LaneEnforcer(lt::session& session, LaneShares shares)
+    : session_(session), shares_(shares) {
+    for (int l = 0; l < lane_count; ++l) {
+        shared_[l] =
+            session_.create_peer_class((std::string("lane-") + to_string(Lane(l))).c_str());
+    }
+    for (int s = 0; s < slot_count; ++s) {
+        slots_[s] = session_.create_peer_class(("lane-slot-" + std::to_string(s)).c_str());
+    }
+    if (static_cast<int>(slots_.back()) > 31) {
+        // Someone created classes before us (a per-torrent limit); the filter cannot reach these.
+        throw std::logic_error("lane classes must be created before any torrent is added");
+    }
+    install_filter();
+}
+
+void LaneEnforcer::install_filter() {
+    auto const global = bit(lt::session::global_peer_class_id);
+    lt::ip_filter filter;
+    // Every address, loopback and LAN included (libtorrent exempts those by default), starts in
+    // the slow lane under the global limit.
+    auto const everyone = global | bit(shared_[0]);
+    filter.add_rule(lt::make_address("0.0.0.0"), lt::make_address("255.255.255.255"), everyone);
+    filter.add_rule(lt::make_address("::"),
+                    lt::make_address("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"), everyone);
+    for (auto const& [ip, state] : ips_) {
+        std::uint32_t mask = 0;
+        if (state.slot >= 0) {
+            mask = global | bit(slots_[state.slot]);
+        } else if (state.shared_lane != Lane::slow) {
+            mask = global | bit(shared_[static_cast<int>(state.shared_lane)]);
+        } else {
+            continue;
+        }
+        lt::error_code ec;
+        auto const address = lt::make_address(ip, ec);
+        if (!ec) filter.add_rule(address, address, mask);  // a single-IP rule replaces the range's
+    }
+    session_.set_peer_class_filter(filter);
+}
+
+HeldClass LaneEnforcer::on_open(std::string const& ip) {
+    auto& state = ips_[ip];
+    ++state.connections;
+    if (state.slot >= 0) return HeldClass{state.slot, Lane::slow};
+    return HeldClass{-1, state.shared_lane};
+}
+
+void LaneEnforcer::on_close(std::string const& ip) {
+    auto const it = ips_.find(ip);
+    if (it == ips_.end()) return;
+    if (--it->second.connections <= 0) {
+        it->second.connections = 0;
+        it->second.last_closed = std::chrono::steady_clock::now();
+    }
+}
+
+bool LaneEnforcer::want(std::string const& ip, HeldClass const& held, Lane lane) {
+    auto& state = ips_[ip];
+    if (held.slot >= 0 && held.slot == state.slot) return false;  // limits do it, live
+    if (state.slot < 0 && lane != Lane::slow) {
+        for (int s = 0; s < slot_count; ++s) {
+            if (!slot_owner_[s].empty()) continue;
+            slot_owner_[s] = ip;
+            state.slot = s;
+            break;
+        }
+    }
+    if (state.slot < 0) state.shared_lane = lane;
+    install_filter();
+    // A connection in the shared class of the lane it wants is already right.
+    return !(held.slot < 0 && state.slot < 0 && held.lane == lane);
+}
+
+void LaneEnforcer::configure(lt::peer_class_t id, std::int64_t limit, bool ignore_slots) {
+    auto const key = static_cast<int>(id);
+    auto const wanted = std::make_pair(limit, ignore_slots);
+    auto const it = applied_.find(key);
+    if (it != applied_.end() && it->second == wanted) return;
+    applied_[key] = wanted;
+    // set_peer_class writes every field: read, change, write back.
+    auto info = session_.get_peer_class(id);
+    info.upload_limit = static_cast<int>(std::min<std::int64_t>(limit, INT32_MAX));
+    info.ignore_unchoke_slots = ignore_slots;
+    session_.set_peer_class(id, info);
+}
+
+void LaneEnforcer::rebalance(std::int64_t budget, std::vector<Member> const& members) {
+    std::array<int, lane_count> per_lane{};
+    std::array<int, lane_count> in_shared{};
+    std::array<int, slot_count> in_slot{};
+    std::array<Lane, slot_count> slot_lane{};
+    for (auto const& m : members) {
+        ++per_lane[static_cast<int>(m.lane)];
+        auto const it = ips_.find(m.ip);
+        bool const owns_slot =
+            m.held.slot >= 0 && it != ips_.end() && it->second.slot == m.held.slot;
+        if (owns_slot) {
+            ++in_slot[m.held.slot];
+            slot_lane[m.held.slot] = std::max(slot_lane[m.held.slot], m.lane);
+        } else {
+            ++in_shared[static_cast<int>(m.held.lane)];
+        }
+    }
+    auto const budgets = lane_budgets(budget, shares_, per_lane);
+    auto per_peer = [&](Lane lane) {
+        auto const l = static_cast<int>(lane);
+        return per_lane[l] > 0 ? std::max<std::int64_t>(budgets[l] / per_lane[l], 1) : 1;
+    };
+    for (int l = 0; l < lane_count; ++l) {
+        auto const limit = per_peer(Lane(l)) * std::max(in_shared[l], 1);
+        configure(shared_[l], limit, l != static_cast<int>(Lane::slow));
+    }
+    for (int s = 0; s < slot_count; ++s) {
+        if (in_slot[s] == 0) {
+            configure(slots_[s], per_peer(Lane::slow), false);
+            continue;
+        }
+        configure(slots_[s], per_peer(slot_lane[s]) * in_slot[s], slot_lane[s] != Lane::slow);
+    }
+    release_idle_slots();
+}
+
+void LaneEnforcer::release_idle_slots() {
+    auto const now = std::chrono::steady_clock::now();
+    bool changed = false;
+    for (auto it = ips_.begin(); it != ips_.end();) {
+        auto& state = it->second;
+        if (state.connections > 0 || now - state.last_closed < slot_linger) {
+            ++it;
+            continue;
+        }
+        if (state.slot >= 0) slot_owner_[state.slot].clear();
+        changed = changed || state.slot >= 0 || state.shared_lane != Lane::slow;
+        it = ips_.erase(it);
+    }
+    if (changed) install_filter();
+}
+
+int LaneEnforcer::free_slots() const {
+    int free = 0;
+    for (auto const& owner : slot_owner_) free += owner.empty() ? 1 : 0;
+    return free;
+}
+
+}  // namespace lanetorrent::lanes

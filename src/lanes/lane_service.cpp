@@ -1,0 +1,307 @@
+#include "lanes/lane_service.hpp"
+
+#include <algorithm>
+
+#include <libtorrent/session.hpp>
+
+#include "lanes/chain_worker.hpp"
+#include "lanes/service_state.hpp"
+#include "tron/clock.hpp"
+
+namespace lanetorrent::lanes {
+
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr auto rate_window = 3s;
+
+Offer offer_of(SellConfig const& sell) {
+    Offer offer{.payee = sell.payee, .asset = sell.asset, .precision = 6, .lanes = {}};
+    offer.precision = sell.precision;
+    for (int l = 0; l < lane_count; ++l) {
+        offer.lanes[l].price_per_gib = sell.price_per_gib[l];
+        offer.lanes[l].share_permille = sell.shares.permille[l];
+    }
+    offer.initial_window_bytes = sell.initial_window;
+    offer.iou_step_bytes = sell.iou_step;
+    offer.settle_threshold = sell.settle_threshold;
+    return offer;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<LaneService>> LaneService::open(Engine& engine, LaneConfig config) {
+    if (config.sell) {
+        auto const& sell = *config.sell;
+        if (sell.price_per_gib[0] != 0) return Error{"the slow lane is free: its price must be 0"};
+        int total = 0;
+        for (auto share : sell.shares.permille) {
+            if (share < 0) return Error{"lane shares must not be negative"};
+            total += share;
+        }
+        if (total <= 0 || total > 1000) return Error{"lane shares must add up to 1..1000 permille"};
+    }
+    auto ledger = Ledger::open(config.ledger_file);
+    if (!ledger) return Error{ledger.error()};
+    try {
+        return std::unique_ptr<LaneService>(
+            new LaneService(engine, std::move(config), std::move(ledger.value())));
+    } catch (std::exception const& e) {
+        return Error{std::string("cannot start lanes: ") + e.what()};
+    }
+}
+
+LaneService::LaneService(Engine& engine, LaneConfig config, std::unique_ptr<Ledger> ledger)
+    : engine_(engine),
+      config_(std::move(config)),
+      ledger_(std::move(ledger)),
+      plugin_(std::make_shared<LanePlugin>()) {
+    auto& session = engine_.native_session();
+    // Only a seller shapes its upload into lanes; a buyer's uploads stay as the engine sets them.
+    if (config_.sell) {
+        enforcer_ = std::make_unique<LaneEnforcer>(session, config_.sell->shares);
+        plugin_->set_offer(offer_of(*config_.sell));
+    }
+    session.add_extension(plugin_);
+    chain_ = std::make_unique<ChainWorker>(config_.node);
+    next_second_ = std::chrono::steady_clock::now();
+}
+
+LaneService::~LaneService() {
+    plugin_->set_wakeup({});
+    chain_->set_wakeup({});
+    chain_.reset();  // joins the worker before the state its continuations name goes away
+}
+
+void LaneService::set_wakeup(std::function<void()> wakeup) {
+    plugin_->set_wakeup(wakeup);
+    chain_->set_wakeup(std::move(wakeup));
+}
+
+void LaneService::set_lane(TorrentId const& torrent, Lane lane, Caps caps) {
+    choices_[torrent] = {lane, caps};
+    for (auto& [id, conn] : conns_) {
+        if (conn->torrent == torrent && conn->hello && conn->hello->offer) buy_hello(*conn);
+    }
+}
+
+void LaneService::observe(Event const& event) {
+    if (auto const* finished = std::get_if<event::Finished>(&event)) {
+        finished_.insert(finished->id);
+        for (auto& [id, conn] : conns_) {
+            if (conn->torrent == finished->id && conn->buy_segment_start) pay(*conn, true);
+        }
+    }
+}
+
+LaneService::Conn* LaneService::find(ConnectionId id) {
+    auto const it = conns_.find(id);
+    return it == conns_.end() ? nullptr : it->second.get();
+}
+
+LaneService::Channel& LaneService::channel_for(ChannelKey const& key) {
+    auto& slot = channels_[key];
+    if (!slot) {
+        slot = std::make_unique<Channel>();
+        slot->key = key;
+        auto const state = ledger_->channel(key);
+        slot->served_closed = state.iou_amount;
+        slot->owed_closed = state.iou_amount;
+        if (config_.sell) slot->window = config_.sell->initial_window;
+    }
+    return *slot;
+}
+
+void LaneService::poll() {
+    for (auto& event : plugin_->take_events()) on_event(event);
+    for (auto& done : chain_->take_done()) done();
+    auto const now = std::chrono::steady_clock::now();
+    if (now < next_second_) return;
+    next_second_ = now + 1s;
+    track_settlements();
+    for (auto& [key, channel] : channels_) {
+        if (key.role == Role::earn) {
+            review(*channel);
+            maybe_settle(*channel);
+        }
+    }
+    rebalance();
+    std::vector<LivePeer> live;
+    for (auto const& peer : peers()) {
+        live.push_back(LivePeer{peer.role, peer.torrent, peer.endpoint, peer.client, peer.address,
+                                peer.lane, peer.role == Role::earn ? peer.up_rate : peer.down_rate,
+                                peer.debt, peer.paid, tron::now_ms()});
+    }
+    ledger_->replace_live_peers(live);
+}
+
+void LaneService::on_event(PluginEvent const& event) {
+    if (auto const* opened = std::get_if<wire::Opened>(&event)) {
+        auto conn = std::make_unique<Conn>();
+        conn->id = opened->conn;
+        conn->torrent = opened->torrent;
+        conn->ip = opened->ip;
+        conn->port = opened->port;
+        conn->incoming = opened->incoming;
+        conn->our_nonce = opened->our_nonce;
+        if (enforcer_) conn->held = enforcer_->on_open(opened->ip);
+        conns_[conn->id] = std::move(conn);
+        return;
+    }
+    auto const id = std::visit([](auto const& e) { return e.conn; }, event);
+    auto* conn = find(id);
+    if (!conn) return;
+    if (auto const* hello = std::get_if<wire::HelloReceived>(&event))
+        return on_hello(*conn, *hello);
+    if (auto const* incoming = std::get_if<wire::Incoming>(&event)) {
+        return on_message(*conn, *incoming);
+    }
+    if (auto const* traffic = std::get_if<wire::Traffic>(&event)) {
+        conn->peer_is_seed = traffic->peer_is_seed;
+        return on_traffic(*conn, traffic->sent, traffic->received);
+    }
+    if (auto const* queued = std::get_if<wire::GrantQueued>(&event)) {
+        if (conn->price > 0 && !conn->segment_start) conn->segment_start = queued->sent;
+        return;
+    }
+    if (auto const* closed = std::get_if<wire::Closed>(&event)) {
+        on_traffic(*conn, closed->sent, closed->received);
+        on_closed(*conn);
+    }
+}
+
+void LaneService::on_hello(Conn& conn, wire::HelloReceived const& hello) {
+    conn.their_peer_id = hello.peer_id;
+    conn.our_peer_id = hello.our_peer_id;
+    conn.client = hello.client;
+    conn.listen_port = hello.listen_port;
+    conn.hello = hello.hello;
+    if (!hello.hello_error.empty()) {
+        notice(LaneNotice::Kind::rejected, conn, "unreadable lane handshake: " + hello.hello_error);
+    }
+    if (conn.hello && conn.hello->offer && config_.buy) buy_hello(conn);
+}
+
+void LaneService::on_message(Conn& conn, wire::Incoming const& incoming) {
+    if (!incoming.error.empty()) return reject(conn, "malformed", incoming.error);
+    if (!incoming.message) return;  // a type from a later version
+    auto const& message = *incoming.message;
+    bool const selling = config_.sell.has_value();
+    bool const buying = config_.buy.has_value();
+    if (auto const* m = std::get_if<msg::Prove>(&message); m && selling)
+        return sell_prove(conn, *m);
+    if (auto const* m = std::get_if<msg::Request>(&message); m && selling) {
+        return sell_request(conn, *m);
+    }
+    if (auto const* m = std::get_if<msg::Iou>(&message); m && selling) return sell_iou(conn, *m);
+    if (auto const* m = std::get_if<msg::Settlement>(&message); m && selling) {
+        return sell_settlement(conn, *m);
+    }
+    if (auto const* m = std::get_if<msg::Grant>(&message); m && buying) {
+        return buy_grant(conn, *m, incoming.received);
+    }
+    if (auto const* m = std::get_if<msg::SettleRequest>(&message); m && buying) {
+        return buy_settle_request(conn, *m);
+    }
+    if (auto const* m = std::get_if<msg::Receipt>(&message); m && buying) {
+        return buy_receipt(conn, *m);
+    }
+    if (auto const* m = std::get_if<msg::Reject>(&message)) {
+        return notice(LaneNotice::Kind::rejected, conn,
+                      "peer refused our message (" + m->code + "): " + m->message);
+    }
+    reject(conn, "unexpected",
+           "this client does not " + std::string(selling ? "buy" : "sell") + " lanes");
+}
+
+void LaneService::on_traffic(Conn& conn, std::int64_t sent, std::int64_t received) {
+    conn.sent = sent;
+    conn.received = received;
+    auto const now = std::chrono::steady_clock::now();
+    conn.samples.push_back({now, {sent, received}});
+    while (conn.samples.size() > 2 && now - conn.samples.front().first > rate_window) {
+        conn.samples.pop_front();
+    }
+    if (conn.buy_segment_start) pay(conn, false);
+}
+
+void LaneService::on_closed(Conn& conn) {
+    if (conn.segment_start) close_segment(conn);
+    if (conn.buy_segment_start) {
+        pay(conn, false);
+        close_buy_segment(conn);
+    }
+    auto const traffic_role = conn.payer ? Role::earn : Role::spend;
+    std::vector<TrafficDelta> deltas;
+    auto const peer = conn.payer ? conn.payer->base58() : conn.ip;
+    if (conn.sent > 0) deltas.push_back({Role::earn, conn.torrent, peer, conn.lane, conn.sent});
+    if (conn.received > 0) {
+        deltas.push_back({Role::spend, conn.torrent, peer, conn.their_lane, conn.received});
+    }
+    (void)traffic_role;
+    ledger_->add_traffic(deltas);
+    if (enforcer_) enforcer_->on_close(conn.ip);
+    conns_.erase(conn.id);
+}
+
+void LaneService::reject(Conn& conn, std::string code, std::string text) {
+    notice(LaneNotice::Kind::rejected, conn, code + ": " + text);
+    plugin_->send(conn.id, msg::Reject{std::move(code), text.substr(0, 200)});
+}
+
+void LaneService::notice(LaneNotice::Kind kind, Conn const& conn, std::string text,
+                         std::string txid) {
+    notices_.push_back(LaneNotice{kind, conn.torrent, conn.ip + ":" + std::to_string(conn.port),
+                                  std::move(text), std::move(txid)});
+}
+
+std::vector<LaneNotice> LaneService::take_notices() {
+    return std::exchange(notices_, {});
+}
+
+bool LaneService::settled_up() const {
+    if (!chain_->idle() || !tracking_.empty()) return false;
+    for (auto const& [key, channel] : channels_) {
+        if (ledger_->open_settlement(key) || channel->signing > 0 || channel->settle_asked) {
+            return false;
+        }
+    }
+    return true;
+}
+
+std::vector<PeerLane> LaneService::peers() const {
+    std::vector<PeerLane> out;
+    for (auto const& [id, conn] : conns_) {
+        PeerLane p;
+        p.torrent = conn->torrent;
+        p.endpoint = conn->ip + ":" + std::to_string(conn->port);
+        p.client = conn->client;
+        p.uploaded = conn->sent;
+        p.downloaded = conn->received;
+        if (conn->samples.size() >= 2) {
+            auto const& [t0, first] = conn->samples.front();
+            auto const& [t1, last] = conn->samples.back();
+            double const seconds = std::chrono::duration<double>(t1 - t0).count();
+            if (seconds > 0) {
+                p.up_rate = static_cast<std::int64_t>((last.first - first.first) / seconds);
+                p.down_rate = static_cast<std::int64_t>((last.second - first.second) / seconds);
+            }
+        }
+        bool const buying = conn->buy_segment_start || conn->their_lane != Lane::slow ||
+                            (conn->channel && conn->channel->key.role == Role::spend);
+        p.role = buying ? Role::spend : Role::earn;
+        p.lane = buying ? conn->their_lane : conn->lane;
+        if (conn->channel) {
+            auto const& ch = *conn->channel;
+            p.address = buying ? ch.key.payee : ch.key.payer;
+            auto const state = ledger_->channel(ch.key);
+            p.paid = state.iou_amount;
+            p.debt = std::max<Units>(0, (buying ? owed(ch) : served(ch)) - state.iou_amount);
+        }
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
+}  // namespace lanetorrent::lanes

@@ -1,0 +1,179 @@
+// LaneService: lanes on top of an Engine, for the CLI and the GUI alike. It runs on the app
+// thread (the same one that calls Engine::poll) and owns the lane plugin, the peer classes, the
+// ledger and the road to the Tron node.
+//
+// As a seller (config.sell set) it announces an offer, verifies each peer's proof, grants lanes,
+// accepts IOUs inside a credit window and settles them on-chain. As a buyer (config.wallet set)
+// it proves its address, asks for the lane the user chose per torrent, pays as data arrives and
+// signs settlements. A client can be both. Peers that do not speak the lane protocol are served
+// in the slow lane.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "engine/engine.hpp"
+#include "lanes/enforcer.hpp"
+#include "lanes/ledger.hpp"
+#include "lanes/plugin.hpp"
+#include "tron/client.hpp"
+#include "tron/keys.hpp"
+
+namespace lanetorrent::lanes {
+
+class ChainWorker;
+
+// Defaults in base units of a 6-decimal token (1 BTT = 1'000'000 units).
+struct SellConfig {
+    tron::Address payee;
+    std::string asset = "1002000";
+    int precision = 6;
+    std::array<Units, lane_count> price_per_gib{0, 100'000'000, 300'000'000};  // 0 / 100 / 300 BTT
+    LaneShares shares;
+    // Bytes/s of upload the lanes share. 0: 1.25 x the best total rate of the last 20 s, so an
+    // uncapped seeder discovers its capacity.
+    std::int64_t upload_budget = 0;
+    std::int64_t initial_window = 4 << 20;  // credit before the first IOU
+    std::int64_t max_window = 64 << 20;     // it grows by one IOU step per timely IOU, to this
+    std::int64_t iou_step = 1 << 20;
+    // Settle once this much is unsettled (500 BTT: below one on-chain transfer per GiB even in the
+    // fast lane), or any amount of at least min_payout once a payer is done or a day has passed.
+    Units settle_threshold = 500'000'000;
+    Units min_payout = 1'000'000;
+    std::chrono::seconds settle_interval{24 * 3600};
+    std::chrono::seconds settle_timeout{60};  // for the payer to hand over a settlement
+};
+
+struct Caps {
+    Units max_price_per_gib = 0;  // a seller asking more is not paid; 0 = no paid lane
+    Units max_per_torrent = 0;    // 0 = no cap
+    Units max_per_day = 0;        // rolling 24 h, all torrents; 0 = no cap
+};
+
+struct BuyConfig {
+    tron::PrivateKey key;  // signs proofs, IOUs and settlements; never leaves this object
+    std::string asset = "1002000";
+    Lane default_lane = Lane::slow;
+    Caps default_caps;
+};
+
+struct LaneConfig {
+    std::filesystem::path ledger_file;
+    std::optional<SellConfig> sell;
+    std::optional<BuyConfig> buy;
+    tron::NodeConfig node;  // for settlements; unused if neither side ever settles
+};
+
+// What the CLI and GUI show per connected peer.
+struct PeerLane {
+    TorrentId torrent;
+    std::string endpoint;
+    std::string client;
+    std::string address;  // proven Tron address (theirs if they pay us, the payee if we pay)
+    Role role = Role::earn;
+    Lane lane = Lane::slow;
+    std::int64_t up_rate = 0;  // bytes/s over the last few seconds
+    std::int64_t down_rate = 0;
+    std::int64_t uploaded = 0;
+    std::int64_t downloaded = 0;
+    Units debt = 0;  // accrued, not yet covered by an IOU
+    Units paid = 0;  // cumulative IOUs on the channel
+};
+
+// Things worth telling a person (and the tests).
+struct LaneNotice {
+    enum class Kind { lane_changed, iou, settlement, rejected, error };
+    Kind kind = Kind::error;
+    TorrentId torrent;
+    std::string peer;  // endpoint
+    std::string text;
+    std::string txid;  // for settlements
+};
+
+class LaneService {
+  public:
+    // Call right after Engine::open, before any torrent is added.
+    static Result<std::unique_ptr<LaneService>> open(Engine& engine, LaneConfig config);
+    ~LaneService();
+
+    // The lane to ask for on a torrent (buyer).
+    void set_lane(TorrentId const& torrent, Lane lane, Caps caps);
+    // Feed every engine event here (finished downloads trigger a final IOU).
+    void observe(Event const& event);
+    // Does the work: plugin events, payments, settlements, lane limits. Call at least once a
+    // second, and whenever the wakeup fires.
+    void poll();
+    void set_wakeup(std::function<void()> wakeup);
+
+    std::vector<PeerLane> peers() const;
+    std::vector<LaneNotice> take_notices();
+    Ledger& ledger() { return *ledger_; }
+    // No settlement in flight, no chain job queued (what the demo waits for before it reports).
+    bool settled_up() const;
+
+    struct Conn;
+    struct Channel;
+
+  private:
+    LaneService(Engine& engine, LaneConfig config, std::unique_ptr<Ledger> ledger);
+
+    void on_event(PluginEvent const& event);
+    void on_hello(Conn& conn, wire::HelloReceived const& hello);
+    void on_message(Conn& conn, wire::Incoming const& incoming);
+    void on_traffic(Conn& conn, std::int64_t sent, std::int64_t received);
+    void on_closed(Conn& conn);
+    void reject(Conn& conn, std::string code, std::string text);
+    void notice(LaneNotice::Kind kind, Conn const& conn, std::string text, std::string txid = {});
+
+    // selling.cpp
+    void sell_prove(Conn& conn, msg::Prove const& prove);
+    void sell_request(Conn& conn, msg::Request const& request);
+    void sell_iou(Conn& conn, msg::Iou const& iou);
+    void sell_settlement(Conn& conn, msg::Settlement const& settlement);
+    void review(Channel& channel);
+    void set_sell_lane(Conn& conn, Lane lane, std::string reason);
+    void close_segment(Conn& conn);
+    Units served(Channel const& channel) const;
+    void maybe_settle(Channel& channel);
+    void rebalance();
+
+    // buying.cpp
+    void buy_hello(Conn& conn);
+    void buy_grant(Conn& conn, msg::Grant const& grant, std::int64_t received);
+    void buy_settle_request(Conn& conn, msg::SettleRequest const& request);
+    void buy_receipt(Conn& conn, msg::Receipt const& receipt);
+    void pay(Conn& conn, bool final);
+    Units owed(Channel const& channel) const;
+    void close_buy_segment(Conn& conn);
+
+    // settlements.cpp
+    void track_settlements();
+    void finish_settlement(std::string const& txid, SettlementStatus status, std::int64_t block);
+
+    Channel& channel_for(ChannelKey const& key);
+    Conn* find(ConnectionId id);
+
+    Engine& engine_;
+    LaneConfig config_;
+    std::unique_ptr<Ledger> ledger_;
+    std::shared_ptr<LanePlugin> plugin_;
+    std::unique_ptr<LaneEnforcer> enforcer_;
+    std::unique_ptr<ChainWorker> chain_;
+    std::map<ConnectionId, std::unique_ptr<Conn>> conns_;
+    std::map<ChannelKey, std::unique_ptr<Channel>> channels_;
+    std::map<TorrentId, std::pair<Lane, Caps>> choices_;
+    std::set<TorrentId> finished_;
+    std::vector<LaneNotice> notices_;
+    std::set<std::string> tracking_;  // txids whose status is being fetched
+    std::chrono::steady_clock::time_point next_second_;
+    std::int64_t last_total_sent_ = 0;
+    std::deque<std::int64_t> recent_rates_;  // total upload per second, for the budget
+};
+
+}  // namespace lanetorrent::lanes

@@ -1,0 +1,306 @@
+#include "lanes/plugin.hpp"
+
+#include <boost/asio/post.hpp>
+#include <libtorrent/bdecode.hpp>
+#include <libtorrent/bt_peer_connection.hpp>
+#include <libtorrent/entry.hpp>
+#include <libtorrent/peer_connection_handle.hpp>
+#include <libtorrent/peer_info.hpp>
+#include <libtorrent/torrent_handle.hpp>
+#include <map>
+
+#include "tron/bytes.hpp"
+
+namespace lanetorrent::lanes {
+namespace {
+
+// More lane messages than this in one second is a flood, not a payment flow (an honest peer sends
+// a few per second at most).
+constexpr int max_messages_per_second = 64;
+
+class PeerPlugin;
+
+}  // namespace
+
+struct LanePlugin::Shared {
+    // Guarded by mutex: touched by both threads.
+    std::mutex mutex;
+    std::vector<PluginEvent> events;
+    std::function<void()> wakeup;
+    std::optional<Offer> offer;
+
+    // Network thread only.
+    ConnectionId next_conn = 1;
+    std::map<ConnectionId, std::weak_ptr<PeerPlugin>> peers;
+
+    void push(PluginEvent event) {
+        std::function<void()> wake;
+        {
+            std::lock_guard lock(mutex);
+            events.push_back(std::move(event));
+            wake = wakeup;
+        }
+        if (wake) wake();
+    }
+
+    std::optional<Offer> current_offer() {
+        std::lock_guard lock(mutex);
+        return offer;
+    }
+};
+
+namespace {
+
+std::array<std::uint8_t, 20> bytes_of(lt::peer_id const& id) {
+    std::array<std::uint8_t, 20> out{};
+    std::copy(id.begin(), id.end(), out.begin());
+    return out;
+}
+
+class PeerPlugin final : public lt::peer_plugin {
+  public:
+    PeerPlugin(lt::bt_peer_connection_handle pc, std::shared_ptr<LanePlugin::Shared> shared,
+               ConnectionId conn, lt::peer_id our_id)
+        : pc_(std::move(pc)), shared_(std::move(shared)), conn_(conn), our_id_(our_id) {
+        tron::random_bytes(nonce_);
+    }
+
+    lt::string_view type() const override { return extension_name; }
+    Nonce const& nonce() const { return nonce_; }
+
+    void add_handshake(lt::entry& handshake) override {
+        handshake["m"][extension_name] = local_message_id;
+        Hello hello;
+        hello.nonce = nonce_;
+        hello.offer = shared_->current_offer();
+        auto const bytes = encode_hello(hello);
+        lt::error_code ec;
+        auto const node = lt::bdecode(bytes, ec);
+        if (!ec) handshake[extension_name] = lt::entry(node);
+    }
+
+    bool on_extension_handshake(lt::bdecode_node const& handshake) override {
+        wire::HelloReceived event;
+        event.conn = conn_;
+        event.peer_id = bytes_of(pc_.pid());
+        event.our_peer_id = bytes_of(our_id_);
+        event.client = std::string(handshake.dict_find_string_value("v"));
+        event.listen_port = static_cast<int>(handshake.dict_find_int_value("p", 0));
+        auto const ids = handshake.dict_find_dict("m");
+        their_id_ = ids ? static_cast<int>(ids.dict_find_int_value(extension_name, -1)) : -1;
+        auto const hello = handshake.dict_find_dict(extension_name);
+        if (their_id_ > 0 && hello) {
+            auto const raw = hello.data_section();
+            if (auto decoded = decode_hello({raw.data(), static_cast<std::size_t>(raw.size())})) {
+                event.hello = std::move(decoded.value());
+            } else {
+                event.hello_error = decoded.error();
+            }
+        }
+        shared_->push(std::move(event));
+        // Stay attached even to peers without lanes: their bytes are counted for the ledger.
+        return true;
+    }
+
+    bool on_extended(int length, int msg, lt::span<char const> body) override {
+        if (msg != local_message_id) return false;
+        if (static_cast<std::size_t>(length) > max_message_bytes) {
+            drop(lt::errors::packet_too_large);
+            return true;
+        }
+        if (!pc_.packet_finished()) return true;  // libtorrent calls again as the rest arrives
+        if (count_message_is_flood()) {
+            drop(lt::errors::too_many_requests_when_choked);  // closest code libtorrent has
+            return true;
+        }
+        wire::Incoming event;
+        event.conn = conn_;
+        event.sent = sent_;
+        event.received = received_;
+        auto decoded = decode({body.data(), static_cast<std::size_t>(body.size())});
+        if (decoded) {
+            event.message = std::move(decoded.value());
+        } else {
+            event.error = decoded.error();
+        }
+        shared_->push(std::move(event));
+        return true;
+    }
+
+    void sent_payload(int bytes) override { sent_ += bytes; }
+    bool on_piece(lt::peer_request const&, lt::span<char const> data) override {
+        received_ += data.size();
+        return false;
+    }
+
+    void tick() override {
+        bool const seed = pc_.is_seed();
+        if (sent_ == reported_sent_ && received_ == reported_received_ && seed == reported_seed_) {
+            return;
+        }
+        reported_sent_ = sent_;
+        reported_received_ = received_;
+        reported_seed_ = seed;
+        shared_->push(wire::Traffic{conn_, sent_, received_, seed});
+    }
+
+    void on_disconnect(lt::error_code const& ec) override {
+        if (closed_) return;
+        closed_ = true;
+        shared_->push(wire::Closed{conn_, sent_, received_, ec.message()});
+    }
+
+    void send(std::string const& body) {
+        if (their_id_ <= 0 || closed_) return;
+        auto const framed = frame(their_id_, body);
+        pc_.send_buffer(framed.data(), static_cast<int>(framed.size()));
+    }
+    std::int64_t sent() const { return sent_; }
+    void disconnect() { drop(lt::errors::make_error_code(lt::errors::no_error)); }
+    void unchoke() {
+        if (!closed_) pc_.maybe_unchoke_this_peer();
+    }
+
+  private:
+    bool count_message_is_flood() {
+        auto const now = lt::clock_type::now();
+        if (now - window_start_ >= std::chrono::seconds(1)) {
+            window_start_ = now;
+            messages_in_window_ = 0;
+        }
+        return ++messages_in_window_ > max_messages_per_second;
+    }
+
+    void drop(lt::error_code const& ec) {
+        if (closed_ || pc_.is_disconnecting()) return;
+        pc_.disconnect(ec, lt::operation_t::bittorrent, lt::disconnect_severity_t{0});
+    }
+
+    lt::bt_peer_connection_handle pc_;
+    std::shared_ptr<LanePlugin::Shared> shared_;
+    ConnectionId conn_;
+    lt::peer_id our_id_;
+    Nonce nonce_{};
+    int their_id_ = -1;
+    bool closed_ = false;
+    std::int64_t sent_ = 0;
+    std::int64_t received_ = 0;
+    std::int64_t reported_sent_ = 0;
+    std::int64_t reported_received_ = 0;
+    bool reported_seed_ = false;
+    lt::time_point window_start_{};
+    int messages_in_window_ = 0;
+};
+
+class TorrentPlugin final : public lt::torrent_plugin {
+  public:
+    TorrentPlugin(TorrentId id, lt::peer_id our_id, std::shared_ptr<LanePlugin::Shared> shared)
+        : id_(std::move(id)), our_id_(our_id), shared_(std::move(shared)) {}
+
+    std::shared_ptr<lt::peer_plugin> new_connection(lt::peer_connection_handle const& pc) override {
+        if (pc.type() != lt::connection_type::bittorrent) return nullptr;  // web seeds
+        auto const conn = shared_->next_conn++;
+        auto peer =
+            std::make_shared<PeerPlugin>(lt::bt_peer_connection_handle(pc), shared_, conn, our_id_);
+        shared_->peers[conn] = peer;
+        auto const remote = pc.remote();
+        shared_->push(wire::Opened{conn, id_, remote.address().to_string(), remote.port(),
+                                   !pc.is_outgoing(), peer->nonce()});
+        return peer;
+    }
+
+    void tick() override {
+        // Forget connections libtorrent has destroyed.
+        for (auto it = shared_->peers.begin(); it != shared_->peers.end();) {
+            it = it->second.expired() ? shared_->peers.erase(it) : std::next(it);
+        }
+    }
+
+  private:
+    TorrentId id_;
+    lt::peer_id our_id_;
+    std::shared_ptr<LanePlugin::Shared> shared_;
+};
+
+}  // namespace
+
+LanePlugin::LanePlugin() : shared_(std::make_shared<Shared>()) {}
+LanePlugin::~LanePlugin() = default;
+
+void LanePlugin::set_offer(std::optional<Offer> offer) {
+    std::lock_guard lock(shared_->mutex);
+    shared_->offer = std::move(offer);
+}
+
+std::vector<PluginEvent> LanePlugin::take_events() {
+    std::lock_guard lock(shared_->mutex);
+    return std::exchange(shared_->events, {});
+}
+
+void LanePlugin::set_wakeup(std::function<void()> wakeup) {
+    std::lock_guard lock(shared_->mutex);
+    shared_->wakeup = std::move(wakeup);
+}
+
+void LanePlugin::added(lt::session_handle const& session) {
+    session_ = session;
+}
+
+std::shared_ptr<lt::torrent_plugin> LanePlugin::new_torrent(lt::torrent_handle const& torrent,
+                                                            lt::client_data_t) {
+    // Runs on the network thread, where these handle calls execute inline.
+    // Runs on the network thread, where these handle calls execute inline. The engine sets a
+    // full 20-byte fingerprint, which libtorrent uses as the peer id of every connection.
+    lt::peer_id our_id{};
+    if (session_) {
+        auto const id = session_->get_settings().get_str(lt::settings_pack::peer_fingerprint);
+        std::copy_n(id.begin(), std::min<std::size_t>(id.size(), 20), our_id.begin());
+    }
+    return std::make_shared<TorrentPlugin>(torrent_id_of(torrent.info_hashes()), our_id, shared_);
+}
+
+void LanePlugin::post(std::function<void(Shared&)> job) {
+    if (!session_) return;
+    boost::asio::post(session_->get_context(),
+                      [shared = shared_, job = std::move(job)] { job(*shared); });
+}
+
+namespace {
+
+template <class Fn>
+void with_peer(LanePlugin::Shared& shared, ConnectionId conn, Fn&& fn) {
+    auto const it = shared.peers.find(conn);
+    if (it == shared.peers.end()) return;
+    if (auto peer = it->second.lock()) fn(*peer);
+}
+
+}  // namespace
+
+void LanePlugin::send(ConnectionId conn, Message const& message) {
+    post([conn, body = encode(message)](Shared& shared) {
+        with_peer(shared, conn, [&](PeerPlugin& peer) { peer.send(body); });
+    });
+}
+
+void LanePlugin::send_grant(ConnectionId conn, msg::Grant const& grant) {
+    post([conn, body = encode(grant)](Shared& shared) {
+        with_peer(shared, conn, [&](PeerPlugin& peer) {
+            peer.send(body);
+            shared.push(wire::GrantQueued{conn, peer.sent()});
+        });
+    });
+}
+
+void LanePlugin::disconnect(ConnectionId conn) {
+    post([conn](Shared& shared) {
+        with_peer(shared, conn, [](PeerPlugin& peer) { peer.disconnect(); });
+    });
+}
+
+void LanePlugin::unchoke(ConnectionId conn) {
+    post([conn](Shared& shared) {
+        with_peer(shared, conn, [](PeerPlugin& peer) { peer.unchoke(); });
+    });
+}
+
+}  // namespace lanetorrent::lanes

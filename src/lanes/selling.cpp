@@ -1,0 +1,282 @@
+// The seller's side of LaneService: proofs, lane grants, the credit window, IOUs and the request
+// for settlement. docs/lane-protocol.md is the contract; comments here say how we apply it.
+#include <algorithm>
+
+#include "lanes/chain_worker.hpp"
+#include "lanes/lane_service.hpp"
+#include "lanes/service_state.hpp"
+#include "tron/bytes.hpp"
+#include "tron/clock.hpp"
+#include "tron/message_signing.hpp"
+#include "tron/transaction.hpp"
+
+namespace lanetorrent::lanes {
+
+using namespace std::chrono_literals;
+
+void LaneService::sell_prove(Conn& conn, msg::Prove const& prove) {
+    auto const& sell = *config_.sell;
+    if (!conn.hello) return reject(conn, "bad_proof", "no ln_lanes handshake on this connection");
+    ProofContext const context{.info_hash_hex = conn.torrent,
+                               .asset = sell.asset,
+                               .payee = sell.payee,
+                               .payer = prove.payer,
+                               .seeder_nonce = conn.our_nonce,
+                               .payer_nonce = conn.hello->nonce,
+                               .seeder_peer_id = conn.our_peer_id,
+                               .payer_peer_id = conn.their_peer_id};
+    auto const signer = tron::recover_message_signer(proof_text(context), prove.signature);
+    if (!signer || !(*signer == prove.payer)) {
+        conn.payer.reset();
+        set_sell_lane(conn, Lane::slow, "bad proof");
+        return reject(
+            conn, "bad_proof",
+            "the signature does not prove " + prove.payer.base58() + " for this connection");
+    }
+    conn.payer = prove.payer;
+    conn.channel =
+        &channel_for(ChannelKey{Role::earn, prove.payer.base58(), sell.payee.base58(), sell.asset});
+    review(*conn.channel);
+}
+
+void LaneService::sell_request(Conn& conn, msg::Request const& request) {
+    if (!conn.payer && request.lane != Lane::slow) {
+        return reject(conn, "no_proof", "prove an address before asking for a paid lane");
+    }
+    conn.requested = request.lane;
+    conn.max_price = request.max_price_per_gib;
+    if (conn.channel) {
+        review(*conn.channel);
+    } else {
+        set_sell_lane(conn, Lane::slow, "requested");
+    }
+}
+
+Units LaneService::served(Channel const& channel) const {
+    Units total = channel.served_closed;
+    for (auto const& [id, conn] : conns_) {
+        if (conn->channel != &channel || !conn->segment_start) continue;
+        total += cost_of(conn->sent - *conn->segment_start, conn->price);
+    }
+    return total;
+}
+
+void LaneService::close_segment(Conn& conn) {
+    if (conn.channel && conn.segment_start) {
+        conn.channel->served_closed += cost_of(conn.sent - *conn.segment_start, conn.price);
+    }
+    conn.segment_start.reset();
+}
+
+// Decides the lane of every connection of one payer, from what it asked for and how it pays.
+void LaneService::review(Channel& channel) {
+    auto const& sell = *config_.sell;
+    auto const state = ledger_->channel(channel.key);
+    Units const debt = served(channel) - state.iou_amount;
+    for (auto& [id, conn] : conns_) {
+        if (conn->channel != &channel) continue;
+        Lane lane = conn->requested;
+        std::string reason = "requested";
+        Units const price = sell.price_per_gib[static_cast<int>(lane)];
+        Units const window_units = cost_of(channel.window, std::max<Units>(price, 1));
+        if (lane != Lane::slow && price > conn->max_price) {
+            lane = Lane::slow;
+            reason = "price above your cap";
+        } else if (lane != Lane::slow && !channel.blocked.empty()) {
+            lane = Lane::slow;
+            reason = channel.blocked;
+        } else if (lane != Lane::slow && debt > window_units) {
+            channel.over_window = true;
+            lane = Lane::slow;
+            reason = "window exceeded";
+        } else if (lane != Lane::slow && channel.over_window && debt > window_units / 2) {
+            lane = Lane::slow;
+            reason = "window exceeded";
+        } else if (lane != Lane::slow) {
+            channel.over_window = false;
+        }
+        if (lane != conn->lane ||
+            (lane != Lane::slow && !conn->segment_start && conn->price == 0)) {
+            set_sell_lane(*conn, lane, reason);
+        }
+    }
+}
+
+void LaneService::set_sell_lane(Conn& conn, Lane lane, std::string reason) {
+    auto const& sell = *config_.sell;
+    close_segment(conn);
+    bool const reconnect = enforcer_->want(conn.ip, conn.held, lane);
+    msg::Grant grant;
+    grant.lane = lane;
+    grant.price_per_gib = sell.price_per_gib[static_cast<int>(lane)];
+    grant.window_bytes = conn.channel ? conn.channel->window : sell.initial_window;
+    grant.reason = reason;
+    grant.reconnect = reconnect && lane != Lane::slow;
+    if (grant.reconnect) {
+        // The new class needs a new connection: nothing is billed on this one, which closes.
+        grant.price_per_gib = 0;
+        conn.lane = Lane::slow;
+        conn.price = 0;
+        conn.reconnect_asked = true;
+        plugin_->send_grant(conn.id, grant);
+        plugin_->disconnect(conn.id);
+        notice(LaneNotice::Kind::lane_changed, conn,
+               std::string("moving to ") + to_string(lane) + " (reconnecting)");
+        return;
+    }
+    conn.lane = lane;
+    conn.price = grant.price_per_gib;
+    plugin_->send_grant(conn.id, grant);  // its GrantQueued starts the billing segment
+    if (lane != Lane::slow) plugin_->unchoke(conn.id);
+    notice(LaneNotice::Kind::lane_changed, conn, std::string(to_string(lane)) + ": " + reason);
+}
+
+void LaneService::sell_iou(Conn& conn, msg::Iou const& iou) {
+    auto const& sell = *config_.sell;
+    if (!conn.payer || !conn.channel) return reject(conn, "no_proof", "IOU before a valid proof");
+    auto& channel = *conn.channel;
+    if (!(iou.payer == *conn.payer) || !(iou.payee == sell.payee) || iou.asset != sell.asset) {
+        channel.blocked = "bad IOU";
+        review(channel);
+        return reject(conn, "bad_iou", "the IOU is not for this payer, payee and asset");
+    }
+    auto const signer = tron::recover_message_signer(iou_text(iou), iou.signature);
+    if (!signer || !(*signer == iou.payer)) {
+        channel.blocked = "bad IOU";
+        review(channel);
+        return reject(conn, "bad_iou", "the IOU signature is not the payer's");
+    }
+    Units const debt_before = served(channel) - ledger_->channel(channel.key).iou_amount;
+    IouRecord record{channel.key,
+                     conn.torrent,
+                     iou.amount,
+                     iou.seq,
+                     std::string(iou.signature.begin(), iou.signature.end()),
+                     tron::now_ms()};
+    auto recorded = ledger_->record_iou(record);
+    if (!recorded) {
+        channel.blocked = "stale IOU";
+        review(channel);
+        return reject(conn, "stale_iou", recorded.error());
+    }
+    // A good IOU lifts an IOU block (not a settlement block) and, if it came while the payer was
+    // within its window, earns it more credit.
+    if (channel.blocked == "bad IOU" || channel.blocked == "stale IOU") channel.blocked.clear();
+    Units const price = std::max<Units>(sell.price_per_gib[static_cast<int>(conn.requested)], 1);
+    if (debt_before <= cost_of(channel.window, price)) {
+        channel.window = std::min(channel.window + sell.iou_step, sell.max_window);
+    }
+    if (iou.final) channel.final_seen = true;
+    notices_.push_back(LaneNotice{LaneNotice::Kind::iou,
+                                  conn.torrent,
+                                  conn.ip + ":" + std::to_string(conn.port),
+                                  "IOU " + std::to_string(iou.amount),
+                                  {}});
+    review(channel);
+    maybe_settle(channel);
+}
+
+void LaneService::maybe_settle(Channel& channel) {
+    auto const& sell = *config_.sell;
+    if (channel.settle_asked) {
+        if (std::chrono::steady_clock::now() - *channel.settle_asked < sell.settle_timeout) return;
+        channel.settle_asked.reset();
+        if (!ledger_->open_settlement(channel.key)) {
+            channel.blocked = "settlement not delivered";
+            review(channel);
+        }
+    }
+    if (ledger_->open_settlement(channel.key)) return;
+    auto const state = ledger_->channel(channel.key);
+    Units const unsettled = state.iou_amount - state.settled;
+    if (unsettled <= 0) return;
+    bool const overdue =
+        state.first_unsettled_ms > 0 && tron::now_ms() - state.first_unsettled_ms >=
+                                            std::chrono::milliseconds(sell.settle_interval).count();
+    bool const due = unsettled >= sell.settle_threshold ||
+                     (unsettled >= sell.min_payout && (channel.final_seen || overdue));
+    if (!due) return;
+    for (auto& [id, conn] : conns_) {
+        if (conn->channel != &channel) continue;
+        plugin_->send(conn->id, msg::SettleRequest{state.settled, state.iou_amount});
+        channel.settle_asked = std::chrono::steady_clock::now();
+        return;
+    }
+}
+
+void LaneService::sell_settlement(Conn& conn, msg::Settlement const& settlement) {
+    auto const& sell = *config_.sell;
+    if (!conn.payer || !conn.channel) return reject(conn, "no_proof", "settlement before a proof");
+    auto& channel = *conn.channel;
+    auto fail = [&](std::string code, std::string why) {
+        channel.blocked = "settlement failed";
+        review(channel);
+        reject(conn, std::move(code), std::move(why));
+    };
+    protocol::Transaction tx;
+    if (!tx.ParseFromString(settlement.transaction)) {
+        return fail("bad_settlement", "not a Tron transaction");
+    }
+    auto const transfer = tron::asset_transfer_of(tx);
+    if (!transfer) return fail("bad_settlement", transfer.error());
+    auto const state = ledger_->channel(channel.key);
+    auto const owner = tron::Address::from_bytes(
+        {reinterpret_cast<std::uint8_t const*>(transfer->owner_address().data()),
+         transfer->owner_address().size()});
+    auto const to = tron::Address::from_bytes(
+        {reinterpret_cast<std::uint8_t const*>(transfer->to_address().data()),
+         transfer->to_address().size()});
+    if (!owner || !(*owner == *conn.payer)) return fail("bad_settlement", "not from the payer");
+    if (!to || !(*to == sell.payee)) return fail("bad_settlement", "not paid to us");
+    if (transfer->asset_name() != sell.asset) return fail("bad_settlement", "wrong asset");
+    if (settlement.from != state.settled || settlement.to > state.iou_amount ||
+        settlement.to <= settlement.from) {
+        return fail("bad_settlement", "the range does not match the IOUs and what is settled");
+    }
+    if (transfer->amount() != settlement.to - settlement.from) {
+        return fail("bad_settlement", "the amount is not to - from");
+    }
+    if (tx.signature_size() != 1) return fail("bad_settlement", "expected one signature");
+    auto const txid = tron::transaction_id(tx);
+    auto const& sig = tx.signature(0);
+    auto const signer =
+        tron::recover_signer(txid, {reinterpret_cast<std::uint8_t const*>(sig.data()), sig.size()});
+    if (!signer || !(*signer == *conn.payer))
+        return fail("bad_settlement", "not signed by the payer");
+    if (tx.raw_data().expiration() <= tron::now_ms()) {
+        return fail("bad_settlement", "the transaction has expired");
+    }
+    SettlementRecord record;
+    record.txid = tron::to_hex(txid);
+    record.channel = channel.key;
+    record.from = settlement.from;
+    record.to = settlement.to;
+    record.transaction = settlement.transaction;
+    record.status = SettlementStatus::pending;
+    record.created_ms = record.updated_ms = tron::now_ms();
+    if (ledger_->settlement(record.txid)) {
+        return fail("replayed_settlement", "transaction " + record.txid + " was already used");
+    }
+    if (auto added = ledger_->add_settlement(record); !added) {
+        return fail("replayed_settlement", added.error());
+    }
+    channel.settle_asked.reset();
+    notice(LaneNotice::Kind::settlement, conn,
+           "settlement of " + std::to_string(settlement.to - settlement.from) + " units broadcast",
+           record.txid);
+    // Broadcast by us: the payer cannot claim it paid without the transfer reaching the chain.
+    chain_->submit([this, txid = record.txid, tx](tron::TronClient& client) {
+        auto const outcome = client.broadcast(tx);
+        using Kind = tron::NodeError::Kind;
+        auto const kind = outcome ? Kind::other : outcome.failure().kind;
+        // The node said no to the transaction itself (not to the connection): it never will.
+        bool const refused = !outcome && kind != Kind::unreachable && kind != Kind::timeout &&
+                             kind != Kind::server_busy && kind != Kind::no_connection;
+        return std::function<void()>([this, txid, refused] {
+            if (refused) finish_settlement(txid, SettlementStatus::failed, 0);
+            // Transport failures: the status tracker keeps trying until the transaction expires.
+        });
+    });
+}
+
+}  // namespace lanetorrent::lanes

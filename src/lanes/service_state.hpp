@@ -1,0 +1,63 @@
+// LaneService's per-connection and per-channel state (private to src/lanes).
+#pragma once
+
+#include <chrono>
+#include <deque>
+#include <optional>
+
+#include "lanes/lane_service.hpp"
+
+namespace lanetorrent::lanes {
+
+using SteadyTime = std::chrono::steady_clock::time_point;
+
+struct LaneService::Conn {
+    ConnectionId id = 0;
+    TorrentId torrent;
+    std::string ip;
+    int port = 0;
+    bool incoming = false;
+    HeldClass held;
+    Nonce our_nonce{};
+    std::array<std::uint8_t, 20> our_peer_id{};
+    std::array<std::uint8_t, 20> their_peer_id{};
+    std::string client;
+    int listen_port = 0;
+    std::optional<Hello> hello;  // theirs; empty: the peer does not speak lanes
+    std::int64_t sent = 0;
+    std::int64_t received = 0;
+    bool peer_is_seed = false;
+    std::deque<std::pair<SteadyTime, std::pair<std::int64_t, std::int64_t>>> samples;  // rates
+
+    // Selling: the proven payer, what it asked for, and the lane it has.
+    std::optional<tron::Address> payer;
+    Lane requested = Lane::slow;
+    Units max_price = 0;
+    Lane lane = Lane::slow;
+    Units price = 0;
+    std::optional<std::int64_t> segment_start;  // `sent` when the current paid lane began
+    bool reconnect_asked = false;
+    Channel* channel = nullptr;  // set once proven (selling) or once paying (buying)
+
+    // Buying: the lane the seller says we are in.
+    Lane their_lane = Lane::slow;
+    Units their_price = 0;
+    std::optional<std::int64_t> buy_segment_start;  // `received` when billing began
+};
+
+struct LaneService::Channel {
+    ChannelKey key;
+    // Selling: units for paid bytes sent in lane segments already closed (since this start; the
+    // ledger's IOU amount at start counts as served, so old debts are not re-counted).
+    Units served_closed = 0;
+    std::int64_t window = 0;
+    bool over_window = false;
+    std::string blocked;  // non-empty: held in the slow lane for this reason
+    bool final_seen = false;
+    std::optional<SteadyTime> settle_asked;  // when a settle_req went out unanswered
+    // Buying: units for paid bytes received in closed segments, plus the ledger's IOU amount.
+    Units owed_closed = 0;
+    std::int64_t signing = 0;  // settlements being built (head block in flight)
+};
+
+}  // namespace lanetorrent::lanes

@@ -1,0 +1,135 @@
+// Following settlements to the chain: both sides (re-)broadcast what is open, which is safe
+// because the node answers a duplicate as already known, and believe only the node's answer.
+#include "lanes/chain_worker.hpp"
+#include "lanes/lane_service.hpp"
+#include "lanes/service_state.hpp"
+#include "tron/bytes.hpp"
+#include "tron/clock.hpp"
+#include "tron/transaction.hpp"
+
+namespace lanetorrent::lanes {
+
+namespace {
+
+// A transaction that is not in a block this long after its expiration never will be.
+constexpr std::int64_t expiry_margin_ms = 30'000;
+
+bool is_open(SettlementStatus status) {
+    return status == SettlementStatus::signed_ || status == SettlementStatus::pending ||
+           status == SettlementStatus::confirmed;
+}
+
+struct Answer {
+    SettlementStatus status = SettlementStatus::pending;
+    std::int64_t block = 0;
+    bool changed = false;
+};
+
+Answer ask_chain(tron::TronClient& client, SettlementRecord const& record) {
+    Answer answer{record.status, record.block, false};
+    protocol::Transaction tx;
+    if (!tx.ParseFromString(record.transaction)) return {SettlementStatus::failed, 0, true};
+    auto const txid = tron::transaction_id(tx);
+    if (record.status != SettlementStatus::confirmed) {
+        auto const outcome = client.broadcast(tx);
+        if (outcome && record.status == SettlementStatus::signed_) {
+            answer = {SettlementStatus::pending, 0, true};
+        }
+    }
+    auto const solid = client.transaction_status(txid, true);
+    if (solid && *solid && (*solid)->in_block) {
+        auto const status =
+            (*solid)->failed ? SettlementStatus::failed : SettlementStatus::solidified;
+        return {status, (*solid)->block_number, true};
+    }
+    auto const seen = client.transaction_status(txid, false);
+    if (seen && *seen && (*seen)->in_block) {
+        if ((*seen)->failed) return {SettlementStatus::failed, (*seen)->block_number, true};
+        if (record.status != SettlementStatus::confirmed) {
+            return {SettlementStatus::confirmed, (*seen)->block_number, true};
+        }
+        return answer;
+    }
+    if (seen && !*seen && record.status != SettlementStatus::confirmed &&
+        tx.raw_data().expiration() + expiry_margin_ms < tron::now_ms()) {
+        return {SettlementStatus::failed, 0, true};  // expired without reaching a block
+    }
+    return answer;
+}
+
+}  // namespace
+
+void LaneService::track_settlements() {
+    for (auto role : {Role::earn, Role::spend}) {
+        for (auto const& record : ledger_->settlements(role)) {
+            if (!is_open(record.status) || tracking_.count(record.txid)) continue;
+            tracking_.insert(record.txid);
+            chain_->submit([this, record](tron::TronClient& client) {
+                auto const answer = ask_chain(client, record);
+                return std::function<void()>([this, txid = record.txid, answer] {
+                    tracking_.erase(txid);
+                    if (answer.changed) finish_settlement(txid, answer.status, answer.block);
+                });
+            });
+        }
+    }
+}
+
+void LaneService::finish_settlement(std::string const& txid, SettlementStatus status,
+                                    std::int64_t block) {
+    auto const record = ledger_->settlement(txid);
+    if (!record || record->status == status) return;
+    if (auto set = ledger_->set_settlement_status(txid, status, block, tron::now_ms()); !set) {
+        notices_.push_back(LaneNotice{LaneNotice::Kind::error, {}, {}, set.error(), txid});
+        return;
+    }
+    notices_.push_back(LaneNotice{LaneNotice::Kind::settlement,
+                                  {},
+                                  {},
+                                  std::string("settlement ") + to_string(status),
+                                  txid});
+    if (record->channel.role != Role::earn) return;
+    auto& channel = channel_for(record->channel);
+    if (status == SettlementStatus::failed) {
+        channel.blocked = "settlement failed";
+    } else if (channel.blocked == "settlement failed" ||
+               channel.blocked == "settlement not delivered") {
+        channel.blocked.clear();
+        if (config_.sell) channel.window = config_.sell->initial_window;
+    }
+    msg::Receipt receipt;
+    auto const bytes = tron::from_hex(txid);
+    if (bytes && bytes->size() == receipt.txid.size()) {
+        std::copy(bytes->begin(), bytes->end(), receipt.txid.begin());
+    }
+    receipt.status = to_string(status);
+    receipt.to = record->to;
+    for (auto& [id, conn] : conns_) {
+        if (conn->channel == &channel) plugin_->send(conn->id, receipt);
+    }
+    review(channel);
+}
+
+void LaneService::rebalance() {
+    auto const& sell = config_.sell;
+    if (!enforcer_) return;
+    std::int64_t total = 0;
+    std::vector<LaneEnforcer::Member> members;
+    for (auto const& [id, conn] : conns_) {
+        total += conn->sent;
+        if (!conn->peer_is_seed) members.push_back({conn->ip, conn->held, conn->lane});
+    }
+    // Upload budget: the configured one, or 1.25 x the best second of the last 20.
+    std::int64_t const rate = std::max<std::int64_t>(0, total - last_total_sent_);
+    last_total_sent_ = total;
+    recent_rates_.push_back(rate);
+    if (recent_rates_.size() > 20) recent_rates_.pop_front();
+    std::int64_t budget = sell ? sell->upload_budget : 0;
+    if (budget <= 0) {
+        auto const best = *std::max_element(recent_rates_.begin(), recent_rates_.end());
+        budget = std::max<std::int64_t>(best * 5 / 4, 1 << 20);
+    }
+    enforcer_->rebalance(budget, members);
+}
+
+}  // namespace lanetorrent::lanes
