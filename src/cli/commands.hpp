@@ -31,6 +31,27 @@ int run_info(InfoOptions const& options);
 
 enum class TransferMode { seed, download };
 
+// Lanes on seed and download (docs/cli.md, "Lanes"). Amounts are in the token's base units.
+struct LaneCliOptions {
+    // Selling (seed): who gets paid, and the prices per GiB of the paid lanes.
+    std::string payee;
+    std::int64_t price_medium = 100'000'000;
+    std::int64_t price_fast = 300'000'000;
+    std::string shares = "100,300,600";  // permille of the upload: slow, medium, fast
+    std::int64_t settle_threshold = 500'000'000;
+    // Buying (download): the lane to ask for and what the user allows.
+    std::string lane = "slow";
+    std::int64_t max_price = 0;  // per GiB; 0: the seller's price for the chosen lane is refused
+    std::int64_t max_per_torrent = 0;
+    std::int64_t max_per_day = 0;
+    std::string keystore;  // default: <profile data>/keystore.json
+    std::string passphrase_file;
+    // The node that carries settlements.
+    std::string node = "127.0.0.1:50051";
+    std::string solidity_node = "127.0.0.1:50061";
+    std::string asset = "1002000";
+};
+
 struct TransferOptions {
     TransferMode mode = TransferMode::download;
     std::string source;     // .torrent or magnet
@@ -46,6 +67,7 @@ struct TransferOptions {
     bool no_lsd = false;
     bool no_upnp = false;
     bool utp = false;  // also dial peers over uTP
+    LaneCliOptions lanes;
 };
 int run_transfer(Profile const& profile, TransferOptions const& options);
 
@@ -73,5 +95,18 @@ struct WalletOptions {
     std::string signature;
 };
 int run_wallet(Profile const& profile, WalletOptions options);
+
+struct LanesStatusOptions {
+    bool json = false;
+};
+// What a running (or the last) seed/download in this profile reports about its lanes.
+int run_lanes_status(Profile const& profile, LanesStatusOptions const& options);
+
+struct DemoOptions {
+    int size_mib = 64;
+    bool json = false;
+    std::string devnet;  // the lanetorrent-devnet binary; default: next to this one
+};
+int run_demo(DemoOptions const& options);
 
 }  // namespace lanetorrent::cli

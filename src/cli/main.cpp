@@ -30,6 +30,47 @@ void add_transfer_options(CLI::App& command, cli::TransferOptions& options) {
                      "Also dial peers over uTP (incoming uTP is always accepted)");
 }
 
+void add_node_options(CLI::App& command, cli::LaneCliOptions& lanes) {
+    command.add_option("--node", lanes.node, "Tron full node HOST:PORT for settlements");
+    command.add_option("--solidity-node", lanes.solidity_node, "Tron solidity node HOST:PORT");
+    command.add_option("--asset", lanes.asset, "TRC-10 token id lanes are paid in");
+}
+
+void add_sell_options(CLI::App& command, cli::LaneCliOptions& lanes) {
+    command.add_option("--payee", lanes.payee,
+                       "Sell lanes, paid to this Tron address (peers without lanes stay slow)");
+    command.add_option("--price-medium", lanes.price_medium, "Medium lane price per GiB (units)")
+        ->check(CLI::NonNegativeNumber);
+    command.add_option("--price-fast", lanes.price_fast, "Fast lane price per GiB (units)")
+        ->check(CLI::NonNegativeNumber);
+    command.add_option("--lane-shares", lanes.shares,
+                       "Upload shares of slow,medium,fast in permille (default 100,300,600)");
+    command
+        .add_option("--settle-threshold", lanes.settle_threshold,
+                    "Unsettled units that trigger an on-chain settlement")
+        ->check(CLI::NonNegativeNumber);
+    add_node_options(command, lanes);
+}
+
+void add_buy_options(CLI::App& command, cli::LaneCliOptions& lanes) {
+    command.add_option("--lane", lanes.lane, "slow (free, default), medium or fast")
+        ->check(CLI::IsMember({"slow", "medium", "fast"}));
+    command.add_option("--max-price", lanes.max_price, "Pay at most this per GiB (units)")
+        ->check(CLI::NonNegativeNumber);
+    command
+        .add_option("--max-per-torrent", lanes.max_per_torrent,
+                    "Spend at most this on this torrent (units; 0: no cap)")
+        ->check(CLI::NonNegativeNumber);
+    command
+        .add_option("--max-per-day", lanes.max_per_day,
+                    "Spend at most this in 24 h on all torrents (units; 0: no cap)")
+        ->check(CLI::NonNegativeNumber);
+    command.add_option("--keystore", lanes.keystore,
+                       "Wallet that pays (default: <profile>/keystore.json)");
+    command.add_option("--passphrase-file", lanes.passphrase_file, "Read the passphrase from FILE");
+    add_node_options(command, lanes);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -68,6 +109,7 @@ int main(int argc, char** argv) {
     seed_cmd->add_option("--seconds", seed.seconds, "Stop after N seconds")
         ->check(CLI::NonNegativeNumber);
     add_transfer_options(*seed_cmd, seed);
+    add_sell_options(*seed_cmd, seed.lanes);
 
     cli::TransferOptions download;
     auto* download_cmd =
@@ -81,6 +123,22 @@ int main(int argc, char** argv) {
         ->add_option("--max-down", download.max_down_kib, "Download limit in KiB/s (0: unlimited)")
         ->check(CLI::NonNegativeNumber);
     add_transfer_options(*download_cmd, download);
+    add_buy_options(*download_cmd, download.lanes);
+
+    cli::LanesStatusOptions lanes_status;
+    auto* lanes_cmd = app.add_subcommand("lanes", "Lanes: peers, debts and payments");
+    lanes_cmd->require_subcommand(1);
+    auto* lanes_status_cmd =
+        lanes_cmd->add_subcommand("status", "Each peer's lane, rate, debt and paid amount");
+    lanes_status_cmd->add_flag("--json", lanes_status.json, "Print JSON");
+
+    cli::DemoOptions demo;
+    auto* demo_cmd = app.add_subcommand(
+        "demo", "Lanes on loopback: a local devnet, one seeder and three downloaders");
+    demo_cmd->add_option("--size", demo.size_mib, "Torrent size in MiB (default 64)")
+        ->check(CLI::Range(1, 4096));
+    demo_cmd->add_flag("--json", demo.json, "Print one JSON object");
+    demo_cmd->add_option("--devnet", demo.devnet, "lanetorrent-devnet binary");
 
     cli::WalletOptions wallet;
     auto* wallet_cmd = app.add_subcommand("wallet", "The BTT wallet: keys, balances, payments");
@@ -150,6 +208,8 @@ int main(int argc, char** argv) {
         if (*info_cmd) return cli::run_info(info);
         if (*seed_cmd) return cli::run_transfer(profile, seed);
         if (*wallet_cmd) return cli::run_wallet(profile, wallet);
+        if (*lanes_cmd) return cli::run_lanes_status(profile, lanes_status);
+        if (*demo_cmd) return cli::run_demo(demo);
         return cli::run_transfer(profile, download);
     } catch (std::exception const& e) {
         // A bug, not a user error, but still one sentence and a conventional exit code.

@@ -148,6 +148,27 @@ void Reporter::report(Event const& event) {
     if (!d.text.empty()) line(d.text);
 }
 
+void Reporter::lane_notice(lanes::LaneNotice const& notice) {
+    static constexpr char const* kinds[] = {"lane", "iou", "settlement", "rejected", "lane_error"};
+    auto const kind = kinds[static_cast<int>(notice.kind)];
+    if (style_ == Style::json) {
+        nlohmann::json object{{"event", kind},
+                              {"t", std::round(elapsed() * 1000) / 1000},
+                              {"torrent", notice.torrent},
+                              {"peer", notice.peer},
+                              {"text", notice.text}};
+        if (!notice.txid.empty()) object["txid"] = notice.txid;
+        fmt::print("{}\n", object.dump());
+        std::fflush(stdout);
+        return;
+    }
+    if (notice.kind == lanes::LaneNotice::Kind::iou) return;  // one per MiB: too chatty
+    auto text =
+        fmt::format("{}: {}{}", kind, notice.peer.empty() ? "" : notice.peer + " ", notice.text);
+    if (!notice.txid.empty()) text += " (" + notice.txid + ")";
+    line(text);
+}
+
 void Reporter::done(int exit_code, std::int64_t downloaded, std::int64_t uploaded) {
     if (style_ == Style::json) {
         fmt::print("{}\n", nlohmann::json{{"event", "done"},

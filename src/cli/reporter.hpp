@@ -2,6 +2,8 @@
 // terminal, one plain line per second in a pipe or log, or JSON lines for scripts and tests.
 #pragma once
 
+#include "lanes/lane_service.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -18,6 +20,7 @@ class Reporter {
     explicit Reporter(Style style);
 
     void report(Event const& event);
+    void lane_notice(lanes::LaneNotice const& notice);
     // The last line, always printed: what the run achieved.
     void done(int exit_code, std::int64_t downloaded, std::int64_t uploaded);
 

@@ -12,6 +12,7 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/format.hpp"
+#include "cli/lane_setup.hpp"
 #include "cli/reporter.hpp"
 #include "engine/engine.hpp"
 #include "engine/torrent_source.hpp"
@@ -56,8 +57,9 @@ Status check_writable(fs::path const& dir) {
 
 class Transfer {
   public:
-    Transfer(TransferOptions const& options, Engine& engine, Reporter& reporter)
-        : options_(options), engine_(engine), reporter_(reporter) {}
+    Transfer(TransferOptions const& options, Engine& engine, Reporter& reporter,
+             lanes::LaneService* lanes)
+        : options_(options), engine_(engine), reporter_(reporter), lanes_(lanes) {}
 
     // Waits until the listen socket is up. With an explicit --listen a failure is fatal: the
     // user asked for that address, and peers or trackers expect us there.
@@ -98,7 +100,13 @@ class Transfer {
                               fmt::format("the download did not finish within {} seconds ({} done)",
                                           *options_.seconds, percent(id)));
             }
-            for (auto const& event : engine_.poll(200ms)) {
+            auto const events = engine_.poll(lanes_ ? 100ms : 200ms);
+            if (lanes_) {
+                for (auto const& event : events) lanes_->observe(event);
+                lanes_->poll();
+                for (auto const& notice : lanes_->take_notices()) reporter_.lane_notice(notice);
+            }
+            for (auto const& event : events) {
                 reporter_.report(event);
                 if (auto const* error = std::get_if<event::TorrentError>(&event)) {
                     return finish(id, exit_failure, error->message);
@@ -118,6 +126,7 @@ class Transfer {
 
     int finish(TorrentId const& id, int code, std::string const& error) {
         auto const p = engine_.progress(id);
+        if (lanes_) settle_before_exit();
         // Resume data and the tracker's "stopped" go out before the summary line, so a script
         // that waits for "done" may start the next run at once.
         engine_.shutdown();
@@ -126,9 +135,22 @@ class Transfer {
         return code;
     }
 
+    // A download that finishes has sent its final IOU; give the seller a moment to ask for the
+    // settlement and answer it, so the debt does not wait for the next meeting.
+    void settle_before_exit() {
+        auto const start = std::chrono::steady_clock::now();
+        while (std::chrono::steady_clock::now() < start + 10s && !stop_signal) {
+            for (auto const& event : engine_.poll(100ms)) lanes_->observe(event);
+            lanes_->poll();
+            for (auto const& notice : lanes_->take_notices()) reporter_.lane_notice(notice);
+            if (lanes_->settled_up() && std::chrono::steady_clock::now() > start + 1500ms) return;
+        }
+    }
+
     TransferOptions const& options_;
     Engine& engine_;
     Reporter& reporter_;
+    lanes::LaneService* lanes_;
 };
 
 }  // namespace
@@ -180,12 +202,27 @@ int run_transfer(Profile const& profile, TransferOptions const& options) {
     settings.outgoing_utp = options.utp;
     settings.resume_save_interval = std::chrono::seconds(std::max(1, options.resume_interval));
 
+    auto lane_settings = lane_config(profile, options);
+    if (!lane_settings) return fail(exit_usage, lane_settings.error());
+    bool const selling = lane_settings.value() && lane_settings.value()->sell;
+    // A seller's --max-up is the budget its lanes share, so it binds the whole session.
+    if (selling) settings.upload_limit = options.max_up_kib * 1024;
+
     install_stop_handlers();
     auto opened = Engine::open(profile, settings);
     if (!opened) return fail(exit_failure, opened.error());
     auto engine = std::move(opened.value());
+    std::unique_ptr<lanes::LaneService> lanes;
+    if (lane_settings.value()) {
+        auto started = lanes::LaneService::open(*engine, std::move(*lane_settings.value()));
+        if (!started) {
+            engine->shutdown();
+            return fail(exit_failure, started.error());
+        }
+        lanes = std::move(started.value());
+    }
     Reporter reporter(Reporter::style_for_stdout(options.json));
-    Transfer transfer(options, *engine, reporter);
+    Transfer transfer(options, *engine, reporter, lanes.get());
 
     if (auto status = transfer.wait_for_listen(); !status) {
         engine->shutdown();
@@ -196,12 +233,16 @@ int run_transfer(Profile const& profile, TransferOptions const& options) {
     request.source = std::move(source.value());
     request.save_path = directory;
     request.seed_only = seeding;
-    request.upload_limit = options.max_up_kib * 1024;
+    if (!selling) request.upload_limit = options.max_up_kib * 1024;
     request.download_limit = options.max_down_kib * 1024;
     auto id = engine->add(std::move(request));
     if (!id) {
         engine->shutdown();
         return fail(exit_failure, id.error());
+    }
+    if (lanes && !seeding) {
+        auto const [lane, caps] = lane_choice(options.lanes);
+        lanes->set_lane(id.value(), lane, caps);
     }
     for (auto const& peer : peers) (void)engine->pin_peer(id.value(), peer);
     return transfer.run(id.value());

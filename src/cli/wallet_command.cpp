@@ -5,9 +5,6 @@
 // broadcast. A retry after a lost answer re-sends those exact bytes (the node answers "duplicate",
 // which is success), so one intent never becomes two different signed payments; `history` reads
 // the same files and asks the node where each one stands.
-#include <termios.h>
-#include <unistd.h>
-
 #include <fmt/format.h>
 #include <chrono>
 #include <fstream>
@@ -17,6 +14,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/passphrase.hpp"
 #include "engine/atomic_file.hpp"
 #include "tron/client.hpp"
 #include "tron/clock.hpp"
@@ -29,35 +27,6 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 namespace {
-
-std::string trim_line(std::string text) {
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-    return text;
-}
-
-// From --passphrase-file, else typed at the terminal without echo. Never from argv: it would be
-// visible to every user in the process list.
-Result<std::string> read_passphrase(WalletOptions const& options, char const* prompt) {
-    if (!options.passphrase_file.empty()) {
-        auto bytes = read_file(options.passphrase_file, 64 * 1024);
-        if (!bytes) return Error{bytes.error()};
-        return trim_line(std::string(bytes->begin(), bytes->end()));
-    }
-    if (!::isatty(STDIN_FILENO)) {
-        return Error{"no passphrase: use --passphrase-file FILE when not on a terminal"};
-    }
-    std::cerr << prompt << std::flush;
-    termios saved{};
-    ::tcgetattr(STDIN_FILENO, &saved);
-    termios silent = saved;
-    silent.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    ::tcsetattr(STDIN_FILENO, TCSANOW, &silent);
-    std::string passphrase;
-    std::getline(std::cin, passphrase);
-    ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
-    std::cerr << "\n";
-    return passphrase;
-}
 
 // A hex private key from stdin (import, derive): never from argv.
 Result<tron::PrivateKey> read_key_from_stdin() {
@@ -142,7 +111,7 @@ int run_send(Profile const& profile, WalletOptions const& options) {
     auto to = tron::Address::parse(options.to);
     if (!to) return fail(exit_usage, "--to: " + to.error());
     if (options.amount <= 0) return fail(exit_usage, "--amount must be a positive whole number");
-    auto passphrase = read_passphrase(options, "Keystore passphrase: ");
+    auto passphrase = read_passphrase(options.passphrase_file, "Keystore passphrase: ");
     if (!passphrase) return fail(exit_failure, passphrase.error());
     auto key = wallet::Keystore::unlock(options.keystore, passphrase.value());
     if (!key) return fail(exit_failure, key.error());
@@ -267,7 +236,7 @@ int run_wallet(Profile const& profile, WalletOptions options) {
             if (!read) return fail(exit_failure, read.error());
             key = read.value();
         }
-        auto passphrase = read_passphrase(options, "New keystore passphrase: ");
+        auto passphrase = read_passphrase(options.passphrase_file, "New keystore passphrase: ");
         if (!passphrase) return fail(exit_failure, passphrase.error());
         if (passphrase->empty()) return fail(exit_usage, "the passphrase must not be empty");
         if (key) {
@@ -322,14 +291,14 @@ int run_wallet(Profile const& profile, WalletOptions options) {
         return exit_success;
     }
     if (command == "change-passphrase") {
-        auto old_passphrase = read_passphrase(options, "Current passphrase: ");
+        auto old_passphrase = read_passphrase(options.passphrase_file, "Current passphrase: ");
         if (!old_passphrase) return fail(exit_failure, old_passphrase.error());
         WalletOptions for_new = options;
         for_new.passphrase_file = options.new_passphrase_file;
-        auto new_passphrase = read_passphrase(for_new, "New passphrase: ");
+        auto new_passphrase = read_passphrase(for_new.passphrase_file, "New passphrase: ");
         if (!new_passphrase) return fail(exit_failure, new_passphrase.error());
         if (options.new_passphrase_file.empty()) {
-            auto repeated = read_passphrase(for_new, "New passphrase again: ");
+            auto repeated = read_passphrase(for_new.passphrase_file, "New passphrase again: ");
             if (!repeated || repeated.value() != new_passphrase.value()) {
                 return fail(exit_failure, "the new passphrases differ; nothing changed");
             }
@@ -357,7 +326,7 @@ int run_wallet(Profile const& profile, WalletOptions options) {
             std::getline(std::cin, answer);
             if (answer != "EXPORT") return fail(exit_failure, "export cancelled");
         }
-        auto passphrase = read_passphrase(options, "Keystore passphrase: ");
+        auto passphrase = read_passphrase(options.passphrase_file, "Keystore passphrase: ");
         if (!passphrase) return fail(exit_failure, passphrase.error());
         auto key = wallet::Keystore::unlock(options.keystore, passphrase.value());
         if (!key) return fail(exit_failure, key.error());
@@ -367,7 +336,7 @@ int run_wallet(Profile const& profile, WalletOptions options) {
     if (command == "send") return run_send(profile, options);
     if (command == "history") return run_history(profile, options);
     if (command == "sign-message") {
-        auto passphrase = read_passphrase(options, "Keystore passphrase: ");
+        auto passphrase = read_passphrase(options.passphrase_file, "Keystore passphrase: ");
         if (!passphrase) return fail(exit_failure, passphrase.error());
         auto key = wallet::Keystore::unlock(options.keystore, passphrase.value());
         if (!key) return fail(exit_failure, key.error());

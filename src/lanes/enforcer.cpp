@@ -138,9 +138,11 @@ void LaneEnforcer::rebalance(std::int64_t budget, std::vector<Member> const& mem
         }
     }
     auto const budgets = lane_budgets(budget, shares_, per_lane);
+    // A class with nobody in it yet gets the whole budget: its first member's handshake must not
+    // crawl (libtorrent raises a limit of 1 to 10 B/s), and the next rebalance cuts it to size.
     auto per_peer = [&](Lane lane) {
         auto const l = static_cast<int>(lane);
-        return per_lane[l] > 0 ? std::max<std::int64_t>(budgets[l] / per_lane[l], 1) : 1;
+        return per_lane[l] > 0 ? std::max<std::int64_t>(budgets[l] / per_lane[l], 1) : budget;
     };
     for (int l = 0; l < lane_count; ++l) {
         auto const limit = per_peer(Lane(l)) * std::max(in_shared[l], 1);
@@ -148,7 +150,7 @@ void LaneEnforcer::rebalance(std::int64_t budget, std::vector<Member> const& mem
     }
     for (int s = 0; s < slot_count; ++s) {
         if (in_slot[s] == 0) {
-            configure(slots_[s], per_peer(Lane::slow), false);
+            configure(slots_[s], budget, false);
             continue;
         }
         configure(slots_[s], per_peer(slot_lane[s]) * in_slot[s], slot_lane[s] != Lane::slow);

@@ -119,6 +119,9 @@ void LaneService::poll() {
     auto const now = std::chrono::steady_clock::now();
     if (now < next_second_) return;
     next_second_ = now + 1s;
+    for (auto& [id, conn] : conns_) {
+        if (conn->reconnect_asked && now - *conn->reconnect_asked >= 1s) plugin_->disconnect(id);
+    }
     track_settlements();
     for (auto& [key, channel] : channels_) {
         if (key.role == Role::earn) {
@@ -266,6 +269,8 @@ bool LaneService::settled_up() const {
         if (ledger_->open_settlement(key) || channel->signing > 0 || channel->settle_asked) {
             return false;
         }
+        auto const state = ledger_->channel(key);
+        if (state.settled < state.iou_amount) return false;
     }
     return true;
 }

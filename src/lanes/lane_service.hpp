@@ -31,6 +31,8 @@ class ChainWorker;
 
 // Defaults in base units of a 6-decimal token (1 BTT = 1'000'000 units).
 struct SellConfig {
+    explicit SellConfig(tron::Address payee_address) : payee(payee_address) {}
+
     tron::Address payee;
     std::string asset = "1002000";
     int precision = 6;
@@ -114,7 +116,8 @@ class LaneService {
     std::vector<PeerLane> peers() const;
     std::vector<LaneNotice> take_notices();
     Ledger& ledger() { return *ledger_; }
-    // No settlement in flight, no chain job queued (what the demo waits for before it reports).
+    // Every IOU is covered by a final settlement and nothing is in flight (what the demo and a
+    // finished download wait for).
     bool settled_up() const;
 
     struct Conn;

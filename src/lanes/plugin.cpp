@@ -127,6 +127,18 @@ class PeerPlugin final : public lt::peer_plugin {
         return true;
     }
 
+    // libtorrent drops a connection between two seeds at once, but a buyer that just finished
+    // still has its last IOU and the settlement to exchange: keep lane peers a little longer.
+    bool can_disconnect(lt::error_code const& ec) override {
+        bool const both_done = ec == lt::errors::upload_upload_connection ||
+                               ec == lt::errors::uninteresting_upload_peer ||
+                               ec == lt::errors::torrent_finished;
+        if (!both_done || their_id_ <= 0) return true;
+        auto const now = lt::clock_type::now();
+        if (!both_seeds_since_) both_seeds_since_ = now;
+        return now - *both_seeds_since_ > std::chrono::seconds(20);
+    }
+
     void sent_payload(int bytes) override { sent_ += bytes; }
     bool on_piece(lt::peer_request const&, lt::span<char const> data) override {
         received_ += data.size();
@@ -189,6 +201,7 @@ class PeerPlugin final : public lt::peer_plugin {
     std::int64_t reported_received_ = 0;
     bool reported_seed_ = false;
     lt::time_point window_start_{};
+    std::optional<lt::time_point> both_seeds_since_;
     int messages_in_window_ = 0;
 };
 

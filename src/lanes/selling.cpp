@@ -117,9 +117,9 @@ void LaneService::set_sell_lane(Conn& conn, Lane lane, std::string reason) {
         grant.price_per_gib = 0;
         conn.lane = Lane::slow;
         conn.price = 0;
-        conn.reconnect_asked = true;
+        conn.reconnect_asked = std::chrono::steady_clock::now();
+        // Closed a second later (poll), so the grant saying why reaches the buyer first.
         plugin_->send_grant(conn.id, grant);
-        plugin_->disconnect(conn.id);
         notice(LaneNotice::Kind::lane_changed, conn,
                std::string("moving to ") + to_string(lane) + " (reconnecting)");
         return;

@@ -36,8 +36,8 @@ struct LaneService::Conn {
     Lane lane = Lane::slow;
     Units price = 0;
     std::optional<std::int64_t> segment_start;  // `sent` when the current paid lane began
-    bool reconnect_asked = false;
-    Channel* channel = nullptr;  // set once proven (selling) or once paying (buying)
+    std::optional<SteadyTime> reconnect_asked;  // we sent a reconnect grant; close it soon
+    Channel* channel = nullptr;                 // set once proven (selling) or once paying (buying)
 
     // Buying: the lane the seller says we are in.
     Lane their_lane = Lane::slow;

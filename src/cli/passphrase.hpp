@@ -1,0 +1,16 @@
+// Reading a keystore passphrase, shared by `wallet` and the lane options of `download`.
+#pragma once
+
+#include <string>
+
+#include "engine/result.hpp"
+
+namespace lanetorrent::cli {
+
+std::string trim_line(std::string text);  // without trailing CR/LF
+
+// From `file` if given, else typed at the terminal without echo. Never from argv: it would be
+// visible to every user in the process list.
+Result<std::string> read_passphrase(std::string const& file, char const* prompt);
+
+}  // namespace lanetorrent::cli
