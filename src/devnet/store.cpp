@@ -3,14 +3,7 @@
 namespace lanetorrent::devnet {
 namespace {
 
-// WAL with synchronous=NORMAL: a commit is in the WAL (the OS page cache) before the node answers,
-// so kill -9 of the node loses neither an acknowledged transaction nor a produced block, which is
-// the durability a local test node owes. Only a power cut could drop the newest commits. FULL
-// fsynced every accepted transfer: measured with bench/devnet_throughput.cpp, one fdatasync per
-// transfer (~0.5 ms) capped the node near 1,000 transfers/s.
 constexpr char const* kSchema = R"sql(
-PRAGMA journal_mode = WAL;
-PRAGMA synchronous = NORMAL;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS accounts (
     address BLOB PRIMARY KEY, trx INTEGER NOT NULL, btt INTEGER NOT NULL,
@@ -56,7 +49,12 @@ std::vector<TransactionRow> read_transactions(Statement& s) {
 
 }  // namespace
 
-Store::Store(std::filesystem::path const& file) : db_(file) {
+// WAL with synchronous=NORMAL: a commit is in the WAL (the OS page cache) before the node answers,
+// so kill -9 of the node loses neither an acknowledged transaction nor a produced block, which is
+// the durability a local test node owes. Only a power cut could drop the newest commits. FULL
+// fsynced every accepted transfer: measured with bench/devnet_throughput.cpp, one fdatasync per
+// transfer (~0.5 ms) capped the node near 1,000 transfers/s.
+Store::Store(std::filesystem::path const& file) : db_(file, sqlite::Sync::normal) {
     db_.exec(kSchema);
 }
 

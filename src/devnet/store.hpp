@@ -9,9 +9,15 @@
 #include <string>
 #include <vector>
 
-#include "devnet/sqlite.hpp"
+#include "sqlite/sqlite.hpp"
 
 namespace lanetorrent::devnet {
+
+// The devnet's code predates the shared library and names these unqualified.
+using sqlite::Database;
+using sqlite::SqliteError;
+using sqlite::Statement;
+using sqlite::WriteTransaction;
 
 struct AccountRow {
     std::string address;  // 21 raw bytes

@@ -23,7 +23,9 @@ using Units = std::int64_t;
 inline constexpr std::int64_t bytes_per_gib = std::int64_t{1} << 30;
 
 // What `bytes` cost at `price_per_gib`, rounded down: the payer never owes a fraction of a unit
-// and both sides compute the same figure from the same cumulative byte count.
+// and both sides compute the same figure from the same cumulative byte count. Exact for every
+// int64 input (128-bit product); a negative count or price costs 0, and a cost beyond int64
+// saturates at its maximum.
 Units cost_of(std::int64_t bytes, Units price_per_gib);
 
 }  // namespace lanetorrent::lanes

@@ -8,7 +8,8 @@
 // counts in a crash is acceptable; losing money is not).
 //
 // A Ledger is used from one thread (the app thread). Another process may read the file at the
-// same time (`lanetorrent-cli lanes status`).
+// same time (`lanetorrent-cli lanes status`). The methods that return a Result report disk
+// errors in it; the others throw sqlite::SqliteError (a disk or programming error, not a user's).
 #pragma once
 
 #include <filesystem>
@@ -40,8 +41,8 @@ char const* to_string(SettlementStatus status);
 struct SettlementRecord {
     std::string txid;  // hex
     ChannelKey channel;
-    Units from = 0;  // cumulative amount settled before this transfer
-    Units to = 0;    // ... and after it; the transfer moves to - from
+    Units from = 0;           // cumulative amount settled before this transfer
+    Units to = 0;             // ... and after it; the transfer moves to - from
     std::string transaction;  // the signed protocol.Transaction, serialized
     SettlementStatus status = SettlementStatus::signed_;
     std::int64_t block = 0;  // once in a block
@@ -113,13 +114,17 @@ class Ledger {
     // (a replay) or if the channel already has a settlement from the same `from` that has not
     // failed (so the payer never signs, and the payee never accepts, two transfers for one debt).
     Status add_settlement(SettlementRecord const& record);
-    // pending -> confirmed -> solidified, or -> failed. Confirmed and solidified raise the
-    // channel's settled amount to `to` (once: the status change and the amount are one
-    // transaction). Unknown txid: an error.
+    // signed -> pending -> confirmed -> solidified (a step may be skipped: a watcher can first
+    // see a transaction already in a block), or any non-final status -> failed; never backwards,
+    // never out of solidified or failed; the same status again is a no-op. Confirmed and
+    // solidified raise the channel's settled amount to `to` (once: the status change and the
+    // amount are one transaction); a confirmed settlement that fails (a fork) stops counting.
+    // Unknown txid: an error.
     Status set_settlement_status(std::string const& txid, SettlementStatus status,
                                  std::int64_t block, std::int64_t now_ms);
     std::optional<SettlementRecord> settlement(std::string const& txid) const;
-    // The channel's settlement that is neither failed nor final (at most one), if any.
+    // The channel's newest settlement that is neither failed nor final, if any. Usually at most
+    // one; a confirmed one waiting to become solid may coexist with the next one.
     std::optional<SettlementRecord> open_settlement(ChannelKey const& key) const;
     std::vector<SettlementRecord> settlements(Role role) const;  // newest first
 

@@ -37,6 +37,7 @@ using Nonce = std::array<std::uint8_t, nonce_bytes>;
 struct LaneTerms {
     Units price_per_gib = 0;  // 0 for slow
     int share_permille = 0;   // the lane's share of the seeder's upload when lanes compete
+    friend bool operator==(LaneTerms const&, LaneTerms const&) = default;
 };
 
 struct Offer {
@@ -47,6 +48,7 @@ struct Offer {
     std::int64_t initial_window_bytes = 0;    // credit before the first IOU must arrive
     std::int64_t iou_step_bytes = 0;          // how often the seeder expects an IOU
     Units settle_threshold = 0;               // unsettled amount that triggers a settlement
+    friend bool operator==(Offer const&, Offer const&) = default;
 };
 
 // Our part of the extended handshake (top-level key "ln_lanes").
@@ -54,6 +56,7 @@ struct Hello {
     int version = protocol_version;
     Nonce nonce{};
     std::optional<Offer> offer;  // only peers that sell lanes
+    friend bool operator==(Hello const&, Hello const&) = default;
 };
 
 namespace msg {
@@ -62,11 +65,13 @@ namespace msg {
 struct Prove {
     tron::Address payer;
     tron::Signature signature{};
+    friend bool operator==(Prove const&, Prove const&) = default;
 };
 // 2: the downloader asks for a lane, paying at most max_price per GiB.
 struct Request {
     Lane lane = Lane::slow;
     Units max_price_per_gib = 0;
+    friend bool operator==(Request const&, Request const&) = default;
 };
 // 3: the seeder states the lane this connection is in from now on and what each byte costs.
 struct Grant {
@@ -75,38 +80,44 @@ struct Grant {
     std::int64_t window_bytes = 0;  // credit the seeder extends now
     bool reconnect = false;         // the seeder closes this connection; dial it again
     std::string reason;             // why, for people reading logs ("window exceeded", ...)
+    friend bool operator==(Grant const&, Grant const&) = default;
 };
 // 4: a signed cumulative IOU (TIP-191 over iou_text()).
 struct Iou {
     tron::Address payer;
     tron::Address payee;
     std::string asset;
-    Units amount = 0;        // cumulative, for everything this payer owes this payee in asset
-    std::int64_t seq = 0;    // strictly increasing with amount
-    bool final = false;      // the payer has finished with this torrent: settle when convenient
+    Units amount = 0;      // cumulative, for everything this payer owes this payee in asset
+    std::int64_t seq = 0;  // strictly increasing with amount
+    bool final = false;    // the payer has finished with this torrent: settle when convenient
     tron::Signature signature{};
+    friend bool operator==(Iou const&, Iou const&) = default;
 };
 // 5: the seeder asks for an on-chain transfer of (to - from).
 struct SettleRequest {
     Units from = 0;  // cumulative amount already settled (the seeder's view)
     Units to = 0;    // cumulative amount to settle up to (<= the latest IOU)
+    friend bool operator==(SettleRequest const&, SettleRequest const&) = default;
 };
 // 6: the downloader answers with a signed TransferAssetContract (serialized protocol.Transaction).
 struct Settlement {
     Units from = 0;
     Units to = 0;
     std::string transaction;  // bytes
+    friend bool operator==(Settlement const&, Settlement const&) = default;
 };
 // 7: the seeder reports what became of a settlement.
 struct Receipt {
     std::array<std::uint8_t, 32> txid{};
     std::string status;  // "pending", "confirmed", "solidified", "failed"
     Units to = 0;
+    friend bool operator==(Receipt const&, Receipt const&) = default;
 };
 // 8: something the peer sent was refused.
 struct Reject {
     std::string code;  // see docs/lane-protocol.md, "Errors"
     std::string message;
+    friend bool operator==(Reject const&, Reject const&) = default;
 };
 
 }  // namespace msg
@@ -126,7 +137,8 @@ Result<std::optional<Message>> decode(std::string_view body);
 std::string encode_hello(Hello const& hello);  // bencoded dict
 Result<Hello> decode_hello(std::string_view bencoded_dict);
 
-// Wraps a body for the wire: 4-byte length, 20 (extended), the peer's id for our extension, body.
+// Wraps a body for the wire: 4-byte length, 20 (extended), the peer's id for our extension (1..255,
+// from its handshake's "m"), body.
 std::string frame(int peer_message_id, std::string_view body);
 
 // Everything a proof binds, so it cannot be replayed on another connection or relayed.

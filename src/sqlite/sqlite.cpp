@@ -1,10 +1,10 @@
-#include "devnet/sqlite.hpp"
+#include "sqlite/sqlite.hpp"
 
-namespace lanetorrent::devnet {
+namespace lanetorrent::sqlite {
 namespace {
 
 [[noreturn]] void fail(sqlite3* db, std::string_view what) {
-    throw SqliteError(std::string(what) + ": " + sqlite3_errmsg(db));
+    throw SqliteError(std::string(what) + ": " + sqlite3_errmsg(db), sqlite3_errcode(db) & 0xff);
 }
 
 }  // namespace
@@ -76,14 +76,24 @@ bool Statement::is_null(int column) const {
     return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
-Database::Database(std::filesystem::path const& file) {
-    if (sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
-        SQLITE_OK) {
+Database::Database(std::filesystem::path const& file, Sync sync, int busy_timeout_ms) {
+    int const rc =
+        sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    if (rc != SQLITE_OK) {
         std::string const message = db_ ? sqlite3_errmsg(db_) : "out of memory";
         sqlite3_close(db_);
-        throw SqliteError("cannot open " + file.string() + ": " + message);
+        throw SqliteError("cannot open " + file.string() + ": " + message, rc & 0xff);
     }
-    sqlite3_busy_timeout(db_, 5000);
+    // Before the pragmas: switching to WAL needs a lock another connection may hold.
+    sqlite3_busy_timeout(db_, busy_timeout_ms);
+    try {
+        // The first statement that reads the file: a file that is not a database fails here.
+        exec("PRAGMA journal_mode = WAL");
+        exec(sync == Sync::full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+    } catch (...) {
+        sqlite3_close(db_);
+        throw;
+    }
 }
 
 Database::~Database() {
@@ -92,10 +102,11 @@ Database::~Database() {
 
 void Database::exec(std::string_view sql) {
     char* error = nullptr;
-    if (sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+    int const rc = sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &error);
+    if (rc != SQLITE_OK) {
         std::string const message = error ? error : "unknown error";
         sqlite3_free(error);
-        throw SqliteError("exec '" + std::string(sql) + "': " + message);
+        throw SqliteError("exec '" + std::string(sql) + "': " + message, rc & 0xff);
     }
 }
 
@@ -118,4 +129,4 @@ void WriteTransaction::commit() {
     done_ = true;
 }
 
-}  // namespace lanetorrent::devnet
+}  // namespace lanetorrent::sqlite

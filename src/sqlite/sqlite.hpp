@@ -1,5 +1,5 @@
-// A minimal RAII layer over the SQLite C API: the devnet needs a handful of prepared statements
-// and explicit transactions, not an ORM.
+// A minimal RAII layer over the SQLite C API: the devnet and the lanes ledger need a handful of
+// prepared statements and explicit transactions, not an ORM.
 #pragma once
 
 #include <sqlite3.h>
@@ -11,12 +11,16 @@
 #include <string>
 #include <string_view>
 
-namespace lanetorrent::devnet {
+namespace lanetorrent::sqlite {
 
-// SQLite failures inside the node are programming or disk errors, not user errors, so they throw;
-// the gRPC layer turns them into OTHER_ERROR and the producer logs them.
+// SQLite failures are programming or disk errors, not user errors, so they throw; each user turns
+// them into its own kind of report (the devnet's gRPC layer into OTHER_ERROR, the ledger into an
+// Error sentence). `code` is SQLite's primary result code, so a caller can tell a constraint
+// violation or a file that is not a database from a disk failure.
 struct SqliteError : std::runtime_error {
-    using std::runtime_error::runtime_error;
+    explicit SqliteError(std::string const& message, int result_code = SQLITE_ERROR)
+        : std::runtime_error(message), code(result_code) {}
+    int code;
 };
 
 class Statement {
@@ -44,15 +48,31 @@ class Statement {
     sqlite3_stmt* stmt_ = nullptr;
 };
 
+// How much a commit is worth. Both use WAL, so readers in other connections (or processes) never
+// block the writer and a kill -9 at any instant leaves either the old or the new state.
+enum class Sync {
+    // A commit is in the WAL (the OS page cache) when COMMIT returns: it survives kill -9 of the
+    // process but a power cut may drop the newest commits. For the devnet, whose throughput an
+    // fsync per transaction would cap.
+    normal,
+    // COMMIT returns once the WAL is fsynced: a committed transaction survives a power cut too.
+    // For money (the lanes ledger).
+    full,
+};
+
 class Database {
   public:
-    explicit Database(std::filesystem::path const& file);
+    // Opens or creates `file`. Waits up to `busy_timeout_ms` for another connection's lock instead
+    // of failing at once with SQLITE_BUSY (a reader process checkpointing, a second writer).
+    Database(std::filesystem::path const& file, Sync sync, int busy_timeout_ms = 5000);
     ~Database();
     Database(Database const&) = delete;
     Database& operator=(Database const&) = delete;
 
     void exec(std::string_view sql);
     Statement prepare(std::string_view sql) { return Statement(db_, sql); }
+    // Rows changed by the last INSERT, UPDATE or DELETE.
+    std::int64_t changes() const { return sqlite3_changes64(db_); }
 
   private:
     sqlite3* db_ = nullptr;
@@ -73,4 +93,4 @@ class WriteTransaction {
     bool done_ = false;
 };
 
-}  // namespace lanetorrent::devnet
+}  // namespace lanetorrent::sqlite

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "lanes/protocol.hpp"
 #include "tron/address.hpp"
 #include "tron/bytes.hpp"
 #include "tron/keys.hpp"
@@ -42,6 +43,8 @@ struct Case {
     protocol::Transaction signed_tx;
     std::string message;
     Signature message_signature{};
+    std::string iou_text;
+    std::string proof_text;
 };
 
 // Runs the oracle with `request` on stdin and returns its stdout parsed.
@@ -107,6 +110,21 @@ TEST(TronOracle, TronWebAgreesOnRandomKeysAndTransfers) {
         sign_transaction(tx, key);
         auto message = random_message(rng);
         auto const message_signature = sign_message(key, message);
+        // The lane protocol's IOU and proof, signed by the payer (the transfer's owner).
+        auto const seq = 1 + static_cast<std::int64_t>(rng() % 1'000'000);
+        lanes::msg::Iou const iou{key.address(), to, transfer.asset_id, amount, seq, false, {}};
+        auto const random_fill = [&rng](auto& bytes) {
+            for (auto& b : bytes) b = static_cast<std::uint8_t>(rng());
+        };
+        std::array<std::uint8_t, 20> info_hash;
+        random_fill(info_hash);
+        lanes::ProofContext proof{to_hex(info_hash), transfer.asset_id, to, key.address()};
+        random_fill(proof.seeder_nonce);
+        random_fill(proof.payer_nonce);
+        random_fill(proof.seeder_peer_id);
+        random_fill(proof.payer_peer_id);
+        auto const iou_text = lanes::iou_text(iou);
+        auto const proof_text = lanes::proof_text(proof);
 
         auto const& raw = tx.raw_data();
         request.push_back({
@@ -124,8 +142,13 @@ TEST(TronOracle, TronWebAgreesOnRandomKeysAndTransfers) {
             {"signature", to_hex(as_bytes(tx.signature(0)))},
             {"message", message},
             {"message_signature", to_hex(message_signature)},
+            {"iou_text", iou_text},
+            {"iou_signature", to_hex(sign_message(key, iou_text))},
+            {"proof_text", proof_text},
+            {"proof_signature", to_hex(sign_message(key, proof_text))},
         });
-        cases.push_back({key, to, transfer, block, now_ms, tx, message, message_signature});
+        cases.push_back({key, to, transfer, block, now_ms, tx, message, message_signature, iou_text,
+                         proof_text});
     }
 
     auto const answers = ask_oracle(request);
@@ -194,6 +217,10 @@ TEST(TronOracle, TronWebAgreesOnRandomKeysAndTransfers) {
         auto const message_signer = recover_message_signer(c.message, theirs.value());
         ASSERT_TRUE(message_signer) << message_signer.error();
         EXPECT_EQ(message_signer.value(), owner);
+
+        // TronWeb's verifyMessageV2 recovers the payer from our lane IOU and proof signatures.
+        EXPECT_EQ(a["iou_signer"], owner.base58()) << c.iou_text;
+        EXPECT_EQ(a["proof_signer"], owner.base58()) << c.proof_text;
     }
 }
 

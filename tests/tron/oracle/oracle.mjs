@@ -88,6 +88,11 @@ const answer = async (c) => {
     // TIP-191 messages both ways.
     out.message_signer = utils.message.verifyMessage(c.message, '0x' + c.message_signature);
     out.message_signature = strip0x(utils.message.signMessage(c.message, c.key));
+
+    // The lane protocol's signed texts (src/lanes/protocol.cpp), as a seeder using TronWeb would
+    // check them.
+    out.iou_signer = Trx.verifyMessageV2(c.iou_text, '0x' + c.iou_signature);
+    out.proof_signer = Trx.verifyMessageV2(c.proof_text, '0x' + c.proof_signature);
     return out;
 };
 
