@@ -215,7 +215,7 @@ int run_demo(DemoOptions const& options) {
     sell.upload_budget = demo_upload_budget;
     lanes::LaneConfig seller_config{
         .ledger_file = {}, .sell = sell, .buy = {}, .node = node_config};
-    auto seeder = start_node("seeder", "127.0.0.2", work, seller_config, demo_upload_budget);
+    auto seeder = start_node("seeder", "127.0.0.2", work, seller_config, 0);
     if (!seeder) return fail(exit_failure, seeder.error());
     std::vector<Node> downloaders;
     struct Buyer {

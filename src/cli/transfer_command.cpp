@@ -205,8 +205,8 @@ int run_transfer(Profile const& profile, TransferOptions const& options) {
     auto lane_settings = lane_config(profile, options);
     if (!lane_settings) return fail(exit_usage, lane_settings.error());
     bool const selling = lane_settings.value() && lane_settings.value()->sell;
-    // A seller's --max-up is the budget its lanes share, so it binds the whole session.
-    if (selling) settings.upload_limit = options.max_up_kib * 1024;
+    // A seller's --max-up is the budget its lane classes share (lane_setup.cpp). It is not also
+    // set as the session limit: a global cap that binds first splits by peer, not by lane.
 
     install_stop_handlers();
     auto opened = Engine::open(profile, settings);
