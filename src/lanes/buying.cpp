@@ -107,16 +107,15 @@ void LaneService::pay(Conn& conn, bool final) {
     if (!conn.channel || !conn.hello || !conn.hello->offer) return;
     auto& channel = *conn.channel;
     auto const& offer = *conn.hello->offer;
-    auto const state = ledger_->channel(channel.key);
     Units const amount = owed(channel);
     Units const step = cost_of(offer.iou_step_bytes, std::max<Units>(conn.their_price, 1));
-    if (amount <= state.iou_amount) return;
-    if (!final && amount - state.iou_amount < std::max<Units>(step, 1)) return;
+    if (amount <= channel.iou_amount) return;
+    if (!final && amount - channel.iou_amount < std::max<Units>(step, 1)) return;
     msg::Iou iou{.payer = config_.buy->key.address(),
                  .payee = offer.payee,
                  .asset = offer.asset,
                  .amount = amount,
-                 .seq = state.iou_seq + 1,
+                 .seq = channel.iou_seq + 1,
                  .final = final || finished_.count(conn.torrent) > 0,
                  .signature = {}};
     iou.signature = tron::sign_message(config_.buy->key, iou_text(iou));
@@ -129,6 +128,8 @@ void LaneService::pay(Conn& conn, bool final) {
     if (auto recorded = ledger_->record_iou(record); !recorded) {
         return notice(LaneNotice::Kind::error, conn, "cannot record IOU: " + recorded.error());
     }
+    channel.iou_amount = iou.amount;
+    channel.iou_seq = iou.seq;
     plugin_->send(conn.id, iou);
     // Caps are checked as money goes out: once one is reached, ask for the slow lane.
     auto const choice = choices_.find(conn.torrent);

@@ -90,7 +90,7 @@ void LaneService::observe(Event const& event) {
     if (auto const* finished = std::get_if<event::Finished>(&event)) {
         finished_.insert(finished->id);
         for (auto& [id, conn] : conns_) {
-            if (conn->torrent == finished->id && conn->buy_segment_start) pay(*conn, true);
+            if (conn->torrent == finished->id && conn->channel) pay(*conn, true);
         }
     }
 }
@@ -106,6 +106,8 @@ LaneService::Channel& LaneService::channel_for(ChannelKey const& key) {
         slot = std::make_unique<Channel>();
         slot->key = key;
         auto const state = ledger_->channel(key);
+        slot->iou_amount = state.iou_amount;
+        slot->iou_seq = state.iou_seq;
         slot->served_closed = state.iou_amount;
         slot->owed_closed = state.iou_amount;
         if (config_.sell) slot->window = config_.sell->initial_window;
@@ -162,7 +164,11 @@ void LaneService::on_event(PluginEvent const& event) {
     }
     if (auto const* traffic = std::get_if<wire::Traffic>(&event)) {
         conn->peer_is_seed = traffic->peer_is_seed;
-        return on_traffic(*conn, traffic->sent, traffic->received);
+        on_traffic(*conn, traffic->sent, traffic->received);
+        // A connection in a paid lane may just have used up its credit window: check now, not
+        // at the next once-a-second review, or a fast peer gets several windows unpaid.
+        if (conn->segment_start && conn->channel) review(*conn->channel);
+        return;
     }
     if (auto const* queued = std::get_if<wire::GrantQueued>(&event)) {
         if (conn->price > 0 && !conn->segment_start) conn->segment_start = queued->sent;

@@ -41,9 +41,9 @@ struct SellConfig {
     // Bytes/s of upload the lanes share. 0: 1.25 x the best total rate of the last 20 s, so an
     // uncapped seeder discovers its capacity.
     std::int64_t upload_budget = 0;
-    std::int64_t initial_window = 4 << 20;  // credit before the first IOU
+    std::int64_t initial_window = 8 << 20;  // credit before the first IOU
     std::int64_t max_window = 64 << 20;     // it grows by one IOU step per timely IOU, to this
-    std::int64_t iou_step = 1 << 20;
+    std::int64_t iou_step = 2 << 20;
     // Settle once this much is unsettled (500 BTT: below one on-chain transfer per GiB even in the
     // fast lane), or any amount of at least min_payout once a payer is done or a day has passed.
     Units settle_threshold = 500'000'000;

@@ -17,6 +17,10 @@ namespace {
 // More lane messages than this in one second is a flood, not a payment flow (an honest peer sends
 // a few per second at most).
 constexpr int max_messages_per_second = 64;
+// Payload sent since the last traffic report that makes the next report go out at once instead of
+// at the next tick: a paid lane's credit window is counted in bytes, and at loopback or LAN rates
+// (or a peer class's burst) a second's worth of upload is many windows.
+constexpr std::int64_t traffic_report_bytes = 128 * 1024;
 
 class PeerPlugin;
 
@@ -139,13 +143,20 @@ class PeerPlugin final : public lt::peer_plugin {
         return now - *both_seeds_since_ > std::chrono::seconds(20);
     }
 
-    void sent_payload(int bytes) override { sent_ += bytes; }
+    void sent_payload(int bytes) override {
+        sent_ += bytes;
+        if (sent_ - reported_sent_ >= traffic_report_bytes) report_traffic();
+    }
     bool on_piece(lt::peer_request const&, lt::span<char const> data) override {
         received_ += data.size();
+        // The buyer pays from these reports: at the same pace as the seller counts its debt.
+        if (received_ - reported_received_ >= traffic_report_bytes) report_traffic();
         return false;
     }
 
-    void tick() override {
+    void tick() override { report_traffic(); }
+
+    void report_traffic() {
         bool const seed = pc_.is_seed();
         if (sent_ == reported_sent_ && received_ == reported_received_ && seed == reported_seed_) {
             return;

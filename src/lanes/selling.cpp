@@ -71,10 +71,10 @@ void LaneService::close_segment(Conn& conn) {
 // Decides the lane of every connection of one payer, from what it asked for and how it pays.
 void LaneService::review(Channel& channel) {
     auto const& sell = *config_.sell;
-    auto const state = ledger_->channel(channel.key);
-    Units const debt = served(channel) - state.iou_amount;
+    Units const debt = served(channel) - channel.iou_amount;
     for (auto& [id, conn] : conns_) {
-        if (conn->channel != &channel) continue;
+        // A connection being replaced for its new class is not reviewed again before it closes.
+        if (conn->channel != &channel || conn->reconnect_asked) continue;
         Lane lane = conn->requested;
         std::string reason = "requested";
         Units const price = sell.price_per_gib[static_cast<int>(lane)];
@@ -146,7 +146,7 @@ void LaneService::sell_iou(Conn& conn, msg::Iou const& iou) {
         review(channel);
         return reject(conn, "bad_iou", "the IOU signature is not the payer's");
     }
-    Units const debt_before = served(channel) - ledger_->channel(channel.key).iou_amount;
+    Units const debt_before = served(channel) - channel.iou_amount;
     IouRecord record{channel.key,
                      conn.torrent,
                      iou.amount,
@@ -161,6 +161,7 @@ void LaneService::sell_iou(Conn& conn, msg::Iou const& iou) {
     }
     // A good IOU lifts an IOU block (not a settlement block) and, if it came while the payer was
     // within its window, earns it more credit.
+    channel.iou_amount = iou.amount;
     if (channel.blocked == "bad IOU" || channel.blocked == "stale IOU") channel.blocked.clear();
     Units const price = std::max<Units>(sell.price_per_gib[static_cast<int>(conn.requested)], 1);
     if (debt_before <= cost_of(channel.window, price)) {
@@ -183,6 +184,7 @@ void LaneService::maybe_settle(Channel& channel) {
         channel.settle_asked.reset();
         if (!ledger_->open_settlement(channel.key)) {
             channel.blocked = "settlement not delivered";
+            channel.accepted_since_block.clear();
             review(channel);
         }
     }
@@ -193,8 +195,14 @@ void LaneService::maybe_settle(Channel& channel) {
     bool const overdue =
         state.first_unsettled_ms > 0 && tron::now_ms() - state.first_unsettled_ms >=
                                             std::chrono::milliseconds(sell.settle_interval).count();
+    // A payer whose download is complete (it says so with a final IOU, or its bitfield does)
+    // will not send more: settle what there is rather than wait for the threshold.
+    bool payer_done = channel.final_seen;
+    for (auto const& [id, conn] : conns_) {
+        if (conn->channel == &channel && conn->peer_is_seed) payer_done = true;
+    }
     bool const due = unsettled >= sell.settle_threshold ||
-                     (unsettled >= sell.min_payout && (channel.final_seen || overdue));
+                     (unsettled >= sell.min_payout && (payer_done || overdue));
     if (!due) return;
     for (auto& [id, conn] : conns_) {
         if (conn->channel != &channel) continue;
@@ -210,6 +218,7 @@ void LaneService::sell_settlement(Conn& conn, msg::Settlement const& settlement)
     auto& channel = *conn.channel;
     auto fail = [&](std::string code, std::string why) {
         channel.blocked = "settlement failed";
+        channel.accepted_since_block.clear();
         review(channel);
         reject(conn, std::move(code), std::move(why));
     };
@@ -261,6 +270,7 @@ void LaneService::sell_settlement(Conn& conn, msg::Settlement const& settlement)
         return fail("replayed_settlement", added.error());
     }
     channel.settle_asked.reset();
+    channel.accepted_since_block.insert(record.txid);
     notice(LaneNotice::Kind::settlement, conn,
            "settlement of " + std::to_string(settlement.to - settlement.from) + " units broadcast",
            record.txid);

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <deque>
 #include <optional>
+#include <set>
+#include <string>
 
 #include "lanes/lane_service.hpp"
 
@@ -47,12 +49,18 @@ struct LaneService::Conn {
 
 struct LaneService::Channel {
     ChannelKey key;
+    // The latest IOU's amount, mirrored from the ledger: billing reads it on every traffic report.
+    Units iou_amount = 0;
+    std::int64_t iou_seq = 0;
     // Selling: units for paid bytes sent in lane segments already closed (since this start; the
     // ledger's IOU amount at start counts as served, so old debts are not re-counted).
     Units served_closed = 0;
     std::int64_t window = 0;
     bool over_window = false;
     std::string blocked;  // non-empty: held in the slow lane for this reason
+    // Settlements accepted since the last settlement block: only their confirmation lifts it (an
+    // earlier one confirming later must not undo a block that a bad or replayed one caused).
+    std::set<std::string> accepted_since_block;
     bool final_seen = false;
     std::optional<SteadyTime> settle_asked;  // when a settle_req went out unanswered
     // Buying: units for paid bytes received in closed segments, plus the ledger's IOU amount.

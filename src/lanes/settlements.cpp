@@ -92,8 +92,10 @@ void LaneService::finish_settlement(std::string const& txid, SettlementStatus st
     auto& channel = channel_for(record->channel);
     if (status == SettlementStatus::failed) {
         channel.blocked = "settlement failed";
-    } else if (channel.blocked == "settlement failed" ||
-               channel.blocked == "settlement not delivered") {
+        channel.accepted_since_block.clear();
+    } else if ((channel.blocked == "settlement failed" ||
+                channel.blocked == "settlement not delivered") &&
+               channel.accepted_since_block.count(txid)) {
         channel.blocked.clear();
         if (config_.sell) channel.window = config_.sell->initial_window;
     }
@@ -119,7 +121,8 @@ void LaneService::rebalance() {
         total += conn->sent;
         if (!conn->peer_is_seed) members.push_back({conn->ip, conn->held, conn->lane});
     }
-    // Upload budget: the configured one, or 1.25 x the best second of the last 20.
+    // Upload budget: the configured one, or twice the best second of the last 20 (at least
+    // 4 MiB/s), so an uncapped seller finds its capacity within seconds.
     std::int64_t const rate = std::max<std::int64_t>(0, total - last_total_sent_);
     last_total_sent_ = total;
     recent_rates_.push_back(rate);
@@ -127,7 +130,7 @@ void LaneService::rebalance() {
     std::int64_t budget = sell ? sell->upload_budget : 0;
     if (budget <= 0) {
         auto const best = *std::max_element(recent_rates_.begin(), recent_rates_.end());
-        budget = std::max<std::int64_t>(best * 5 / 4, 1 << 20);
+        budget = std::max<std::int64_t>(best * 2, 4 << 20);
     }
     enforcer_->rebalance(budget, members);
 }
