@@ -157,6 +157,17 @@ void LaneService::buy_settle_request(Conn& conn, msg::SettleRequest const& reque
         plugin_->send(conn.id, msg::Settlement{open->from, open->to, open->transaction});
         return;
     }
+    // A range we already settled (a seller killed before it recorded our settlement, which we
+    // then broadcast ourselves): hand over that same settlement again, so both ledgers count it.
+    if (request.from < state.settled) {
+        for (auto const& done : ledger_->settlements(Role::spend)) {
+            if (done.channel == channel.key && done.from == request.from &&
+                done.status != SettlementStatus::failed) {
+                plugin_->send(conn.id, msg::Settlement{done.from, done.to, done.transaction});
+                return;
+            }
+        }
+    }
     if (request.from != state.settled) {
         return reject(conn, "malformed",
                       "settle_req starts at " + std::to_string(request.from) +

@@ -1,0 +1,623 @@
+// Lanes end to end: in-process Engines with LaneServices, each on its own loopback address, and
+// the real lanetorrent-cli, paying a real lanetorrent-devnet process. Measures how the seeder's
+// upload is shared between lanes, serves a plain BitTorrent client in the slow lane, follows the
+// money onto the chain, and kills clients with SIGKILL in the middle of paying.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "cli.hpp"
+#include "engine/engine.hpp"
+#include "engine/torrent_creator.hpp"
+#include "engine/torrent_source.hpp"
+#include "files.hpp"
+#include "lanes/lane_service.hpp"
+#include "lanes/ledger.hpp"
+#include "net.hpp"
+#include "peers.hpp"
+#include "process.hpp"
+#include "temp_dir.hpp"
+#include "tron/client.hpp"
+#include "tron/keys.hpp"
+
+namespace lanetorrent::lanes {
+namespace {
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::int64_t MiB = 1 << 20;
+constexpr Units kMaxPrice = 400'000'000;  // above the default fast price (300 BTT / GiB)
+
+std::string split_host(std::string const& endpoint) {
+    return endpoint.substr(0, endpoint.rfind(':'));
+}
+std::uint16_t split_port(std::string const& endpoint) {
+    return static_cast<std::uint16_t>(std::stoi(endpoint.substr(endpoint.rfind(':') + 1)));
+}
+
+// One lanetorrent-devnet process for the whole suite, funding every buyer the tests use.
+struct Chain {
+    std::unique_ptr<test::TempDir> dir;
+    std::string node;
+    std::string solidity;
+    std::unique_ptr<test::Process> process;
+    std::vector<tron::PrivateKey> buyers;  // funded: 100 TRX, 100 000 BTT each
+    fs::path cli_buyer_profile;            // its keystore holds one more funded key
+    fs::path passphrase;
+    std::string cli_buyer;
+
+    tron::NodeConfig config() const {
+        tron::NodeConfig c;
+        c.wallet_address = node;
+        c.solidity_address = solidity;
+        return c;
+    }
+    std::int64_t btt(tron::Address const& address) const {
+        tron::TronClient client(config());
+        auto const balances = client.balances(address);
+        EXPECT_TRUE(balances) << balances.failure().message;
+        if (!balances || !*balances) return 0;
+        auto const it = (*balances)->assets.find("1002000");
+        return it == (*balances)->assets.end() ? 0 : it->second;
+    }
+};
+Chain* chain = nullptr;
+
+// An Engine and its LaneService on a fresh loopback address, driven from the test's thread.
+struct Client {
+    Client(fs::path const& dir, std::optional<SellConfig> sell, std::optional<BuyConfig> buy,
+           int upload_limit = 0)
+        : ip(test::unique_loopback_ip()), profile(dir) {
+        EngineSettings settings;
+        settings.listen_interfaces = ip + ":" + std::to_string(test::free_port(ip));
+        settings.try_next_ports = false;
+        settings.make_local_only();
+        settings.status_interval = 200ms;
+        settings.upload_limit = upload_limit;
+        auto opened = Engine::open(Profile::in_directory(dir), settings);
+        if (!opened) throw std::runtime_error(opened.error());
+        engine = std::move(opened.value());
+        LaneConfig config;
+        config.ledger_file = dir / "data" / "lanes.sqlite";
+        config.sell = std::move(sell);
+        config.buy = std::move(buy);
+        config.node = chain->config();
+        auto started = LaneService::open(*engine, std::move(config));
+        if (!started) throw std::runtime_error(started.error());
+        lanes = std::move(started.value());
+    }
+    ~Client() {
+        lanes.reset();
+        engine->shutdown(2s);
+    }
+
+    void poll(std::chrono::milliseconds wait) {
+        for (auto const& event : engine->poll(wait)) {
+            if (auto const* l = std::get_if<event::Listening>(&event)) {
+                listening = Endpoint{l->address, static_cast<std::uint16_t>(l->port)};
+            }
+            if (std::holds_alternative<event::Finished>(event)) finished = true;
+            if (auto const* c = std::get_if<event::Checked>(&event)) {
+                checked = c->have_bytes == c->total_bytes;
+            }
+            lanes->observe(event);
+        }
+        lanes->poll();
+        for (auto& n : lanes->take_notices()) notices.push_back(std::move(n));
+    }
+    std::int64_t downloaded(TorrentId const& id) const {
+        auto const p = engine->progress(id);
+        return p ? p->downloaded : 0;
+    }
+    // The lane the seller shows for peers on `ip`, if it has one connected.
+    std::optional<Lane> lane_of(std::string const& peer_ip) const {
+        for (auto const& p : lanes->peers()) {
+            if (split_host(p.endpoint) == peer_ip) return p.lane;
+        }
+        return std::nullopt;
+    }
+
+    std::string ip;
+    fs::path profile;
+    std::unique_ptr<Engine> engine;
+    std::unique_ptr<LaneService> lanes;
+    std::optional<Endpoint> listening;
+    bool finished = false;
+    bool checked = false;
+    std::vector<LaneNotice> notices;
+};
+
+bool run_until(std::vector<Client*> const& clients, std::function<bool()> const& done,
+               std::chrono::milliseconds timeout) {
+    auto const deadline = Clock::now() + timeout;
+    while (Clock::now() < deadline) {
+        if (done()) return true;
+        for (auto* c : clients) c->poll(5ms);
+    }
+    return done();
+}
+
+class SwarmTest : public ::testing::Test {
+  protected:
+    static void SetUpTestSuite() {
+        chain = new Chain;
+        chain->dir = std::make_unique<test::TempDir>("lanes-swarm-chain");
+        auto const& dir = chain->dir->path();
+        chain->passphrase = dir / "passphrase";
+        std::ofstream(chain->passphrase) << "swarm test passphrase\n";
+        chain->cli_buyer_profile = dir / "cli-buyer";
+        auto const created =
+            test::run_cli({"--profile", chain->cli_buyer_profile.string(), "wallet", "create",
+                           "--passphrase-file", chain->passphrase.string(), "--json"});
+        ASSERT_EQ(created.exit_code, 0) << created.err;
+        chain->cli_buyer = nlohmann::json::parse(created.out)["address"].get<std::string>();
+        for (int i = 0; i < 6; ++i) chain->buyers.push_back(tron::PrivateKey::generate());
+
+        auto const ip = test::unique_loopback_ip();
+        chain->node = ip + ":" + std::to_string(test::free_port(ip));
+        chain->solidity = ip + ":" + std::to_string(test::free_port(ip));
+        std::vector<std::string> argv{LANETORRENT_DEVNET,
+                                      "--listen",
+                                      chain->node,
+                                      "--solidity-listen",
+                                      chain->solidity,
+                                      "--data",
+                                      (dir / "devnet").string(),
+                                      "--block-interval-ms",
+                                      "300",
+                                      "--solidify-after",
+                                      "2"};
+        auto fund = [&](std::string const& address) {
+            argv.push_back("--fund");
+            argv.push_back(address + "=100000000,100000000000");
+        };
+        fund(chain->cli_buyer);
+        for (auto const& key : chain->buyers) fund(key.address().base58());
+        chain->process = std::make_unique<test::Process>("devnet", argv, dir);
+        ASSERT_TRUE(test::wait_until_listening(ip, split_port(chain->node), 20s))
+            << chain->process->stderr_text();
+    }
+    static void TearDownTestSuite() {
+        delete chain;
+        chain = nullptr;
+    }
+
+    void SetUp() override {
+        if (!chain || !chain->process) GTEST_SKIP() << "no devnet";
+    }
+
+    // A random payload of `bytes` and its torrent, in dir_/seed-data.
+    void make_torrent(std::int64_t bytes, std::uint64_t seed, int piece_kib = 256) {
+        content_ = dir_.subdir("seed-data");
+        test::write_random_file(content_ / "payload.bin", static_cast<std::uint64_t>(bytes), seed);
+        CreateOptions options;
+        options.content = content_ / "payload.bin";
+        options.piece_size_kib = piece_kib;
+        auto created = create_torrent(options);
+        ASSERT_TRUE(created) << created.error();
+        torrent_file_ = dir_.path() / "payload.torrent";
+        std::ofstream(torrent_file_, std::ios::binary)
+            .write(created->bytes.data(), static_cast<std::streamsize>(created->bytes.size()));
+        torrent_ = load_torrent_bytes(created->bytes, "test").value();
+        id_ = created->id;
+        total_ = bytes;
+    }
+
+    std::unique_ptr<Client> seller(std::string const& name, std::int64_t budget,
+                                   tron::Address const& payee) {
+        SellConfig sell(payee);
+        sell.upload_budget = budget;
+        auto client = std::make_unique<Client>(dir_.path() / name, sell, std::nullopt,
+                                               static_cast<int>(budget));
+        AddTorrent request;
+        request.source = torrent_;
+        request.save_path = content_;
+        request.seed_only = true;
+        EXPECT_TRUE(client->engine->add(request));
+        auto* c = client.get();
+        EXPECT_TRUE(run_until(
+            {c}, [&] { return c->listening && c->checked; }, 60s));
+        return client;
+    }
+
+    std::unique_ptr<Client> buyer(std::string const& name, Client const& from, Lane lane,
+                                  std::optional<tron::PrivateKey> key) {
+        std::optional<BuyConfig> buy;
+        if (key)
+            buy = BuyConfig{.key = *key,
+                            .asset = "1002000",
+                            .default_lane = lane,
+                            .default_caps = Caps{kMaxPrice, 0, 0}};
+        auto client = std::make_unique<Client>(dir_.path() / name, std::nullopt, buy);
+        AddTorrent request;
+        request.source = torrent_;
+        request.save_path = dir_.path() / (name + "-save");
+        auto added = client->engine->add(request);
+        EXPECT_TRUE(added) << added.error();
+        if (key) client->lanes->set_lane(id_, lane, Caps{kMaxPrice, 0, 0});
+        EXPECT_TRUE(client->engine->pin_peer(id_, *from.listening));
+        return client;
+    }
+
+    test::TempDir dir_{"lanes-swarm"};
+    fs::path content_;
+    fs::path torrent_file_;
+    lt::add_torrent_params torrent_;
+    TorrentId id_;
+    std::int64_t total_ = 0;
+};
+
+TEST_F(SwarmTest, ThreeLanesShareTheUpload) {
+    constexpr std::int64_t budget = 6 * MiB;
+    make_torrent(112 * MiB, 7001);
+    auto const payee = tron::PrivateKey::generate().address();
+    auto seed = seller("seller", budget, payee);
+    auto slow = buyer("slow", *seed, Lane::slow, std::nullopt);
+    auto medium = buyer("medium", *seed, Lane::medium, chain->buyers[0]);
+    auto fast = buyer("fast", *seed, Lane::fast, chain->buyers[1]);
+    std::vector<Client*> all{seed.get(), slow.get(), medium.get(), fast.get()};
+
+    ASSERT_TRUE(run_until(
+        all,
+        [&] {
+            return seed->lane_of(medium->ip) == Lane::medium &&
+                   seed->lane_of(fast->ip) == Lane::fast && seed->lane_of(slow->ip) == Lane::slow;
+        },
+        30s));
+    // Two rebalances, so every class has its limit for the lanes as they are now.
+    run_until(
+        all, [] { return false; }, 2500ms);
+    ASSERT_FALSE(slow->finished || medium->finished || fast->finished);
+
+    std::array<Client*, 3> const downloaders{slow.get(), medium.get(), fast.get()};
+    std::array<std::int64_t, 3> start{};
+    for (int i = 0; i < 3; ++i) start[i] = downloaders[i]->downloaded(id_);
+    auto const t0 = Clock::now();
+    run_until(
+        all, [] { return false; }, 8s);
+    double const seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    std::array<double, 3> rate{};
+    double sum = 0;
+    for (int i = 0; i < 3; ++i) {
+        rate[i] = static_cast<double>(downloaders[i]->downloaded(id_) - start[i]) / seconds;
+        sum += rate[i];
+    }
+    EXPECT_FALSE(slow->finished || medium->finished || fast->finished)
+        << "a downloader finished inside the window";
+    EXPECT_EQ(seed->lane_of(medium->ip), Lane::medium);
+    EXPECT_EQ(seed->lane_of(fast->ip), Lane::fast);
+
+    std::array<double, 3> const configured{0.1, 0.3, 0.6};
+    char const* names[] = {"slow", "medium", "fast"};
+    std::cout << "[ lanes    ] budget " << budget / 1024 << " KiB/s, window " << seconds
+              << " s, total " << sum / 1024 << " KiB/s\n";
+    for (int i = 0; i < 3; ++i) {
+        double const share = rate[i] / sum;
+        std::cout << "[ lanes    ] " << names[i] << ": " << rate[i] / 1024 << " KiB/s, share "
+                  << share << " (configured " << configured[i] << ", ratio "
+                  << share / configured[i] << ")\n";
+        EXPECT_LE(std::abs(share / configured[i] - 1), 0.15) << names[i];
+    }
+    EXPECT_GT(rate[2], rate[1]);
+    EXPECT_GT(rate[1], rate[0]);
+}
+
+TEST_F(SwarmTest, PlainPeerIsServedInTheSlowLane) {
+    make_torrent(12 * MiB, 7002);
+    auto const payee = tron::PrivateKey::generate().address();
+    auto seed = seller("seller", 4 * MiB, payee);
+    auto fast = buyer("fast", *seed, Lane::fast, chain->buyers[2]);
+    auto const plain_data = dir_.subdir("transmission-data");
+    test::TransmissionPeer plain(test::Role::kDownloader, dir_.subdir("transmission"), plain_data,
+                                 torrent_file_.string());
+    ASSERT_TRUE(seed->engine->pin_peer(id_, Endpoint{plain.ip(), plain.port()}));
+    std::vector<Client*> all{seed.get(), fast.get()};
+
+    std::optional<Lane> plain_lane;
+    bool overlap = false;  // the plain peer and the paying buyer were served at the same time
+    bool plain_ever_not_slow = false;
+    ASSERT_TRUE(run_until(
+        all,
+        [&] {
+            auto const lane = seed->lane_of(plain.ip());
+            if (lane) {
+                plain_lane = lane;
+                plain_ever_not_slow = plain_ever_not_slow || *lane != Lane::slow;
+                if (seed->lane_of(fast->ip) == Lane::fast) overlap = true;
+            }
+            return !plain.process().running() && fast->finished;
+        },
+        120s))
+        << plain.process().stderr_text();
+    EXPECT_EQ(plain.process().wait_for(1s), 0);
+    ASSERT_TRUE(plain_lane.has_value()) << "the seller never listed the plain peer";
+    EXPECT_EQ(*plain_lane, Lane::slow);
+    EXPECT_FALSE(plain_ever_not_slow);
+    EXPECT_TRUE(overlap) << "the paying buyer was never in fast while the plain peer was connected";
+    EXPECT_TRUE(test::files_identical(content_ / "payload.bin", plain_data / "payload.bin"));
+    EXPECT_TRUE(
+        test::files_identical(content_ / "payload.bin", dir_.path() / "fast-save" / "payload.bin"));
+}
+
+TEST_F(SwarmTest, PaymentsReachTheChain) {
+    make_torrent(40 * MiB, 7003);
+    auto const payee = tron::PrivateKey::generate().address();
+    auto const balance_before = chain->btt(payee);
+    auto seed = seller("seller", 8 * MiB, payee);
+    auto medium = buyer("medium", *seed, Lane::medium, chain->buyers[3]);
+    auto fast = buyer("fast", *seed, Lane::fast, chain->buyers[4]);
+    std::vector<Client*> all{seed.get(), medium.get(), fast.get()};
+    ASSERT_TRUE(run_until(
+        all, [&] { return medium->finished && fast->finished; }, 90s));
+
+    auto channel_settled = [](Client& c, Role role) {
+        auto const channels = c.lanes->ledger().channels(role);
+        if (channels.empty()) return false;
+        for (auto const& key : channels) {
+            auto const state = c.lanes->ledger().channel(key);
+            if (state.iou_amount <= 0 || state.settled != state.iou_amount) return false;
+        }
+        return true;
+    };
+    auto const t0 = Clock::now();
+    ASSERT_TRUE(run_until(
+        all,
+        [&] {
+            return seed->lanes->ledger().channels(Role::earn).size() == 2 &&
+                   channel_settled(*seed, Role::earn) && channel_settled(*medium, Role::spend) &&
+                   channel_settled(*fast, Role::spend) && seed->lanes->settled_up() &&
+                   medium->lanes->settled_up() && fast->lanes->settled_up();
+        },
+        60s));
+    std::cout << "[ lanes    ] settled up "
+              << std::chrono::duration<double>(Clock::now() - t0).count()
+              << " s after both finished\n";
+
+    auto& earn = seed->lanes->ledger();
+    Units const spent =
+        medium->lanes->ledger().total(Role::spend) + fast->lanes->ledger().total(Role::spend);
+    EXPECT_EQ(earn.total(Role::earn), spent);
+
+    Units settled_sum = 0;
+    for (auto* b : {medium.get(), fast.get()}) {
+        auto const keys = b->lanes->ledger().channels(Role::spend);
+        ASSERT_EQ(keys.size(), 1u);
+        auto const mine = b->lanes->ledger().channel(keys[0]);
+        auto earn_key = keys[0];
+        earn_key.role = Role::earn;
+        auto const theirs = earn.channel(earn_key);
+        EXPECT_EQ(theirs.settled, theirs.iou_amount);
+        EXPECT_EQ(mine.settled, mine.iou_amount);
+        EXPECT_EQ(theirs.iou_amount, mine.iou_amount);
+        EXPECT_EQ(theirs.settled, mine.settled);
+        settled_sum += theirs.settled;
+    }
+    for (auto const& s : earn.settlements(Role::earn)) {
+        EXPECT_EQ(s.status, SettlementStatus::solidified) << s.txid;
+    }
+    auto const balance_after = chain->btt(payee);
+    EXPECT_EQ(balance_after - balance_before, settled_sum);
+
+    struct Bought {
+        Client* client;
+        Units price;
+        char const* name;
+    };
+    for (auto const& [client, price, name] :
+         {Bought{medium.get(), 100'000'000, "medium"}, Bought{fast.get(), 300'000'000, "fast"}}) {
+        auto const spend = client->lanes->ledger().total(Role::spend);
+        std::cout << "[ lanes    ] " << name << " paid " << spend << " units for " << total_ / MiB
+                  << " MiB (full price " << cost_of(total_, price) << ")\n";
+        EXPECT_LE(spend, cost_of(total_, price)) << name;
+        EXPECT_GE(spend, cost_of(total_ - 16 * MiB, price)) << name;
+    }
+    std::cout << "[ lanes    ] seller earned " << earn.total(Role::earn) << ", settled "
+              << settled_sum << " in " << earn.settlements(Role::earn).size()
+              << " settlements; balance " << balance_before << " -> " << balance_after << "\n";
+}
+
+// lanetorrent-cli seed / download with lanes, as a user runs them, killed with SIGKILL.
+class CliLanes {
+  public:
+    CliLanes(fs::path dir, std::string torrent, fs::path data, std::string payee)
+        : dir_(std::move(dir)),
+          torrent_(std::move(torrent)),
+          data_(std::move(data)),
+          payee_(std::move(payee)) {
+        auto const seed_ip = test::unique_loopback_ip();
+        seed_endpoint_ = seed_ip + ":" + std::to_string(test::free_port(seed_ip));
+        auto const down_ip = test::unique_loopback_ip();
+        down_endpoint_ = down_ip + ":" + std::to_string(test::free_port(down_ip));
+    }
+    std::unique_ptr<test::Process> seeder(int run) {
+        return std::make_unique<test::Process>("seeder-" + std::to_string(run),
+                                               test::cli_command({"--profile",
+                                                                  (dir_ / "seller").string(),
+                                                                  "seed",
+                                                                  torrent_,
+                                                                  "--data",
+                                                                  data_.string(),
+                                                                  "--listen",
+                                                                  seed_endpoint_,
+                                                                  "--payee",
+                                                                  payee_,
+                                                                  "--max-up",
+                                                                  "4096",
+                                                                  "--node",
+                                                                  chain->node,
+                                                                  "--solidity-node",
+                                                                  chain->solidity,
+                                                                  "--settle-threshold",
+                                                                  "3000000",
+                                                                  "--seconds",
+                                                                  "200",
+                                                                  "--json"}),
+                                               dir_);
+    }
+    std::unique_ptr<test::Process> downloader(int run) {
+        return std::make_unique<test::Process>("downloader-" + std::to_string(run),
+                                               test::cli_command({"--profile",
+                                                                  chain->cli_buyer_profile.string(),
+                                                                  "download",
+                                                                  torrent_,
+                                                                  "--save",
+                                                                  (dir_ / "save").string(),
+                                                                  "--listen",
+                                                                  down_endpoint_,
+                                                                  "--peer",
+                                                                  seed_endpoint_,
+                                                                  "--lane",
+                                                                  "fast",
+                                                                  "--max-price",
+                                                                  std::to_string(kMaxPrice),
+                                                                  "--passphrase-file",
+                                                                  chain->passphrase.string(),
+                                                                  "--node",
+                                                                  chain->node,
+                                                                  "--solidity-node",
+                                                                  chain->solidity,
+                                                                  "--timeout",
+                                                                  "150",
+                                                                  "--resume-interval",
+                                                                  "1",
+                                                                  "--json"}),
+                                               dir_);
+    }
+    fs::path seller_ledger() const { return dir_ / "seller" / "data" / "lanes.sqlite"; }
+    fs::path buyer_ledger() const { return chain->cli_buyer_profile / "data" / "lanes.sqlite"; }
+
+  private:
+    fs::path dir_;
+    std::string torrent_;
+    fs::path data_;
+    std::string payee_;
+    std::string seed_endpoint_;
+    std::string down_endpoint_;
+};
+
+// Waits for a downloader progress line at or above `fraction`.
+bool wait_for_progress(test::Process& p, double fraction, std::chrono::milliseconds timeout) {
+    return p
+        .wait_for_line(
+            [&](std::string_view line) {
+                auto const e = test::parse_event(line);
+                return e && (*e)["event"] == "progress" && e->contains("progress") &&
+                       (*e)["progress"].get<double>() >= fraction;
+            },
+            timeout)
+        .has_value();
+}
+
+TEST_F(SwarmTest, KillNineDuringPaymentKeepsLedgersConsistent) {
+    make_torrent(48 * MiB, 7004);
+    auto const payee = tron::PrivateKey::generate().address();
+    CliLanes cli(dir_.path(), torrent_file_.string(), content_, payee.base58());
+
+    auto seeder = cli.seeder(1);
+    ASSERT_TRUE(seeder->wait_for_line([](auto l) { return test::is_event(l, "checked"); }, 30s))
+        << seeder->stderr_text();
+    auto downloader = cli.downloader(1);
+    // The seller reports every IOU it accepts.
+    ASSERT_TRUE(seeder->wait_for_line([](auto l) { return test::is_event(l, "iou"); }, 60s))
+        << downloader->stderr_text() << seeder->stderr_text();
+    ASSERT_TRUE(wait_for_progress(*downloader, 0.4, 60s)) << downloader->stderr_text();
+    EXPECT_EQ(downloader->kill(), 128 + SIGKILL);
+    std::cout << "[ lanes    ] killed the downloader at 40 %\n";
+
+    downloader = cli.downloader(2);
+    // The seller during payment: after the restarted buyer has paid again.
+    ASSERT_TRUE(seeder->wait_for_line([](auto l) { return test::is_event(l, "iou"); }, 60s))
+        << downloader->stderr_text() << seeder->stderr_text();
+    ASSERT_TRUE(wait_for_progress(*downloader, 0.7, 60s)) << downloader->stderr_text();
+    EXPECT_EQ(seeder->kill(), 128 + SIGKILL);
+    std::cout << "[ lanes    ] killed the seeder at 70 %\n";
+    seeder = cli.seeder(2);
+    ASSERT_TRUE(seeder->wait_for_line([](auto l) { return test::is_event(l, "checked"); }, 30s))
+        << seeder->stderr_text();
+
+    auto const exit_code = downloader->wait_for(150s);
+    ASSERT_EQ(exit_code, 0) << downloader->stderr_text();
+    EXPECT_TRUE(
+        test::files_identical(content_ / "payload.bin", dir_.path() / "save" / "payload.bin"));
+
+    // The seller broadcasts and tracks the settlements; wait (reading both ledgers) until it
+    // has counted every settlement the buyer made and nothing is open any more.
+    auto const buyer_key = ChannelKey{Role::spend, chain->cli_buyer, payee.base58(), "1002000"};
+    auto const seller_key = ChannelKey{Role::earn, chain->cli_buyer, payee.base58(), "1002000"};
+    auto const deadline = Clock::now() + 60s;
+    while (Clock::now() < deadline) {
+        auto const buyer = Ledger::open(cli.buyer_ledger());
+        auto const seller = Ledger::open(cli.seller_ledger());
+        ASSERT_TRUE(buyer && seller);
+        auto const sold_now = (*seller)->channel(seller_key);
+        if (sold_now.settled > 0 && sold_now.settled == (*buyer)->channel(buyer_key).settled &&
+            !(*seller)->open_settlement(seller_key))
+            break;
+        std::this_thread::sleep_for(250ms);
+    }
+    seeder->signal(SIGTERM);
+    seeder->wait_for(15s);
+
+    auto const buyer_ledger = Ledger::open(cli.buyer_ledger());
+    ASSERT_TRUE(buyer_ledger) << buyer_ledger.error();
+    auto const seller_ledger = Ledger::open(cli.seller_ledger());
+    ASSERT_TRUE(seller_ledger) << seller_ledger.error();
+    auto const bought = (*buyer_ledger)->channel(buyer_key);
+    auto const sold = (*seller_ledger)->channel(seller_key);
+    auto const buyer_ious = (*buyer_ledger)->ious(buyer_key);
+    auto const seller_ious = (*seller_ledger)->ious(seller_key);
+    std::cout << "[ lanes    ] buyer: IOU " << bought.iou_amount << " (seq " << bought.iou_seq
+              << ", " << buyer_ious.size() << " IOUs), settled " << bought.settled
+              << "; seller: IOU " << sold.iou_amount << " (seq " << sold.iou_seq << ", "
+              << seller_ious.size() << " IOUs), settled " << sold.settled << "\n";
+
+    ASSERT_GT(bought.iou_amount, 0);
+    EXPECT_GE(bought.iou_amount, sold.iou_amount);
+    if (bought.iou_amount != sold.iou_amount) {
+        // At most one IOU the seller never received: the buyer's last one.
+        ASSERT_GE(buyer_ious.size(), 2u);
+        EXPECT_EQ(sold.iou_amount, buyer_ious[buyer_ious.size() - 2].amount);
+    }
+    // Every IOU the seller holds is one the buyer signed, with the same amount and seq.
+    std::map<std::int64_t, Units> by_seq;
+    for (auto const& iou : buyer_ious) by_seq[iou.seq] = iou.amount;
+    for (auto const& iou : seller_ious) {
+        ASSERT_TRUE(by_seq.count(iou.seq)) << iou.seq;
+        EXPECT_EQ(by_seq[iou.seq], iou.amount) << iou.seq;
+    }
+    EXPECT_EQ(sold.settled, bought.settled);
+    EXPECT_LE(sold.settled, sold.iou_amount);
+    // The remainder below --settle-threshold is settled only if the seller asks for it within the
+    // downloader's last seconds (settle_before_exit); otherwise at the next meeting.
+    std::cout << "[ lanes    ] unsettled after the run: " << sold.iou_amount - sold.settled
+              << " units\n";
+
+    // No settlement counted twice: the good ones chain from 0 to `settled` without overlaps.
+    for (auto const* ledger : {buyer_ledger->get(), seller_ledger->get()}) {
+        auto const role = ledger == buyer_ledger->get() ? Role::spend : Role::earn;
+        auto settlements = ledger->settlements(role);
+        std::sort(settlements.begin(), settlements.end(),
+                  [](auto const& a, auto const& b) { return a.from < b.from; });
+        Units reached = 0;
+        std::set<std::string> txids;
+        for (auto const& s : settlements) {
+            EXPECT_TRUE(txids.insert(s.txid).second) << s.txid;
+            if (s.status == SettlementStatus::failed) continue;
+            EXPECT_EQ(s.from, reached) << "a settlement overlaps or skips: " << s.txid;
+            reached = s.to;
+        }
+        EXPECT_EQ(reached, role == Role::spend ? bought.settled : sold.settled);
+    }
+    auto const balance = chain->btt(payee);
+    EXPECT_EQ(balance, sold.settled);
+}
+
+}  // namespace
+}  // namespace lanetorrent::lanes
