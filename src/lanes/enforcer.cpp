@@ -1,5 +1,7 @@
 #include "lanes/enforcer.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <libtorrent/ip_filter.hpp>
 #include <libtorrent/session.hpp>
 #include <stdexcept>
@@ -124,6 +126,8 @@ void LaneEnforcer::rebalance(std::int64_t budget, std::vector<Member> const& mem
     std::array<int, lane_count> per_lane{};
     std::array<int, lane_count> in_shared{};
     std::array<int, slot_count> in_slot{};
+    std::array<std::int64_t, lane_count> shared_rate{};
+    std::array<std::int64_t, slot_count> slot_rate{};
     std::array<Lane, slot_count> slot_lane{};
     for (auto const& m : members) {
         ++per_lane[static_cast<int>(m.lane)];
@@ -132,9 +136,11 @@ void LaneEnforcer::rebalance(std::int64_t budget, std::vector<Member> const& mem
             m.held.slot >= 0 && it != ips_.end() && it->second.slot == m.held.slot;
         if (owns_slot) {
             ++in_slot[m.held.slot];
+            slot_rate[m.held.slot] += m.rate;
             slot_lane[m.held.slot] = std::max(slot_lane[m.held.slot], m.lane);
         } else {
             ++in_shared[static_cast<int>(m.held.lane)];
+            shared_rate[static_cast<int>(m.held.lane)] += m.rate;
         }
     }
     auto const budgets = lane_budgets(budget, shares_, per_lane);
@@ -145,17 +151,38 @@ void LaneEnforcer::rebalance(std::int64_t budget, std::vector<Member> const& mem
         return per_lane[l] > 0 ? std::max<std::int64_t>(budgets[l] / per_lane[l], 1) : budget;
     };
     for (int l = 0; l < lane_count; ++l) {
-        auto const limit = per_peer(Lane(l)) * std::max(in_shared[l], 1);
+        auto const target = per_peer(Lane(l)) * std::max(in_shared[l], 1);
+        auto const limit =
+            in_shared[l] > 0 ? corrected(shared_[l], target, shared_rate[l]) : target;
         configure(shared_[l], limit, l != static_cast<int>(Lane::slow));
     }
     for (int s = 0; s < slot_count; ++s) {
         if (in_slot[s] == 0) {
+            correction_.erase(static_cast<int>(slots_[s]));
             configure(slots_[s], budget, false);
             continue;
         }
-        configure(slots_[s], per_peer(slot_lane[s]) * in_slot[s], slot_lane[s] != Lane::slow);
+        auto const target = per_peer(slot_lane[s]) * in_slot[s];
+        configure(slots_[s], corrected(slots_[s], target, slot_rate[s]),
+                  slot_lane[s] != Lane::slow);
     }
     release_idle_slots();
+}
+
+// libtorrent's limiter does not deliver exactly the limit it is given (measured: a shared class of
+// one peer ran 17-20 % over, slots 1-3 % under), so each class learns the ratio delivered/allowed
+// and is given target / ratio. Only a class that used at least 90 % of its last limit says how the
+// limiter errs; one whose peers wanted less says nothing.
+std::int64_t LaneEnforcer::corrected(lt::peer_class_t id, std::int64_t target,
+                                     std::int64_t measured) {
+    auto const key = static_cast<int>(id);
+    auto& ratio = correction_.try_emplace(key, 1.0).first->second;
+    auto const last = applied_.find(key);
+    if (last != applied_.end() && last->second.first > 0) {
+        double const delivered = static_cast<double>(measured) / last->second.first;
+        if (delivered >= 0.9) ratio = 0.7 * ratio + 0.3 * std::clamp(delivered, 0.67, 1.5);
+    }
+    return static_cast<std::int64_t>(target / ratio);
 }
 
 void LaneEnforcer::release_idle_slots() {

@@ -55,6 +55,7 @@ class LaneEnforcer {
         std::string ip;
         HeldClass held;
         Lane lane = Lane::slow;  // the lane it is in now
+        std::int64_t rate = 0;   // payload bytes/s it was sent since the last rebalance
     };
     // Once a second: the budget (bytes/s of payload upload to share) and every connection that
     // is uploading-eligible. Sets every class's limit and slot flags.
@@ -74,6 +75,7 @@ class LaneEnforcer {
     void install_filter();
     void configure(lt::peer_class_t id, std::int64_t limit, bool ignore_slots);
     void release_idle_slots();
+    std::int64_t corrected(lt::peer_class_t id, std::int64_t target, std::int64_t measured);
 
     lt::session& session_;
     LaneShares shares_;
@@ -82,6 +84,7 @@ class LaneEnforcer {
     std::array<std::string, slot_count> slot_owner_;  // ip, empty if free
     std::map<std::string, IpState> ips_;
     std::map<int, std::pair<std::int64_t, bool>> applied_;  // class id -> (limit, ignore slots)
+    std::map<int, double> correction_;                      // class id -> limit / target
 };
 
 // The lanes' budgets: each lane with members gets its share, renormalised over the lanes that

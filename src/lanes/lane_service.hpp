@@ -176,6 +176,7 @@ class LaneService {
     std::set<std::string> tracking_;  // txids whose status is being fetched
     std::chrono::steady_clock::time_point next_second_;
     std::int64_t last_total_sent_ = 0;
+    std::chrono::steady_clock::time_point last_rebalance_ = std::chrono::steady_clock::now();
     std::deque<std::int64_t> recent_rates_;  // total upload per second, for the budget
 };
 

@@ -29,6 +29,7 @@ struct LaneService::Conn {
     std::int64_t sent = 0;
     std::int64_t received = 0;
     bool peer_is_seed = false;
+    std::int64_t sent_at_rebalance = 0;
     std::deque<std::pair<SteadyTime, std::pair<std::int64_t, std::int64_t>>> samples;  // rates
 
     // Selling: the proven payer, what it asked for, and the lane it has.

@@ -117,9 +117,16 @@ void LaneService::rebalance() {
     if (!enforcer_) return;
     std::int64_t total = 0;
     std::vector<LaneEnforcer::Member> members;
+    auto const now = std::chrono::steady_clock::now();
+    double const seconds =
+        std::max(0.1, std::chrono::duration<double>(now - last_rebalance_).count());
+    last_rebalance_ = now;
     for (auto const& [id, conn] : conns_) {
         total += conn->sent;
-        if (!conn->peer_is_seed) members.push_back({conn->ip, conn->held, conn->lane});
+        auto const rate =
+            static_cast<std::int64_t>((conn->sent - conn->sent_at_rebalance) / seconds);
+        conn->sent_at_rebalance = conn->sent;
+        if (!conn->peer_is_seed) members.push_back({conn->ip, conn->held, conn->lane, rate});
     }
     // Upload budget: the configured one, or twice the best second of the last 20 (at least
     // 4 MiB/s), so an uncapped seller finds its capacity within seconds.

@@ -214,8 +214,9 @@ class SwarmTest : public ::testing::Test {
                                    tron::Address const& payee) {
         SellConfig sell(payee);
         sell.upload_budget = budget;
-        auto client = std::make_unique<Client>(dir_.path() / name, sell, std::nullopt,
-                                               static_cast<int>(budget));
+        // The budget is the lanes' alone, as the CLI does: a session-wide cap as well would bind
+        // first and split by peer instead of by lane.
+        auto client = std::make_unique<Client>(dir_.path() / name, sell, std::nullopt);
         AddTorrent request;
         request.source = torrent_;
         request.save_path = content_;
