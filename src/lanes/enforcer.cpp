@@ -159,6 +159,7 @@ void LaneEnforcer::rebalance(std::int64_t budget, std::vector<Member> const& mem
     for (int s = 0; s < slot_count; ++s) {
         if (in_slot[s] == 0) {
             correction_.erase(static_cast<int>(slots_[s]));
+            last_target_.erase(static_cast<int>(slots_[s]));
             configure(slots_[s], budget, false);
             continue;
         }
@@ -177,8 +178,13 @@ std::int64_t LaneEnforcer::corrected(lt::peer_class_t id, std::int64_t target,
                                      std::int64_t measured) {
     auto const key = static_cast<int>(id);
     auto& ratio = correction_.try_emplace(key, 1.0).first->second;
+    auto& last_target = last_target_[key];
+    // Right after the target moves, the last second still shows the old limit: learn nothing.
+    bool const steady =
+        last_target > 0 && std::abs(static_cast<double>(target) / last_target - 1) < 0.1;
+    last_target = target;
     auto const last = applied_.find(key);
-    if (last != applied_.end() && last->second.first > 0) {
+    if (steady && last != applied_.end() && last->second.first > 0) {
         double const delivered = static_cast<double>(measured) / last->second.first;
         if (delivered >= 0.9) ratio = 0.7 * ratio + 0.3 * std::clamp(delivered, 0.67, 1.5);
     }

@@ -84,7 +84,8 @@ class LaneEnforcer {
     std::array<std::string, slot_count> slot_owner_;  // ip, empty if free
     std::map<std::string, IpState> ips_;
     std::map<int, std::pair<std::int64_t, bool>> applied_;  // class id -> (limit, ignore slots)
-    std::map<int, double> correction_;                      // class id -> limit / target
+    std::map<int, double> correction_;         // class id -> delivered / allowed, learnt
+    std::map<int, std::int64_t> last_target_;  // class id -> target at the last rebalance
 };
 
 // The lanes' budgets: each lane with members gets its share, renormalised over the lanes that
