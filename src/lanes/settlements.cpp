@@ -140,6 +140,12 @@ void LaneService::rebalance() {
         budget = std::max<std::int64_t>(best * 2, 4 << 20);
     }
     enforcer_->rebalance(budget, members);
+    // A paid connection is unchoked when granted, but libtorrent unchokes at once only if its
+    // class already ignores unchoke slots; a slot class learns that in the rebalance above. With
+    // the slots all taken it stayed choked, and the choker skips it from then on: unchoke it now.
+    for (auto const& [id, conn] : conns_) {
+        if (conn->lane != Lane::slow && !conn->peer_is_seed) plugin_->unchoke(id);
+    }
 }
 
 }  // namespace lanetorrent::lanes

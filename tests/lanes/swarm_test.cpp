@@ -49,6 +49,7 @@ struct Chain {
     std::string solidity;
     std::unique_ptr<test::Process> process;
     std::vector<tron::PrivateKey> buyers;  // funded: 100 TRX, 100 000 BTT each
+    std::vector<tron::PrivateKey> crowd;   // funded likewise, for the many-IP test
     fs::path cli_buyer_profile;            // its keystore holds one more funded key
     fs::path passphrase;
     std::string cli_buyer;
@@ -144,6 +145,19 @@ bool run_until(std::vector<Client*> const& clients, std::function<bool()> const&
     return done();
 }
 
+// Like run_until, for many clients: every engine is polled without waiting, so none of them
+// sits idle while another one's wait runs out.
+bool drive_until(std::vector<Client*> const& clients, std::function<bool()> const& done,
+                 std::chrono::milliseconds timeout) {
+    auto const deadline = Clock::now() + timeout;
+    while (Clock::now() < deadline) {
+        if (done()) return true;
+        for (auto* c : clients) c->poll(0ms);
+        std::this_thread::sleep_for(1ms);
+    }
+    return done();
+}
+
 class SwarmTest : public ::testing::Test {
   protected:
     static void SetUpTestSuite() {
@@ -159,6 +173,7 @@ class SwarmTest : public ::testing::Test {
         ASSERT_EQ(created.exit_code, 0) << created.err;
         chain->cli_buyer = nlohmann::json::parse(created.out)["address"].get<std::string>();
         for (int i = 0; i < 6; ++i) chain->buyers.push_back(tron::PrivateKey::generate());
+        for (int i = 0; i < 30; ++i) chain->crowd.push_back(tron::PrivateKey::generate());
 
         auto const ip = test::unique_loopback_ip();
         chain->node = ip + ":" + std::to_string(test::free_port(ip));
@@ -180,6 +195,7 @@ class SwarmTest : public ::testing::Test {
         };
         fund(chain->cli_buyer);
         for (auto const& key : chain->buyers) fund(key.address().base58());
+        for (auto const& key : chain->crowd) fund(key.address().base58());
         chain->process = std::make_unique<test::Process>("devnet", argv, dir);
         ASSERT_TRUE(test::wait_until_listening(ip, split_port(chain->node), 20s))
             << chain->process->stderr_text();
@@ -422,6 +438,94 @@ TEST_F(SwarmTest, PaymentsReachTheChain) {
     std::cout << "[ lanes    ] seller earned " << earn.total(Role::earn) << ", settled "
               << settled_sum << " in " << earn.settlements(Role::earn).size()
               << " settlements; balance " << balance_before << " -> " << balance_after << "\n";
+}
+
+// More paying IPs than the enforcer has slots (26): the rest share the fast lane's class, and
+// every one of them is still served in its lane, completes and pays.
+TEST_F(SwarmTest, MoreThanThirtyTwoIpsStillWork) {
+    constexpr int fast_count = 30;
+    constexpr int slow_count = 6;
+    static_assert(fast_count > LaneEnforcer::slot_count);
+    make_torrent(16 * MiB, 7005);
+    auto const payee = tron::PrivateKey::generate().address();
+    auto seed = seller("seller", 32 * MiB, payee);
+    std::vector<std::unique_ptr<Client>> fast;
+    std::vector<std::unique_ptr<Client>> slow;
+    for (int i = 0; i < fast_count; ++i) {
+        fast.push_back(buyer("fast-" + std::to_string(i), *seed, Lane::fast, chain->crowd.at(i)));
+    }
+    for (int i = 0; i < slow_count; ++i) {
+        slow.push_back(buyer("slow-" + std::to_string(i), *seed, Lane::slow, std::nullopt));
+    }
+    std::vector<Client*> all{seed.get()};
+    std::vector<Client*> downloaders;
+    for (auto const* group : {&fast, &slow}) {
+        for (auto const& c : *group) {
+            all.push_back(c.get());
+            downloaders.push_back(c.get());
+        }
+    }
+    auto const t0 = Clock::now();
+
+    // Every downloader IP connected, and all of its connections in its lane.
+    auto all_in_lane = [&] {
+        std::map<std::string, std::set<Lane>> lanes;
+        for (auto const& p : seed->lanes->peers()) lanes[split_host(p.endpoint)].insert(p.lane);
+        auto in = [&](Client const& c, Lane lane) {
+            auto const it = lanes.find(c.ip);
+            return it != lanes.end() && it->second == std::set<Lane>{lane};
+        };
+        return std::all_of(fast.begin(), fast.end(),
+                           [&](auto const& c) { return in(*c, Lane::fast); }) &&
+               std::all_of(slow.begin(), slow.end(),
+                           [&](auto const& c) { return in(*c, Lane::slow); });
+    };
+    bool seen = false;
+    auto const done = [&] {
+        seen = seen || all_in_lane();
+        return std::all_of(downloaders.begin(), downloaders.end(),
+                           [](Client* c) { return c->finished; });
+    };
+    ASSERT_TRUE(drive_until(all, done, 80s)) << [&] {
+        int n = 0;
+        for (auto* c : downloaders) n += c->finished ? 1 : 0;
+        return std::to_string(n) + " of " + std::to_string(downloaders.size()) + " finished";
+    }();
+    auto const t_done = Clock::now();
+    EXPECT_TRUE(seen) << "the seller never had all " << fast_count << " buyers in fast and "
+                      << slow_count << " others in slow at once";
+    for (auto* c : downloaders) {
+        auto const progress = c->engine->progress(id_);
+        ASSERT_TRUE(progress) << c->ip;
+        EXPECT_EQ(progress->total_bytes, total_) << c->ip;
+        EXPECT_EQ(progress->have_bytes, total_) << c->ip;
+        auto const saved = c->profile.parent_path() / (c->profile.filename().string() + "-save");
+        EXPECT_EQ(fs::file_size(saved / "payload.bin"), static_cast<std::uintmax_t>(total_))
+            << c->ip;
+        EXPECT_TRUE(test::files_identical(content_ / "payload.bin", saved / "payload.bin"))
+            << c->ip;
+    }
+
+    // The seller's earnings are the buyers' spending once every final IOU has arrived.
+    auto spent = [&] {
+        Units sum = 0;
+        for (auto const& c : fast) sum += c->lanes->ledger().total(Role::spend);
+        return sum;
+    };
+    EXPECT_TRUE(drive_until(
+        all,
+        [&] {
+            return seed->lanes->ledger().channels(Role::earn).size() == std::size_t{fast_count} &&
+                   seed->lanes->ledger().total(Role::earn) == spent();
+        },
+        20s))
+        << "earned " << seed->lanes->ledger().total(Role::earn) << ", spent " << spent();
+    for (auto const& c : fast) EXPECT_GT(c->lanes->ledger().total(Role::spend), 0) << c->ip;
+    for (auto const& c : slow) EXPECT_EQ(c->lanes->ledger().total(Role::spend), 0) << c->ip;
+    std::cout << "[ lanes    ] " << downloaders.size() << " downloaders finished in "
+              << std::chrono::duration<double>(t_done - t0).count() << " s; seller earned "
+              << seed->lanes->ledger().total(Role::earn) << " units from " << fast_count
+              << " buyers\n";
 }
 
 // lanetorrent-cli seed / download with lanes, as a user runs them, killed with SIGKILL.
