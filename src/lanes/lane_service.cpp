@@ -241,14 +241,15 @@ void LaneService::on_closed(Conn& conn) {
         pay(conn, false);
         close_buy_segment(conn);
     }
-    auto const traffic_role = conn.payer ? Role::earn : Role::spend;
+    // The ledger names a peer by the address it pays from (or we pay to), else by its IP.
     std::vector<TrafficDelta> deltas;
-    auto const peer = conn.payer ? conn.payer->base58() : conn.ip;
+    auto const peer = conn.payer     ? conn.payer->base58()
+                      : conn.channel ? conn.channel->key.payee
+                                     : conn.ip;
     if (conn.sent > 0) deltas.push_back({Role::earn, conn.torrent, peer, conn.lane, conn.sent});
     if (conn.received > 0) {
         deltas.push_back({Role::spend, conn.torrent, peer, conn.their_lane, conn.received});
     }
-    (void)traffic_role;
     ledger_->add_traffic(deltas);
     if (enforcer_) enforcer_->on_close(conn.ip);
     conns_.erase(conn.id);
