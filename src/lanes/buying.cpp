@@ -59,9 +59,9 @@ void LaneService::buy_hello(Conn& conn) {
 
 void LaneService::buy_grant(Conn& conn, msg::Grant const& grant, std::int64_t received) {
     if (!conn.channel || !conn.hello || !conn.hello->offer) return;
-    close_buy_segment(conn);
+    close_billing(conn);
     conn.their_lane = grant.lane;
-    conn.their_price = grant.price_per_gib;
+    conn.billing.price = grant.price_per_gib;
     notice(LaneNotice::Kind::lane_changed, conn,
            std::string("seller put us in ") + to_string(grant.lane) + ": " + grant.reason);
     if (grant.reconnect) {
@@ -76,28 +76,11 @@ void LaneService::buy_grant(Conn& conn, msg::Grant const& grant, std::int64_t re
     Caps const caps = choice != choices_.end() ? choice->second.second : config_.buy->default_caps;
     if (grant.price_per_gib > caps.max_price_per_gib) {
         // Never pay more than the user allowed, whatever the seller says: back to slow.
-        conn.their_price = 0;
+        conn.billing.price = 0;
         plugin_->send(conn.id, msg::Request{Lane::slow, 0});
         return;
     }
-    if (grant.price_per_gib > 0) conn.buy_segment_start = received;
-}
-
-Units LaneService::owed(Channel const& channel) const {
-    Units total = channel.owed_closed;
-    for (auto const& [id, conn] : conns_) {
-        if (conn->channel != &channel || !conn->buy_segment_start) continue;
-        total += cost_of(conn->received - *conn->buy_segment_start, conn->their_price);
-    }
-    return total;
-}
-
-void LaneService::close_buy_segment(Conn& conn) {
-    if (conn.channel && conn.buy_segment_start) {
-        conn.channel->owed_closed +=
-            cost_of(conn.received - *conn.buy_segment_start, conn.their_price);
-    }
-    conn.buy_segment_start.reset();
+    if (grant.price_per_gib > 0) conn.billing.start = received;
 }
 
 // Sends an IOU for everything owed on the connection's channel once a step's worth has built up
@@ -107,8 +90,8 @@ void LaneService::pay(Conn& conn, bool final) {
     if (!conn.channel || !conn.hello || !conn.hello->offer) return;
     auto& channel = *conn.channel;
     auto const& offer = *conn.hello->offer;
-    Units const amount = owed(channel);
-    Units const step = cost_of(offer.iou_step_bytes, std::max<Units>(conn.their_price, 1));
+    Units const amount = accrued(channel);
+    Units const step = cost_of(offer.iou_step_bytes, std::max<Units>(conn.billing.price, 1));
     if (amount <= channel.iou_amount) return;
     if (!final && amount - channel.iou_amount < std::max<Units>(step, 1)) return;
     msg::Iou iou{.payer = config_.buy->key.address(),

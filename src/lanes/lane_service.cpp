@@ -95,6 +95,19 @@ void LaneService::observe(Event const& event) {
     }
 }
 
+Units LaneService::accrued(Channel const& channel) const {
+    Units total = channel.closed;
+    for (auto const& [id, conn] : conns_) {
+        if (conn->channel == &channel) total += conn->billing.cost(conn->billed_bytes());
+    }
+    return total;
+}
+
+void LaneService::close_billing(Conn& conn) {
+    if (conn.channel) conn.channel->closed += conn.billing.cost(conn.billed_bytes());
+    conn.billing.start.reset();
+}
+
 LaneService::Conn* LaneService::find(ConnectionId id) {
     auto const it = conns_.find(id);
     return it == conns_.end() ? nullptr : it->second.get();
@@ -108,8 +121,7 @@ LaneService::Channel& LaneService::channel_for(ChannelKey const& key) {
         auto const state = ledger_->channel(key);
         slot->iou_amount = state.iou_amount;
         slot->iou_seq = state.iou_seq;
-        slot->served_closed = state.iou_amount;
-        slot->owed_closed = state.iou_amount;
+        slot->closed = state.iou_amount;
         if (config_.sell) slot->window = config_.sell->initial_window;
     }
     return *slot;
@@ -167,11 +179,11 @@ void LaneService::on_event(PluginEvent const& event) {
         on_traffic(*conn, traffic->sent, traffic->received);
         // A connection in a paid lane may just have used up its credit window: check now, not
         // at the next once-a-second review, or a fast peer gets several windows unpaid.
-        if (conn->segment_start && conn->channel) review(*conn->channel);
+        if (conn->billing.start && conn->channel && !conn->spends()) review(*conn->channel);
         return;
     }
     if (auto const* queued = std::get_if<wire::GrantQueued>(&event)) {
-        if (conn->price > 0 && !conn->segment_start) conn->segment_start = queued->sent;
+        if (conn->billing.price > 0 && !conn->billing.start) conn->billing.start = queued->sent;
         return;
     }
     if (auto const* closed = std::get_if<wire::Closed>(&event)) {
@@ -232,15 +244,12 @@ void LaneService::on_traffic(Conn& conn, std::int64_t sent, std::int64_t receive
     while (conn.samples.size() > 2 && now - conn.samples.front().first > rate_window) {
         conn.samples.pop_front();
     }
-    if (conn.buy_segment_start) pay(conn, false);
+    if (conn.billing.start && conn.spends()) pay(conn, false);
 }
 
 void LaneService::on_closed(Conn& conn) {
-    if (conn.segment_start) close_segment(conn);
-    if (conn.buy_segment_start) {
-        pay(conn, false);
-        close_buy_segment(conn);
-    }
+    if (conn.billing.start && conn.spends()) pay(conn, false);
+    close_billing(conn);
     // The ledger names a peer by the address it pays from (or we pay to), else by its IP.
     std::vector<TrafficDelta> deltas;
     auto const peer = conn.payer     ? conn.payer->base58()
@@ -300,16 +309,14 @@ std::vector<PeerLane> LaneService::peers() const {
                 p.down_rate = static_cast<std::int64_t>((last.second - first.second) / seconds);
             }
         }
-        bool const buying = conn->buy_segment_start || conn->their_lane != Lane::slow ||
-                            (conn->channel && conn->channel->key.role == Role::spend);
+        bool const buying = conn->spends() || conn->their_lane != Lane::slow;
         p.role = buying ? Role::spend : Role::earn;
         p.lane = buying ? conn->their_lane : conn->lane;
         if (conn->channel) {
             auto const& ch = *conn->channel;
             p.address = buying ? ch.key.payee : ch.key.payer;
-            auto const state = ledger_->channel(ch.key);
-            p.paid = state.iou_amount;
-            p.debt = std::max<Units>(0, (buying ? owed(ch) : served(ch)) - state.iou_amount);
+            p.paid = ch.iou_amount;
+            p.debt = std::max<Units>(0, accrued(ch) - ch.iou_amount);
         }
         out.push_back(std::move(p));
     }

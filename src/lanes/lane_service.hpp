@@ -141,8 +141,6 @@ class LaneService {
     void sell_settlement(Conn& conn, msg::Settlement const& settlement);
     void review(Channel& channel);
     void set_sell_lane(Conn& conn, Lane lane, std::string reason);
-    void close_segment(Conn& conn);
-    Units served(Channel const& channel) const;
     void maybe_settle(Channel& channel);
     void rebalance();
 
@@ -152,14 +150,15 @@ class LaneService {
     void buy_settle_request(Conn& conn, msg::SettleRequest const& request);
     void buy_receipt(Conn& conn, msg::Receipt const& receipt);
     void pay(Conn& conn, bool final);
-    Units owed(Channel const& channel) const;
-    void close_buy_segment(Conn& conn);
 
     // settlements.cpp
     void track_settlements();
     void finish_settlement(std::string const& txid, SettlementStatus status, std::int64_t block);
 
     Channel& channel_for(ChannelKey const& key);
+    // Units a channel's paid bytes come to: closed segments plus its connections' open ones.
+    Units accrued(Channel const& channel) const;
+    void close_billing(Conn& conn);
     Conn* find(ConnectionId id);
 
     Engine& engine_;

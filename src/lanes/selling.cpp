@@ -52,26 +52,10 @@ void LaneService::sell_request(Conn& conn, msg::Request const& request) {
     }
 }
 
-Units LaneService::served(Channel const& channel) const {
-    Units total = channel.served_closed;
-    for (auto const& [id, conn] : conns_) {
-        if (conn->channel != &channel || !conn->segment_start) continue;
-        total += cost_of(conn->sent - *conn->segment_start, conn->price);
-    }
-    return total;
-}
-
-void LaneService::close_segment(Conn& conn) {
-    if (conn.channel && conn.segment_start) {
-        conn.channel->served_closed += cost_of(conn.sent - *conn.segment_start, conn.price);
-    }
-    conn.segment_start.reset();
-}
-
 // Decides the lane of every connection of one payer, from what it asked for and how it pays.
 void LaneService::review(Channel& channel) {
     auto const& sell = *config_.sell;
-    Units const debt = served(channel) - channel.iou_amount;
+    Units const debt = accrued(channel) - channel.iou_amount;
     for (auto& [id, conn] : conns_) {
         // A connection being replaced for its new class is not reviewed again before it closes.
         if (conn->channel != &channel || conn->reconnect_asked) continue;
@@ -96,7 +80,7 @@ void LaneService::review(Channel& channel) {
             channel.over_window = false;
         }
         if (lane != conn->lane ||
-            (lane != Lane::slow && !conn->segment_start && conn->price == 0)) {
+            (lane != Lane::slow && !conn->billing.start && conn->billing.price == 0)) {
             set_sell_lane(*conn, lane, reason);
         }
     }
@@ -104,7 +88,7 @@ void LaneService::review(Channel& channel) {
 
 void LaneService::set_sell_lane(Conn& conn, Lane lane, std::string reason) {
     auto const& sell = *config_.sell;
-    close_segment(conn);
+    close_billing(conn);
     bool const reconnect = enforcer_->want(conn.ip, conn.held, lane);
     msg::Grant grant;
     grant.lane = lane;
@@ -116,7 +100,7 @@ void LaneService::set_sell_lane(Conn& conn, Lane lane, std::string reason) {
         // The new class needs a new connection: nothing is billed on this one, which closes.
         grant.price_per_gib = 0;
         conn.lane = Lane::slow;
-        conn.price = 0;
+        conn.billing.price = 0;
         conn.reconnect_asked = std::chrono::steady_clock::now();
         // Closed a second later (poll), so the grant saying why reaches the buyer first.
         plugin_->send_grant(conn.id, grant);
@@ -125,7 +109,7 @@ void LaneService::set_sell_lane(Conn& conn, Lane lane, std::string reason) {
         return;
     }
     conn.lane = lane;
-    conn.price = grant.price_per_gib;
+    conn.billing.price = grant.price_per_gib;
     plugin_->send_grant(conn.id, grant);  // its GrantQueued starts the billing segment
     if (lane != Lane::slow) plugin_->unchoke(conn.id);
     notice(LaneNotice::Kind::lane_changed, conn, std::string(to_string(lane)) + ": " + reason);
@@ -146,7 +130,7 @@ void LaneService::sell_iou(Conn& conn, msg::Iou const& iou) {
         review(channel);
         return reject(conn, "bad_iou", "the IOU signature is not the payer's");
     }
-    Units const debt_before = served(channel) - channel.iou_amount;
+    Units const debt_before = accrued(channel) - channel.iou_amount;
     IouRecord record{channel.key,
                      conn.torrent,
                      iou.amount,

@@ -13,6 +13,14 @@ namespace lanetorrent::lanes {
 
 using SteadyTime = std::chrono::steady_clock::time_point;
 
+// Payload billed at one price from a point of a byte counter on: one lane segment. A seller bills
+// what it sends, a buyer what it receives.
+struct Billing {
+    std::optional<std::int64_t> start;  // the counter when billing began; empty: not billing
+    Units price = 0;                    // per GiB
+    Units cost(std::int64_t counter) const { return start ? cost_of(counter - *start, price) : 0; }
+};
+
 struct LaneService::Conn {
     ConnectionId id = 0;
     TorrentId torrent;
@@ -37,15 +45,16 @@ struct LaneService::Conn {
     Lane requested = Lane::slow;
     Units max_price = 0;
     Lane lane = Lane::slow;
-    Units price = 0;
-    std::optional<std::int64_t> segment_start;  // `sent` when the current paid lane began
     std::optional<SteadyTime> reconnect_asked;  // we sent a reconnect grant; close it soon
     Channel* channel = nullptr;                 // set once proven (selling) or once paying (buying)
 
     // Buying: the lane the seller says we are in.
     Lane their_lane = Lane::slow;
-    Units their_price = 0;
-    std::optional<std::int64_t> buy_segment_start;  // `received` when billing began
+
+    // The current segment, on `sent` when the channel earns and `received` when it spends.
+    Billing billing;
+    bool spends() const;
+    std::int64_t billed_bytes() const { return spends() ? received : sent; }
 };
 
 struct LaneService::Channel {
@@ -53,9 +62,9 @@ struct LaneService::Channel {
     // The latest IOU's amount, mirrored from the ledger: billing reads it on every traffic report.
     Units iou_amount = 0;
     std::int64_t iou_seq = 0;
-    // Selling: units for paid bytes sent in lane segments already closed (since this start; the
-    // ledger's IOU amount at start counts as served, so old debts are not re-counted).
-    Units served_closed = 0;
+    // Units for segments already closed, sent (earning) or received (spending), since this
+    // start; the ledger's IOU amount at start counts as accrued, so old debts are not re-counted.
+    Units closed = 0;
     std::int64_t window = 0;
     bool over_window = false;
     std::string blocked;  // non-empty: held in the slow lane for this reason
@@ -64,9 +73,11 @@ struct LaneService::Channel {
     std::set<std::string> accepted_since_block;
     bool final_seen = false;
     std::optional<SteadyTime> settle_asked;  // when a settle_req went out unanswered
-    // Buying: units for paid bytes received in closed segments, plus the ledger's IOU amount.
-    Units owed_closed = 0;
-    std::int64_t signing = 0;  // settlements being built (head block in flight)
+    std::int64_t signing = 0;                // settlements being built (head block in flight)
 };
+
+inline bool LaneService::Conn::spends() const {
+    return channel && channel->key.role == Role::spend;
+}
 
 }  // namespace lanetorrent::lanes
