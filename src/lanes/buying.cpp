@@ -102,17 +102,9 @@ void LaneService::pay(Conn& conn, bool final) {
                  .final = final || finished_.count(conn.torrent) > 0,
                  .signature = {}};
     iou.signature = tron::sign_message(config_.buy->key, iou_text(iou));
-    IouRecord record{channel.key,
-                     conn.torrent,
-                     iou.amount,
-                     iou.seq,
-                     std::string(iou.signature.begin(), iou.signature.end()),
-                     tron::now_ms()};
-    if (auto recorded = ledger_->record_iou(record); !recorded) {
+    if (auto recorded = record_iou(channel, conn.torrent, iou); !recorded) {
         return notice(LaneNotice::Kind::error, conn, "cannot record IOU: " + recorded.error());
     }
-    channel.iou_amount = iou.amount;
-    channel.iou_seq = iou.seq;
     plugin_->send(conn.id, iou);
     // Caps are checked as money goes out: once one is reached, ask for the slow lane.
     auto const choice = choices_.find(conn.torrent);

@@ -108,6 +108,22 @@ void LaneService::close_billing(Conn& conn) {
     conn.billing.start.reset();
 }
 
+Result<Units> LaneService::record_iou(Channel& channel, TorrentId const& torrent,
+                                      msg::Iou const& iou) {
+    IouRecord const record{channel.key,
+                           torrent,
+                           iou.amount,
+                           iou.seq,
+                           std::string(iou.signature.begin(), iou.signature.end()),
+                           tron::now_ms()};
+    auto recorded = ledger_->record_iou(record);
+    if (recorded) {
+        channel.iou_amount = iou.amount;
+        channel.iou_seq = iou.seq;
+    }
+    return recorded;
+}
+
 LaneService::Conn* LaneService::find(ConnectionId id) {
     auto const it = conns_.find(id);
     return it == conns_.end() ? nullptr : it->second.get();

@@ -159,6 +159,8 @@ class LaneService {
     // Units a channel's paid bytes come to: closed segments plus its connections' open ones.
     Units accrued(Channel const& channel) const;
     void close_billing(Conn& conn);
+    // Records an IOU (received or about to be sent) in the ledger and the channel's mirror of it.
+    Result<Units> record_iou(Channel& channel, TorrentId const& torrent, msg::Iou const& iou);
     Conn* find(ConnectionId id);
 
     Engine& engine_;

@@ -131,13 +131,7 @@ void LaneService::sell_iou(Conn& conn, msg::Iou const& iou) {
         return reject(conn, "bad_iou", "the IOU signature is not the payer's");
     }
     Units const debt_before = accrued(channel) - channel.iou_amount;
-    IouRecord record{channel.key,
-                     conn.torrent,
-                     iou.amount,
-                     iou.seq,
-                     std::string(iou.signature.begin(), iou.signature.end()),
-                     tron::now_ms()};
-    auto recorded = ledger_->record_iou(record);
+    auto recorded = record_iou(channel, conn.torrent, iou);
     if (!recorded) {
         channel.blocked = "stale IOU";
         review(channel);
@@ -145,7 +139,6 @@ void LaneService::sell_iou(Conn& conn, msg::Iou const& iou) {
     }
     // A good IOU lifts an IOU block (not a settlement block) and, if it came while the payer was
     // within its window, earns it more credit.
-    channel.iou_amount = iou.amount;
     if (channel.blocked == "bad IOU" || channel.blocked == "stale IOU") channel.blocked.clear();
     Units const price = std::max<Units>(sell.price_per_gib[static_cast<int>(conn.requested)], 1);
     if (debt_before <= cost_of(channel.window, price)) {
@@ -236,9 +229,9 @@ void LaneService::sell_settlement(Conn& conn, msg::Settlement const& settlement)
         tron::recover_signer(txid, {reinterpret_cast<std::uint8_t const*>(sig.data()), sig.size()});
     if (!signer || !(*signer == *conn.payer))
         return fail("bad_settlement", "not signed by the payer");
-    if (tx.raw_data().expiration() <= tron::now_ms()) {
-        return fail("bad_settlement", "the transaction has expired");
-    }
+    // An expired transaction is not refused here: one the payer already got into a block (it
+    // broadcasts what it signed too, e.g. while we were down) is as good as any. The broadcast
+    // below asks the node, and only a transaction that is in no block counts as failed.
     SettlementRecord record;
     record.txid = tron::to_hex(txid);
     record.channel = channel.key;
@@ -264,8 +257,12 @@ void LaneService::sell_settlement(Conn& conn, msg::Settlement const& settlement)
         using Kind = tron::NodeError::Kind;
         auto const kind = outcome ? Kind::other : outcome.failure().kind;
         // The node said no to the transaction itself (not to the connection): it never will.
-        bool const refused = !outcome && kind != Kind::unreachable && kind != Kind::timeout &&
-                             kind != Kind::server_busy && kind != Kind::no_connection;
+        bool refused = !outcome && kind != Kind::unreachable && kind != Kind::timeout &&
+                       kind != Kind::server_busy && kind != Kind::no_connection;
+        if (refused) {
+            auto const seen = client.transaction_status(tron::transaction_id(tx), false);
+            refused = !(seen && *seen && (*seen)->in_block);
+        }
         return std::function<void()>([this, txid, refused] {
             if (refused) finish_settlement(txid, SettlementStatus::failed, 0);
             // Transport failures: the status tracker keeps trying until the transaction expires.
