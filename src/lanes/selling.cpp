@@ -156,6 +156,9 @@ void LaneService::sell_iou(Conn& conn, msg::Iou const& iou) {
 
 void LaneService::maybe_settle(Channel& channel) {
     auto const& sell = *config_.sell;
+    // A request whose connection closed unanswered (the payer left, or it was a connection
+    // replaced for a lane class) is not the payer's fault: ask again on the next connection.
+    if (channel.settle_asked && !find(channel.settle_conn)) channel.settle_asked.reset();
     if (channel.settle_asked) {
         if (std::chrono::steady_clock::now() - *channel.settle_asked < sell.settle_timeout) return;
         channel.settle_asked.reset();
@@ -182,9 +185,12 @@ void LaneService::maybe_settle(Channel& channel) {
                      (unsettled >= sell.min_payout && (payer_done || overdue));
     if (!due) return;
     for (auto& [id, conn] : conns_) {
-        if (conn->channel != &channel) continue;
+        // Not on a connection about to close for a new class: the payer closes it as soon as
+        // the grant arrives, before it could read a request sent after the grant.
+        if (conn->channel != &channel || conn->reconnect_asked) continue;
         plugin_->send(conn->id, msg::SettleRequest{state.settled, state.iou_amount});
         channel.settle_asked = std::chrono::steady_clock::now();
+        channel.settle_conn = conn->id;
         return;
     }
 }

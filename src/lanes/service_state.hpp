@@ -73,6 +73,7 @@ struct LaneService::Channel {
     std::set<std::string> accepted_since_block;
     bool final_seen = false;
     std::optional<SteadyTime> settle_asked;  // when a settle_req went out unanswered
+    ConnectionId settle_conn = 0;            // the connection it went out on
     std::int64_t signing = 0;                // settlements being built (head block in flight)
 };
 
