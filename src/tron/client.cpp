@@ -30,119 +30,11 @@ NodeError transport_error(grpc::Status const& status, std::string const& target)
                                  std::to_string(status.error_code()) + ")"};
 }
 
-// A block reference straight from the node is checked before a transaction is built on it: the
-// id must embed the block number, as every Tron block id does.
-NodeResult<BlockReference> reference_of(protocol::BlockExtention const& block,
-                                        std::string const& target) {
-    auto const& id = block.blockid();
-    auto const number = block.block_header().raw_data().number();
-    if (id.size() != 32 || number <= 0) {
-        return NodeError{Kind::bad_reply,
-                         "the Tron node at " + target + " sent no usable head block"};
-    }
-    BlockReference ref;
-    std::copy(id.begin(), id.end(), ref.id.begin());
-    std::int64_t embedded = 0;
-    for (int i = 0; i < 8; ++i) embedded = (embedded << 8) | ref.id[i];
-    if (embedded != number) {
-        return NodeError{Kind::bad_reply, "the Tron node at " + target +
-                                              " sent a block id that does not match its number"};
-    }
-    ref.number = number;
-    ref.timestamp_ms = block.block_header().raw_data().timestamp();
-    return ref;
-}
-
 std::string wire(Hash32 const& hash) {
     return {hash.begin(), hash.end()};
 }
 
 }  // namespace
-
-char const* to_string(NodeError::Kind kind) {
-    switch (kind) {
-        case Kind::unreachable:
-            return "unreachable";
-        case Kind::timeout:
-            return "timeout";
-        case Kind::bad_reply:
-            return "bad_reply";
-        case Kind::not_found:
-            return "not_found";
-        case Kind::signature:
-            return "signature";
-        case Kind::contract_validate:
-            return "contract_validate";
-        case Kind::contract_execute:
-            return "contract_execute";
-        case Kind::bandwidth:
-            return "bandwidth";
-        case Kind::duplicate:
-            return "duplicate";
-        case Kind::tapos:
-            return "tapos";
-        case Kind::too_big:
-            return "too_big";
-        case Kind::expired:
-            return "expired";
-        case Kind::server_busy:
-            return "server_busy";
-        case Kind::no_connection:
-            return "no_connection";
-        case Kind::unsolidified:
-            return "unsolidified";
-        case Kind::other:
-            return "other";
-    }
-    return "other";
-}
-
-std::optional<NodeError> error_of(protocol::Return const& ret) {
-    using Code = protocol::Return;
-    if (ret.code() == Code::SUCCESS) return std::nullopt;
-    Kind kind = Kind::other;
-    switch (ret.code()) {
-        case Code::SIGERROR:
-            kind = Kind::signature;
-            break;
-        case Code::CONTRACT_VALIDATE_ERROR:
-            kind = Kind::contract_validate;
-            break;
-        case Code::CONTRACT_EXE_ERROR:
-            kind = Kind::contract_execute;
-            break;
-        case Code::BANDWITH_ERROR:
-            kind = Kind::bandwidth;
-            break;
-        case Code::DUP_TRANSACTION_ERROR:
-            kind = Kind::duplicate;
-            break;
-        case Code::TAPOS_ERROR:
-            kind = Kind::tapos;
-            break;
-        case Code::TOO_BIG_TRANSACTION_ERROR:
-            kind = Kind::too_big;
-            break;
-        case Code::TRANSACTION_EXPIRATION_ERROR:
-            kind = Kind::expired;
-            break;
-        case Code::SERVER_BUSY:
-            kind = Kind::server_busy;
-            break;
-        case Code::NO_CONNECTION:
-        case Code::NOT_ENOUGH_EFFECTIVE_CONNECTION:
-            kind = Kind::no_connection;
-            break;
-        case Code::BLOCK_UNSOLIDIFIED:
-            kind = Kind::unsolidified;
-            break;
-        default:
-            break;
-    }
-    auto const message = ret.message().empty() ? std::string("no message") : ret.message();
-    return NodeError{kind, "the Tron node refused the transaction (" +
-                               std::string(Code::response_code_Name(ret.code())) + "): " + message};
-}
 
 TronClient::TronClient(NodeConfig config) : config_(std::move(config)) {
     auto const credentials = config_.tls ? grpc::SslCredentials(grpc::SslCredentialsOptions{})
@@ -180,15 +72,7 @@ NodeResult<std::optional<Balances>> TronClient::balances(Address const& address)
         return wallet_->GetAccount(&context, request, &account);
     });
     if (!status.ok()) return transport_error(status, config_.wallet_address);
-    if (account.address().empty()) return std::optional<Balances>{};
-    if (account.address() != address.wire()) {
-        return NodeError{Kind::bad_reply, "the Tron node at " + config_.wallet_address +
-                                              " answered for a different account"};
-    }
-    Balances balances;
-    balances.trx_sun = account.balance();
-    for (auto const& [id, amount] : account.assetv2()) balances.assets[id] = amount;
-    return std::optional<Balances>(balances);
+    return decode_account(account, address, config_.wallet_address);
 }
 
 NodeResult<BlockReference> TronClient::head_block() {
@@ -197,7 +81,7 @@ NodeResult<BlockReference> TronClient::head_block() {
         return wallet_->GetNowBlock2(&context, protocol::EmptyMessage{}, &block);
     });
     if (!status.ok()) return transport_error(status, config_.wallet_address);
-    return reference_of(block, config_.wallet_address);
+    return decode_block(block, config_.wallet_address);
 }
 
 NodeResult<BlockReference> TronClient::solid_head_block() {
@@ -206,7 +90,7 @@ NodeResult<BlockReference> TronClient::solid_head_block() {
         return solidity_->GetNowBlock2(&context, protocol::EmptyMessage{}, &block);
     });
     if (!status.ok()) return transport_error(status, config_.solidity_address);
-    return reference_of(block, config_.solidity_address);
+    return decode_block(block, config_.solidity_address);
 }
 
 NodeResult<AssetInfo> TronClient::asset(std::string const& id) {
@@ -217,14 +101,7 @@ NodeResult<AssetInfo> TronClient::asset(std::string const& id) {
         return wallet_->GetAssetIssueById(&context, request, &contract);
     });
     if (!status.ok()) return transport_error(status, config_.wallet_address);
-    if (contract.id().empty()) {
-        return NodeError{Kind::not_found, "the Tron node knows no TRC-10 asset with id " + id};
-    }
-    if (contract.id() != id || contract.precision() < 0 || contract.precision() > 6) {
-        return NodeError{Kind::bad_reply, "the Tron node at " + config_.wallet_address +
-                                              " described asset " + id + " inconsistently"};
-    }
-    return AssetInfo{contract.id(), contract.name(), contract.abbr(), contract.precision()};
+    return decode_asset(contract, id, config_.wallet_address);
 }
 
 NodeResult<std::map<std::string, std::int64_t>> TronClient::chain_parameters() {
@@ -269,17 +146,7 @@ NodeResult<std::optional<TransactionStatus>> TronClient::transaction_status(Hash
     });
     auto const& target = solidified ? config_.solidity_address : config_.wallet_address;
     if (!status.ok()) return transport_error(status, target);
-    if (info.id().empty()) return std::optional<TransactionStatus>{};
-    if (info.id() != wire(txid) || info.blocknumber() <= 0) {
-        return NodeError{Kind::bad_reply,
-                         "the Tron node at " + target + " answered for a different transaction"};
-    }
-    TransactionStatus result;
-    result.in_block = true;
-    result.block_number = info.blocknumber();
-    result.fee_sun = info.fee();
-    result.failed = info.result() == protocol::TransactionInfo::FAILED;
-    return std::optional<TransactionStatus>(result);
+    return decode_transaction_info(info, txid, target);
 }
 
 }  // namespace lanetorrent::tron

@@ -18,6 +18,7 @@
 #include "engine/result.hpp"
 #include "tron/address.hpp"
 #include "tron/bytes.hpp"
+#include "tron/node_reply.hpp"
 #include "tron/transaction.hpp"
 
 namespace lanetorrent::tron {
@@ -30,54 +31,6 @@ struct NodeConfig {
     std::chrono::milliseconds deadline{5000};
     int attempts = 3;  // per call, for transient failures
     std::chrono::milliseconds first_backoff{200};
-};
-
-// Why a call failed. Node codes mirror protocol.Return.response_code; the rest are ours.
-struct NodeError {
-    enum class Kind {
-        unreachable,  // transport failure after every attempt
-        timeout,      // deadline exceeded after every attempt
-        bad_reply,    // the node answered something that cannot be right
-        not_found,    // the node does not know the thing asked for
-        signature,    // SIGERROR
-        contract_validate,
-        contract_execute,
-        bandwidth,  // BANDWITH_ERROR: not enough bandwidth or TRX to burn
-        duplicate,  // DUP_TRANSACTION_ERROR
-        tapos,
-        too_big,
-        expired,
-        server_busy,
-        no_connection,
-        unsolidified,
-        other,
-    };
-    Kind kind = Kind::other;
-    std::string message;  // one sentence, including the node's own message
-};
-
-char const* to_string(NodeError::Kind kind);
-
-template <class T>
-using NodeResult = Result<T, NodeError>;
-
-struct AssetInfo {
-    std::string id;
-    std::string name;
-    std::string abbr;
-    int precision = 0;
-};
-
-struct Balances {
-    std::int64_t trx_sun = 0;
-    std::map<std::string, std::int64_t> assets;  // token id -> base units (assetV2)
-};
-
-struct TransactionStatus {
-    bool in_block = false;
-    std::int64_t block_number = 0;
-    std::int64_t fee_sun = 0;
-    bool failed = false;  // TransactionInfo.result == FAILED
 };
 
 enum class BroadcastOutcome { accepted, already_known };
@@ -108,8 +61,5 @@ class TronClient {
     std::unique_ptr<protocol::Wallet::Stub> wallet_;
     std::unique_ptr<protocol::WalletSolidity::Stub> solidity_;
 };
-
-// Maps a protocol.Return to NodeError (the node's message included), or nullopt for SUCCESS.
-std::optional<NodeError> error_of(protocol::Return const& ret);
 
 }  // namespace lanetorrent::tron
