@@ -1,0 +1,5 @@
+
+”
+4"8?FMT[bi@à¤™ÿ¼1Zvr
+2type.googleapis.com/protocol.TransferAssetContract<
+1002000Aj1¬Ê-ðæâvè«<J	‡ÞA Yl–9ýR"˜ä£¤¿k|áø ÞšÚpôÓ•ÿ¼1
