@@ -1,16 +1,12 @@
 // `wallet`: the BTT wallet on the command line. Keys stay in the encrypted keystore; the private
 // key is never printed (except by an explicit, confirmed export) and never logged.
 //
-// Every signed transfer is written to the profile (data/wallet/sent/<txid>.json) before it is
-// broadcast. A retry after a lost answer re-sends those exact bytes (the node answers "duplicate",
-// which is success), so one intent never becomes two different signed payments; `history` reads
-// the same files and asks the node where each one stands.
+// Sending, the record of sent transfers and their status live in the wallet core (src/wallet),
+// shared with the desktop app: `send` and `history` here only parse options and print.
 #include <fmt/format.h>
 #include <chrono>
-#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
@@ -19,8 +15,10 @@
 #include "tron/client.hpp"
 #include "tron/clock.hpp"
 #include "tron/message_signing.hpp"
-#include "tron/transaction.hpp"
 #include "wallet/keystore.hpp"
+#include "wallet/send.hpp"
+#include "wallet/sent_store.hpp"
+#include "wallet/tracking.hpp"
 
 namespace lanetorrent::cli {
 namespace fs = std::filesystem;
@@ -58,52 +56,40 @@ void print(WalletOptions const& options, nlohmann::json const& json, std::string
     }
 }
 
-fs::path sent_dir(Profile const& profile) {
-    return profile.data_dir() / "wallet" / "sent";
+nlohmann::json describe(wallet::SignedTransfer const& transfer) {
+    return {
+        {"txID", transfer.txid_hex()},
+        {"raw_data_hex", transfer.raw_data_hex()},
+        {"signature", transfer.signature_hex()},
+        {"from", transfer.from.base58()},
+        {"to", transfer.to.base58()},
+        {"asset", transfer.asset},
+        {"amount", transfer.amount},
+    };
 }
-
-std::string transaction_hex(protocol::Transaction const& tx) {
-    auto const bytes = tx.SerializeAsString();
-    return tron::to_hex({reinterpret_cast<std::uint8_t const*>(bytes.data()), bytes.size()});
-}
-
-std::string raw_data_hex(protocol::Transaction const& tx) {
-    auto const bytes = tx.raw_data().SerializeAsString();
-    return tron::to_hex({reinterpret_cast<std::uint8_t const*>(bytes.data()), bytes.size()});
-}
-
-using tron::now_ms;
 
 // Waits until the transaction is in a block (and, if asked, solidified) or has expired.
-int track(WalletOptions const& options, tron::TronClient& client, tron::Hash32 const& txid,
-          std::int64_t expiration_ms, nlohmann::json result) {
-    auto const hex = tron::to_hex(txid);
-    for (bool solid : {false, true}) {
-        if (solid && options.wait != "solidified") break;
-        while (true) {
-            auto status = client.transaction_status(txid, solid);
-            if (!status) return fail(exit_failure, status.error());
-            if (status.value()) {
-                auto const& s = **status;
-                result["status"] = s.failed ? "failed" : (solid ? "solidified" : "confirmed");
-                result["block"] = s.block_number;
-                result["fee_sun"] = s.fee_sun;
-                if (s.failed) {
-                    print(options, result, "transaction " + hex + " failed on chain");
-                    return exit_failure;
-                }
-                break;
-            }
-            // Unconfirmed past expiration plus a few blocks: the node dropped it.
-            if (!solid && now_ms() > expiration_ms + 10'000) {
-                return fail(exit_failure, "transaction " + hex + " expired without confirmation");
-            }
-            std::this_thread::sleep_for(500ms);
-        }
+int track(WalletOptions const& options, tron::TronClient& client,
+          wallet::SignedTransfer const& transfer, nlohmann::json result) {
+    auto const hex = transfer.txid_hex();
+    auto const target = options.wait == "solidified" ? wallet::TransferState::solidified
+                                                     : wallet::TransferState::confirmed;
+    auto progress =
+        wallet::wait_for_transfer(client, transfer.txid, transfer.expiration_ms(), target);
+    if (!progress) return fail(exit_failure, progress.error());
+    if (progress->state == wallet::TransferState::expired) {
+        return fail(exit_failure, "transaction " + hex + " expired without confirmation");
+    }
+    result["status"] = wallet::to_string(progress->state);
+    result["block"] = progress->block;
+    result["fee_sun"] = progress->fee_sun;
+    if (progress->state == wallet::TransferState::failed) {
+        print(options, result, "transaction " + hex + " failed on chain");
+        return exit_failure;
     }
     print(options, result,
           fmt::format("{} {} in block {}", hex, result["status"].get<std::string>(),
-                      result["block"].get<std::int64_t>()));
+                      progress->block));
     return exit_success;
 }
 
@@ -119,81 +105,42 @@ int run_send(Profile const& profile, WalletOptions const& options) {
     auto config = node_config(options);
     if (!config) return fail(exit_failure, config.error());
     tron::TronClient client(config.value());
-    auto asset = client.asset(options.asset);
-    if (!asset) return fail(exit_failure, asset.error());
-    auto head = client.head_block();
-    if (!head) return fail(exit_failure, head.error());
-
-    tron::AssetTransfer transfer{key->address(), to.value(), options.asset, options.amount};
-    auto tx = tron::build_asset_transfer(transfer, head.value(), now_ms());
-    tron::sign_transaction(tx, key.value());
-    auto const txid = tron::transaction_id(tx);
-    auto const& signature = tx.signature(0);
-    nlohmann::json result = {
-        {"txID", tron::to_hex(txid)},
-        {"raw_data_hex", raw_data_hex(tx)},
-        {"signature",
-         tron::to_hex({reinterpret_cast<std::uint8_t const*>(signature.data()), signature.size()})},
-        {"from", key->address().base58()},
-        {"to", to->base58()},
-        {"asset", options.asset},
-        {"amount", options.amount},
-    };
+    auto transfer =
+        wallet::prepare_transfer(client, key.value(), {to.value(), options.asset, options.amount});
+    if (!transfer) return fail(exit_failure, transfer.error());
+    auto result = describe(transfer.value());
     if (options.dry_run) {
-        print(options, result, fmt::format("signed {} (not broadcast)", tron::to_hex(txid)));
+        print(options, result, fmt::format("signed {} (not broadcast)", transfer->txid_hex()));
         return exit_success;
     }
 
-    std::error_code ec;
-    fs::create_directories(sent_dir(profile), ec);
-    auto record = result;
-    record["transaction_hex"] = transaction_hex(tx);
-    record["expiration"] = tx.raw_data().expiration();
-    auto const record_text = record.dump();
-    if (auto saved = write_file_atomically(sent_dir(profile) / (tron::to_hex(txid) + ".json"),
-                                           {record_text.data(), record_text.size()});
-        !saved) {
-        return fail(exit_failure, "not sent: " + saved.error());
+    auto store = wallet::SentStore::of(profile);
+    if (auto sent = wallet::record_and_broadcast(client, store, transfer.value()); !sent) {
+        return fail(exit_failure, sent.error());
     }
-    auto sent = client.broadcast(tx);
-    if (!sent) return fail(exit_failure, sent.error());
     result["status"] = "pending";
     if (options.wait == "none") {
-        print(options, result, fmt::format("sent {}", tron::to_hex(txid)));
+        print(options, result, fmt::format("sent {}", transfer->txid_hex()));
         return exit_success;
     }
-    return track(options, client, txid, tx.raw_data().expiration(), result);
+    return track(options, client, transfer.value(), result);
 }
 
 int run_history(Profile const& profile, WalletOptions const& options) {
     auto config = node_config(options);
     if (!config) return fail(exit_failure, config.error());
     tron::TronClient client(config.value());
-    std::error_code ec;
     nlohmann::json entries = nlohmann::json::array();
-    for (auto const& file : fs::directory_iterator(sent_dir(profile), ec)) {
-        auto bytes = read_file(file.path(), 1024 * 1024);
-        if (!bytes) continue;
-        auto record = nlohmann::json::parse(bytes->begin(), bytes->end(), nullptr, false);
-        if (record.is_discarded() || !record.contains("txID")) continue;
-        auto txid_bytes = tron::from_hex(record["txID"].get<std::string>());
-        if (!txid_bytes || txid_bytes->size() != 32) continue;
-        tron::Hash32 txid{};
-        std::copy(txid_bytes->begin(), txid_bytes->end(), txid.begin());
-        std::string state = "pending";
-        if (auto solid = client.transaction_status(txid, true); solid && solid.value()) {
-            state = (*solid)->failed ? "failed" : "solidified";
-        } else if (auto head = client.transaction_status(txid, false); head && head.value()) {
-            state = (*head)->failed ? "failed" : "confirmed";
-        } else if (!head) {
-            state = "unknown (" + head.error() + ")";
-        } else if (now_ms() > record.value("expiration", std::int64_t{0}) + 10'000) {
-            state = "expired";
-        }
-        entries.push_back({{"txID", record["txID"]},
-                           {"to", record["to"]},
-                           {"asset", record["asset"]},
-                           {"amount", record["amount"]},
+    for (auto const& record : wallet::SentStore::of(profile).list()) {
+        auto txid = wallet::parse_txid(record.txid);
+        if (!txid) continue;
+        auto progress = wallet::check_transfer(client, txid.value(), record.expiration_ms);
+        std::string const state =
+            progress ? wallet::to_string(progress->state) : "unknown (" + progress.error() + ")";
+        entries.push_back({{"txID", record.txid},
+                           {"to", record.to},
+                           {"asset", record.asset},
+                           {"amount", record.amount},
                            {"status", state}});
     }
     if (options.json) {

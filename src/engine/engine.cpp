@@ -245,6 +245,12 @@ Result<TorrentId> Engine::add(AddTorrent request) {
     if (request.seed_only) params.flags |= lt::torrent_flags::upload_mode;
     // Only when set: any value >= 0, even 0 ("unlimited"), makes libtorrent give the torrent a
     // peer class of its own, taken from the same pool of 32 filterable ids that lanes need.
+    if (!request.file_priorities.empty() && params.file_priorities.empty()) {
+        for (int priority : request.file_priorities) {
+            params.file_priorities.push_back(
+                lt::download_priority_t(static_cast<std::uint8_t>(std::clamp(priority, 0, 7))));
+        }
+    }
     if (request.upload_limit > 0) params.upload_limit = request.upload_limit;
     if (request.download_limit > 0) params.download_limit = request.download_limit;
     return add_to_session(id, std::move(params), std::move(lock.value()), request.seed_only);
@@ -368,6 +374,99 @@ std::optional<TorrentProgress> Engine::progress(TorrentId const& id) const {
     auto const it = torrents_.find(id);
     if (it == torrents_.end()) return std::nullopt;
     return progress_of(id, it->second->handle.status());
+}
+
+std::optional<fs::path> Engine::save_path(TorrentId const& id) const {
+    auto const it = torrents_.find(id);
+    if (it == torrents_.end()) return std::nullopt;
+    return fs::path(it->second->handle.status(lt::torrent_handle::query_save_path).save_path);
+}
+
+std::vector<TorrentFile> Engine::files(TorrentId const& id) const {
+    auto const it = torrents_.find(id);
+    if (it == torrents_.end()) return {};
+    auto const& handle = it->second->handle;
+    auto const info = handle.torrent_file();
+    if (!info) return {};
+    auto const& storage = info->files();
+    auto const done = handle.file_progress(lt::torrent_handle::piece_granularity);
+    auto const priorities = handle.get_file_priorities();
+    std::vector<TorrentFile> out;
+    for (auto const index : storage.file_range()) {
+        if (storage.pad_file_at(index)) continue;
+        int const i = static_cast<int>(index);
+        TorrentFile file;
+        file.index = i;
+        file.path = storage.file_path(index);
+        file.size = storage.file_size(index);
+        if (static_cast<std::size_t>(i) < done.size())
+            file.done = done[static_cast<std::size_t>(i)];
+        if (static_cast<std::size_t>(i) < priorities.size()) {
+            file.priority = static_cast<int>(static_cast<std::uint8_t>(priorities[i]));
+        }
+        out.push_back(std::move(file));
+    }
+    return out;
+}
+
+Status Engine::set_file_priority(TorrentId const& id, int index, int priority) {
+    auto* torrent = find(id);
+    if (!torrent) return Error{"no torrent " + id};
+    auto const info = torrent->handle.torrent_file();
+    if (!info) return Error{"torrent " + id + " has no metadata yet"};
+    if (index < 0 || index >= info->num_files()) {
+        return Error{"torrent " + id + " has no file " + std::to_string(index)};
+    }
+    torrent->handle.file_priority(
+        lt::file_index_t(index),
+        lt::download_priority_t(static_cast<std::uint8_t>(std::clamp(priority, 0, 7))));
+    request_resume_save(*torrent, false);
+    return Ok{};
+}
+
+Status Engine::set_file_priorities(TorrentId const& id, std::vector<int> const& priorities) {
+    auto* torrent = find(id);
+    if (!torrent) return Error{"no torrent " + id};
+    std::vector<lt::download_priority_t> native;
+    for (int priority : priorities) {
+        native.push_back(
+            lt::download_priority_t(static_cast<std::uint8_t>(std::clamp(priority, 0, 7))));
+    }
+    torrent->handle.prioritize_files(native);
+    request_resume_save(*torrent, false);
+    return Ok{};
+}
+
+std::vector<TrackerStatus> Engine::trackers(TorrentId const& id) const {
+    auto const it = torrents_.find(id);
+    if (it == torrents_.end()) return {};
+    std::vector<TrackerStatus> out;
+    for (auto const& entry : it->second->handle.trackers()) {
+        TrackerStatus tracker{entry.url, entry.tier, "not contacted yet"};
+        bool working = false;
+        bool updating = false;
+        std::string problem;
+        for (auto const& endpoint : entry.endpoints) {
+            for (auto const& hash : endpoint.info_hashes) {
+                working = working || (hash.start_sent && hash.fails == 0);
+                updating = updating || hash.updating;
+                if (hash.last_error) {
+                    problem = hash.last_error.message();
+                } else if (!hash.message.empty() && problem.empty()) {
+                    problem = hash.message;
+                }
+            }
+        }
+        if (updating) {
+            tracker.status = "updating";
+        } else if (!problem.empty()) {
+            tracker.status = problem;
+        } else if (working) {
+            tracker.status = "working";
+        }
+        out.push_back(std::move(tracker));
+    }
+    return out;
 }
 
 void Engine::set_wakeup(std::function<void()> wakeup) {

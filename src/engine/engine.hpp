@@ -38,6 +38,26 @@ struct AddTorrent {
     bool paused = false;
     int upload_limit = 0;  // bytes/s, 0 = unlimited
     int download_limit = 0;
+    // Per file in the torrent's order, libtorrent's scale (0 = skip, 4 = normal, 7 = top); empty
+    // or shorter than the file list: the rest are normal. Ignored when resume data has its own.
+    std::vector<int> file_priorities{};
+};
+
+// One file of a torrent as a details pane shows it. Padding files (BEP 47) are left out, so
+// `index` (what set_file_priority takes) may skip numbers.
+struct TorrentFile {
+    int index = 0;
+    std::string path;  // relative to the save path
+    std::int64_t size = 0;
+    std::int64_t done = 0;  // bytes downloaded and verified
+    int priority = 4;
+};
+
+struct TrackerStatus {
+    std::string url;
+    int tier = 0;
+    // "working", "updating", "not contacted yet", or the tracker's last error or message.
+    std::string status;
 };
 
 enum class RemoveData { keep, delete_files };
@@ -71,6 +91,12 @@ class Engine {
     std::vector<TorrentId> torrents() const;
     // A torrent's progress now (asks the session; poll() delivers the same as Progress events).
     std::optional<TorrentProgress> progress(TorrentId const& id) const;
+    std::optional<std::filesystem::path> save_path(TorrentId const& id) const;
+    // Empty until the torrent has metadata (a magnet link still fetching it), or if unknown.
+    std::vector<TorrentFile> files(TorrentId const& id) const;
+    Status set_file_priority(TorrentId const& id, int index, int priority);
+    Status set_file_priorities(TorrentId const& id, std::vector<int> const& priorities);
+    std::vector<TrackerStatus> trackers(TorrentId const& id) const;
 
     // Waits up to max_wait for something to happen, then returns what did. Also runs the
     // engine's timers (progress updates, resume-data saves, pinned peers), so call it at least

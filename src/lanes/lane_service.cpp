@@ -1,6 +1,7 @@
 #include "lanes/lane_service.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include <libtorrent/session.hpp>
 
@@ -84,6 +85,39 @@ void LaneService::set_lane(TorrentId const& torrent, Lane lane, Caps caps) {
     for (auto& [id, conn] : conns_) {
         if (conn->torrent == torrent && conn->hello && conn->hello->offer) buy_hello(*conn);
     }
+}
+
+void LaneService::set_buy_config(BuyConfig buy) {
+    config_.buy = std::move(buy);
+    for (auto& [id, conn] : conns_) {
+        if (conn->hello && conn->hello->offer) buy_hello(*conn);
+    }
+}
+
+std::optional<std::array<Units, lane_count>> LaneService::offered_prices(
+    TorrentId const& torrent) const {
+    std::optional<std::array<Units, lane_count>> best;
+    for (auto const& [id, conn] : conns_) {
+        if (conn->torrent != torrent || !conn->hello || !conn->hello->offer) continue;
+        auto const& offer = *conn->hello->offer;
+        if (config_.buy && offer.asset != config_.buy->asset) continue;
+        if (!best) {
+            best.emplace();
+            best->fill(std::numeric_limits<Units>::max());
+        }
+        for (int l = 0; l < lane_count; ++l) {
+            (*best)[l] = std::min((*best)[l], offer.lanes[l].price_per_gib);
+        }
+    }
+    return best;
+}
+
+Units LaneService::earned_on(TorrentId const& torrent) const {
+    return ledger_->total_for_torrent(Role::earn, torrent);
+}
+
+Units LaneService::spent_on(TorrentId const& torrent) const {
+    return ledger_->total_for_torrent(Role::spend, torrent);
 }
 
 void LaneService::observe(Event const& event) {

@@ -106,6 +106,16 @@ class LaneService {
 
     // The lane to ask for on a torrent (buyer).
     void set_lane(TorrentId const& torrent, Lane lane, Caps caps);
+    // Starts buying after open (the GUI unlocks the wallet later than it starts the session):
+    // connected sellers are asked for the chosen lanes at once. Replaces an earlier buy config.
+    void set_buy_config(BuyConfig buy);
+    bool can_buy() const { return config_.buy.has_value(); }
+    // The lowest price per GiB each lane is offered at by the connected sellers of `torrent`
+    // (in our asset once we buy, any asset before), or empty while none has made an offer.
+    std::optional<std::array<Units, lane_count>> offered_prices(TorrentId const& torrent) const;
+    // IOU totals on one torrent: what we earned seeding it and spent downloading it.
+    Units earned_on(TorrentId const& torrent) const;
+    Units spent_on(TorrentId const& torrent) const;
     // Feed every engine event here (finished downloads trigger a final IOU).
     void observe(Event const& event);
     // Does the work: plugin events, payments, settlements, lane limits. Call at least once a

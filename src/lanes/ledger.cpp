@@ -476,6 +476,29 @@ Units Ledger::total_since(Role role, std::int64_t since_ms) const {
     return impl_->sum_increases("AND at_ms >= ?", role, [&](Statement& s) { s.bind(2, since_ms); });
 }
 
+std::vector<Ledger::DayTotal> Ledger::daily_totals(
+    std::int64_t since_ms, std::optional<std::string> const& torrent) const {
+    constexpr std::int64_t day_ms = 86'400'000;
+    auto s = impl_->db.prepare(
+        "SELECT at_ms / 86400000 AS day, "
+        "SUM(CASE WHEN role = 'earn' THEN increase ELSE 0 END), "
+        "SUM(CASE WHEN role = 'spend' THEN increase ELSE 0 END) "
+        "FROM ious WHERE at_ms >= ? AND (? = 0 OR torrent = ?) GROUP BY day ORDER BY day");
+    s.bind(1, since_ms).bind(2, std::int64_t{torrent ? 1 : 0}).bind_text(3, torrent.value_or(""));
+    std::vector<DayTotal> days;
+    while (s.step()) days.push_back(DayTotal{s.integer(0) * day_ms, s.integer(1), s.integer(2)});
+    return days;
+}
+
+std::map<std::string, Units> Ledger::totals_by_torrent(Role role) const {
+    auto s = impl_->db.prepare(
+        "SELECT torrent, SUM(increase) FROM ious WHERE role = ? GROUP BY torrent");
+    s.bind_text(1, role_text(role));
+    std::map<std::string, Units> totals;
+    while (s.step()) totals[s.blob(0)] = s.integer(1);
+    return totals;
+}
+
 Units Ledger::total(Role role) const {
     return impl_->sum_increases("", role, [](Statement&) {});
 }

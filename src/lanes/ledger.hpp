@@ -13,6 +13,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -135,6 +136,18 @@ class Ledger {
     Units total_for_torrent(Role role, std::string const& torrent) const;
     Units total_since(Role role, std::int64_t since_ms) const;
     Units total(Role role) const;
+    // total_for_torrent for every torrent with any IOU, in one query (a list of 1,000 torrents
+    // refreshes it every second).
+    std::map<std::string, Units> totals_by_torrent(Role role) const;
+    // IOU increases per UTC day (both roles), oldest first, over the days that have any since
+    // `since_ms`; with `torrent`, only that torrent's. For charts: days without IOUs are absent.
+    struct DayTotal {
+        std::int64_t day_start_ms = 0;  // UTC midnight
+        Units earned = 0;
+        Units spent = 0;
+    };
+    std::vector<DayTotal> daily_totals(std::int64_t since_ms,
+                                       std::optional<std::string> const& torrent = {}) const;
     std::vector<IouRecord> ious(ChannelKey const& key) const;  // oldest first
 
     void replace_live_peers(std::vector<LivePeer> const& peers);

@@ -297,6 +297,79 @@ TEST_F(EngineTest, PauseResumeAndRemoveWithData) {
                           [&] { return !fs::exists(dir_.path() / "save" / "payload.bin"); }));
 }
 
+TEST_F(EngineTest, FilesPrioritiesTrackersAndSavePath) {
+    auto const content = dir_.subdir("multi") / "album";
+    test::write_random_file(content / "a.bin", 200 * 1024 + 1, 7);
+    test::write_random_file(content / "b.bin", 300 * 1024 + 3, 8);
+    CreateOptions options;
+    options.content = content;
+    options.piece_size_kib = 32;
+    // Nothing listens on port 1: the tracker fails at once, on loopback.
+    options.trackers = {"http://127.0.0.1:1/announce"};
+    auto created = create_torrent(options);
+    ASSERT_TRUE(created) << created.error();
+    auto const source = load_torrent_bytes(created->bytes, "multi").value();
+
+    Node seeder(dir_.path() / "seeder");
+    AddTorrent seed;
+    seed.source = source;
+    seed.save_path = content.parent_path();
+    seed.seed_only = true;
+    ASSERT_TRUE(seeder.engine().add(seed));
+    ASSERT_TRUE(run_until(
+        {&seeder}, [&] { return seeder.listening() && !seeder.events<event::Checked>().empty(); }));
+    auto const seeded = seeder.engine().files(created->id);
+    ASSERT_EQ(seeded.size(), 2u);
+    EXPECT_EQ(seeded[0].path, "album/a.bin");
+    EXPECT_EQ(seeded[0].size, 200 * 1024 + 1);
+    EXPECT_EQ(seeded[0].done, seeded[0].size);
+    EXPECT_EQ(seeded[1].path, "album/b.bin");
+    EXPECT_EQ(seeded[1].priority, 4);
+    EXPECT_EQ(seeder.engine().save_path(created->id), content.parent_path());
+
+    Node downloader(dir_.path() / "downloader");
+    AddTorrent fetch;
+    fetch.source = source;
+    fetch.save_path = dir_.path() / "save";
+    fetch.file_priorities = {0, 4};  // skip a.bin
+    ASSERT_TRUE(downloader.engine().add(fetch));
+    auto files = downloader.engine().files(created->id);
+    ASSERT_EQ(files.size(), 2u);
+    EXPECT_EQ(files[0].priority, 0);
+    EXPECT_EQ(files[1].priority, 4);
+    EXPECT_EQ(files[1].done, 0);
+    ASSERT_TRUE(downloader.engine().pin_peer(created->id, *seeder.listening()));
+    ASSERT_TRUE(run_until({&seeder, &downloader}, [&] { return finished(downloader); }));
+    files = downloader.engine().files(created->id);
+    EXPECT_EQ(files[1].done, files[1].size);
+    EXPECT_LT(files[0].done, files[0].size);  // only the piece it shares with b.bin
+    EXPECT_TRUE(test::files_identical(content / "b.bin", dir_.path() / "save" / "album" / "b.bin"));
+
+    ASSERT_TRUE(downloader.engine().set_file_priority(created->id, 0, 7));
+    ASSERT_TRUE(run_until({&downloader},
+                          [&] { return downloader.engine().files(created->id)[0].priority == 7; }));
+    ASSERT_TRUE(downloader.engine().set_file_priorities(created->id, {1, 2}));
+    ASSERT_TRUE(run_until({&downloader}, [&] {
+        auto const now = downloader.engine().files(created->id);
+        return now[0].priority == 1 && now[1].priority == 2;
+    }));
+    EXPECT_FALSE(downloader.engine().set_file_priority(created->id, 2, 4));
+    EXPECT_FALSE(downloader.engine().set_file_priority("nope", 0, 4));
+    EXPECT_TRUE(downloader.engine().files("nope").empty());
+
+    auto trackers = downloader.engine().trackers(created->id);
+    ASSERT_EQ(trackers.size(), 1u);
+    EXPECT_EQ(trackers[0].url, "http://127.0.0.1:1/announce");
+    // The refused announce shows as the tracker's error.
+    ASSERT_TRUE(run_until(
+        {&downloader},
+        [&] {
+            auto const status = downloader.engine().trackers(created->id).at(0).status;
+            return status != "not contacted yet" && status != "updating" && status != "working";
+        },
+        30s));
+}
+
 TEST_F(EngineTest, SameTorrentTwiceIsRefused) {
     Node node(dir_.path() / "node");
     ASSERT_TRUE(node.engine().add(download_request(dir_.path() / "save")));

@@ -260,6 +260,11 @@ TEST_F(LedgerTest, TotalsPerTorrentAndSince) {
     EXPECT_EQ(ledger->total(Role::spend), 250);
     EXPECT_EQ(ledger->total(Role::earn), 999);
     EXPECT_EQ(ledger->total_for_torrent(Role::earn, "torrent-1"), 999);
+    auto const spent = ledger->totals_by_torrent(Role::spend);
+    ASSERT_EQ(spent.size(), 2u);
+    EXPECT_EQ(spent.at("torrent-1"), 220);
+    EXPECT_EQ(spent.at("torrent-2"), 30);
+    EXPECT_EQ(ledger->totals_by_torrent(Role::earn).at("torrent-1"), 999);
 
     auto const log = ledger->ious(a);
     ASSERT_EQ(log.size(), 3u);
@@ -268,6 +273,37 @@ TEST_F(LedgerTest, TotalsPerTorrentAndSince) {
     EXPECT_EQ(log[1].seq, 2);
     EXPECT_EQ(log[1].at_ms, 2'000);
     EXPECT_EQ(log[1].channel, a);
+}
+
+TEST_F(LedgerTest, DailyTotalsPerUtcDayAndTorrent) {
+    constexpr std::int64_t day = 86'400'000;
+    auto ledger = open();
+    auto const spend = key(Role::spend, "TPayeeA");
+    auto const earn = key(Role::earn, "TPayeeB");
+    ASSERT_TRUE(ledger->record_iou(iou(spend, 100, 1, "torrent-1", 10 * day + 5)));
+    ASSERT_TRUE(ledger->record_iou(iou(spend, 130, 2, "torrent-2", 10 * day + day - 1)));  // +30
+    ASSERT_TRUE(ledger->record_iou(iou(earn, 40, 1, "torrent-1", 10 * day + 7)));
+    ASSERT_TRUE(ledger->record_iou(iou(earn, 45, 2, "torrent-1", 12 * day)));        // +5
+    ASSERT_TRUE(ledger->record_iou(iou(spend, 200, 3, "torrent-1", 12 * day + 1)));  // +70
+
+    auto const all = ledger->daily_totals(0);
+    ASSERT_EQ(all.size(), 2u);  // day 11 had nothing
+    EXPECT_EQ(all[0].day_start_ms, 10 * day);
+    EXPECT_EQ(all[0].earned, 40);
+    EXPECT_EQ(all[0].spent, 130);
+    EXPECT_EQ(all[1].day_start_ms, 12 * day);
+    EXPECT_EQ(all[1].earned, 5);
+    EXPECT_EQ(all[1].spent, 70);
+
+    auto const one = ledger->daily_totals(0, "torrent-2");
+    ASSERT_EQ(one.size(), 1u);
+    EXPECT_EQ(one[0].spent, 30);
+    EXPECT_EQ(one[0].earned, 0);
+
+    auto const recent = ledger->daily_totals(12 * day);
+    ASSERT_EQ(recent.size(), 1u);
+    EXPECT_EQ(recent[0].spent, 70);
+    EXPECT_TRUE(ledger->daily_totals(0, "torrent-3").empty());
 }
 
 TEST_F(LedgerTest, IousWithoutATimeGetTheClock) {

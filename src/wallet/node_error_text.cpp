@@ -1,0 +1,46 @@
+#include "wallet/node_error_text.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace lanetorrent::wallet {
+
+namespace {
+
+bool mentions(std::string text, std::string const& needle) {
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return text.find(needle) != std::string::npos;
+}
+
+std::string reason_of(std::string const& grpc_text) {
+    if (mentions(grpc_text, "refused")) return "connection refused";
+    if (mentions(grpc_text, "dns") || mentions(grpc_text, "resolve")) return "unknown host name";
+    if (mentions(grpc_text, "ssl") || mentions(grpc_text, "handshake") ||
+        mentions(grpc_text, "tls")) {
+        return "the TLS handshake failed: check the TLS setting";
+    }
+    if (mentions(grpc_text, "unreachable")) return "network unreachable";
+    if (mentions(grpc_text, "reset") || mentions(grpc_text, "closed")) {
+        return "the connection was closed: a plaintext node with TLS on, or the reverse?";
+    }
+    return "no connection";
+}
+
+}  // namespace
+
+std::string plain_node_error(tron::NodeError const& error, tron::NodeConfig const& node) {
+    using Kind = tron::NodeError::Kind;
+    switch (error.kind) {
+        case Kind::unreachable:
+            return "cannot reach the Tron node at " + node.wallet_address + " (" +
+                   reason_of(error.message) + ")";
+        case Kind::timeout:
+            return "the Tron node at " + node.wallet_address + " did not answer within " +
+                   std::to_string(node.deadline.count() / 1000) + " s";
+        default:
+            return error.message;
+    }
+}
+
+}  // namespace lanetorrent::wallet

@@ -1,0 +1,14 @@
+// A node failure as one plain sentence for a person: "cannot reach the Tron node at
+// 127.0.0.1:50051 (connection refused)" rather than gRPC's "failed to connect to all addresses;
+// last error: UNKNOWN: ipv4:...".
+#pragma once
+
+#include <string>
+
+#include "tron/client.hpp"
+
+namespace lanetorrent::wallet {
+
+std::string plain_node_error(tron::NodeError const& error, tron::NodeConfig const& node);
+
+}  // namespace lanetorrent::wallet

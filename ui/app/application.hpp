@@ -1,0 +1,64 @@
+// Application: the running app once this process is the profile's first instance. Wires the
+// Session, the WalletService, the MainWindow, the tray icon and the single-instance server, and
+// owns what the window alone cannot decide: hiding to the tray, quitting (asking only while
+// something downloads), notifications, and quitting cleanly on SIGTERM.
+//
+// On stdout it reports "lanetorrent: ready" once later launches can reach it and
+// "lanetorrent: added <info-hash>" for each torrent added, for scripts and the tests.
+#pragma once
+
+#include <QObject>
+#include <QSet>
+#include <memory>
+
+#include "app/command_line.hpp"
+#include "app/quit_on_signal.hpp"
+#include "base/app_settings.hpp"
+#include "engine/profile.hpp"
+#include "engine/result.hpp"
+
+namespace lanetorrent::ui {
+
+class MainWindow;
+class Session;
+class SingleInstance;
+class TrayIcon;
+class WalletService;
+
+class Application : public QObject {
+    Q_OBJECT
+  public:
+    Application(CommandLine options, Profile profile, SingleInstance& instance);
+    ~Application() override;  // closes the window first, the Session (saving resume data) last
+
+    // Opens the session and shows the window, or only the tray icon with --minimized. Errors are
+    // for a person (the engine could not open the profile).
+    Status start();
+
+  protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
+  private:
+    void addSources(QStringList const& sources, bool skip_dialog);
+    void showWindow();
+    void toggleWindow();
+    void closeToTray();
+    void quit();  // asks first if a download is in progress
+    bool downloading() const;
+    void notify(QString const& title, QString const& text);
+    void keepAutostartInStep();
+
+    CommandLine options_;
+    Profile profile_;
+    SingleInstance& instance_;
+    AppSettings settings_;
+    QuitOnSignal signals_;
+    // Declaration order is destruction order reversed: the window goes before the session.
+    std::unique_ptr<Session> session_;
+    std::unique_ptr<WalletService> wallet_;
+    std::unique_ptr<MainWindow> window_;
+    std::unique_ptr<TrayIcon> tray_;
+    QSet<QString> seen_downloading_;  // so restoring a finished torrent does not notify
+};
+
+}  // namespace lanetorrent::ui

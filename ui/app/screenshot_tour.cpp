@@ -1,0 +1,78 @@
+#include "app/screenshot_tour.hpp"
+
+#include <QApplication>
+#include <QDialog>
+#include <QPixmap>
+#include <QTimer>
+#include <cstdio>
+
+#include "gui/main_window.hpp"
+
+namespace lanetorrent::ui {
+namespace {
+
+// Long enough for the demo torrent to connect and show progress, rates and a lane.
+constexpr int download_ms = 12000;
+constexpr int settle_ms = 2500;  // a page or dialog lays out and loads (balances, QR code)
+
+}  // namespace
+
+ScreenshotTour::ScreenshotTour(MainWindow& window, QString const& dir, QStringList sources,
+                               QObject* parent)
+    : QObject(parent), window_(window), dir_(dir), sources_(std::move(sources)) {}
+
+void ScreenshotTour::start() {
+    dir_.mkpath(QStringLiteral("."));
+    window_.resize(1200, 720);
+    if (!sources_.isEmpty()) window_.addSource(sources_.first(), true);
+    QTimer::singleShot(sources_.isEmpty() ? settle_ms : download_ms, this, [this] {
+        grab_window(QStringLiteral("main-window"));
+        if (sources_.size() < 2) {
+            wallet_page();
+            return;
+        }
+        // The add dialog may run its own event loop (exec), so it is grabbed from a timer that
+        // fires inside that loop.
+        QTimer::singleShot(settle_ms, this, &ScreenshotTour::grab_dialog);
+        window_.addSource(sources_.at(1), false);
+    });
+}
+
+void ScreenshotTour::grab_window(QString const& name) {
+    save(window_, name);
+}
+
+void ScreenshotTour::grab_dialog() {
+    QDialog* dialog = nullptr;
+    for (auto* widget : QApplication::topLevelWidgets()) {
+        if (auto* candidate = qobject_cast<QDialog*>(widget); candidate && candidate->isVisible()) {
+            dialog = candidate;
+        }
+    }
+    if (dialog) {
+        save(*dialog, QStringLiteral("add-dialog"));
+        dialog->reject();
+    } else {
+        std::fprintf(stderr, "lanetorrent: no add dialog to grab\n");
+    }
+    QTimer::singleShot(0, this, &ScreenshotTour::wallet_page);
+}
+
+void ScreenshotTour::wallet_page() {
+    window_.showWalletPage();
+    QTimer::singleShot(settle_ms, this, [this] {
+        grab_window(QStringLiteral("wallet"));
+        QCoreApplication::exit(0);
+    });
+}
+
+bool ScreenshotTour::save(QWidget& widget, QString const& name) {
+    auto const path = dir_.absoluteFilePath(name + QStringLiteral(".png"));
+    bool const saved = widget.grab().save(path, "PNG");
+    std::fprintf(stdout, "lanetorrent: %s %s\n", saved ? "screenshot" : "cannot write",
+                 path.toLocal8Bit().constData());
+    std::fflush(stdout);
+    return saved;
+}
+
+}  // namespace lanetorrent::ui

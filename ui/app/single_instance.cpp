@@ -1,0 +1,129 @@
+#include "app/single_instance.hpp"
+
+#include <unistd.h>
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QLocalSocket>
+#include <QThread>
+#include <QTimer>
+
+namespace lanetorrent::ui {
+namespace {
+
+constexpr int client_timeout_ms = 5000;  // a peer that sends nothing in time is dropped
+
+QString to_q(std::filesystem::path const& path) {
+    return QString::fromStdString(path.string());
+}
+
+}  // namespace
+
+QString SingleInstance::server_name_for(Profile const& profile) {
+    auto const dir = QDir(to_q(profile.config_dir())).absolutePath();
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    hash.addData(dir.toUtf8());
+    hash.addData(QByteArray::number(static_cast<qulonglong>(::getuid())));
+    return QStringLiteral("lanetorrent-") + QString::fromLatin1(hash.result().toHex().left(24));
+}
+
+Result<std::unique_ptr<SingleInstance>> SingleInstance::claim(Profile const& profile) {
+    auto const lock_path = QDir(to_q(profile.config_dir())).absoluteFilePath("instance.lock");
+    auto lock = std::make_unique<QLockFile>(lock_path);
+    // Stale only when the owner process is gone, never by age: a primary runs for weeks.
+    lock->setStaleLockTime(0);
+    Role role = Role::primary;
+    if (!lock->tryLock(0)) {
+        if (lock->error() != QLockFile::LockFailedError) {
+            return Error{"cannot create the instance lock " + lock_path.toStdString()};
+        }
+        role = Role::secondary;
+        lock.reset();
+    }
+    return std::unique_ptr<SingleInstance>(
+        new SingleInstance(role, server_name_for(profile), std::move(lock)));
+}
+
+SingleInstance::SingleInstance(Role role, QString server_name, std::unique_ptr<QLockFile> lock)
+    : role_(role), server_name_(std::move(server_name)), lock_(std::move(lock)) {}
+
+SingleInstance::~SingleInstance() = default;
+
+Status SingleInstance::listen() {
+    if (role_ != Role::primary) return Error{"only the first instance listens"};
+    if (server_) return Ok{};
+    auto server = std::make_unique<QLocalServer>();
+    server->setSocketOptions(QLocalServer::UserAccessOption);
+    // We hold the lock, so a socket file under our name is what a crashed instance left behind.
+    QLocalServer::removeServer(server_name_);
+    if (!server->listen(server_name_)) {
+        return Error{"cannot listen for other launches: " + server->errorString().toStdString()};
+    }
+    connect(server.get(), &QLocalServer::newConnection, this, &SingleInstance::accept);
+    server_ = std::move(server);
+    return Ok{};
+}
+
+void SingleInstance::accept() {
+    while (auto* socket = server_->nextPendingConnection()) {
+        auto buffer = std::make_shared<QByteArray>();
+        QTimer::singleShot(client_timeout_ms, socket, &QLocalSocket::abort);
+        connect(socket, &QLocalSocket::disconnected, socket, &QObject::deleteLater);
+        connect(socket, &QLocalSocket::readyRead, this, [this, socket, buffer] {
+            buffer->append(socket->readAll());
+            auto decoded = decode(*buffer);
+            if (decoded.malformed) {
+                socket->abort();
+                return;
+            }
+            if (!decoded.message) return;
+            // Acknowledge before acting: the sender only needs to know the message arrived, and
+            // the add dialog may stay open for a long time. The signal is queued because its
+            // receiver may run a modal dialog, during which this socket is deleted.
+            socket->write(&instance_ack, 1);
+            socket->flush();
+            socket->disconnectFromServer();
+            QMetaObject::invokeMethod(
+                this,
+                [this, message = std::move(*decoded.message)] {
+                    emit messageReceived(message.sources, message.skip_dialog);
+                },
+                Qt::QueuedConnection);
+        });
+    }
+}
+
+Status SingleInstance::forward(InstanceMessage const& message, std::chrono::milliseconds timeout) {
+    QElapsedTimer clock;
+    clock.start();
+    auto const left = [&] {
+        return static_cast<int>(std::max<qint64>(0, timeout.count() - clock.elapsed()));
+    };
+    QLocalSocket socket;
+    while (true) {
+        socket.connectToServer(server_name_);
+        if (socket.waitForConnected(std::min(left(), 1000))) break;
+        socket.abort();
+        if (left() == 0) {
+            return Error{"LaneTorrent is already running for this profile but does not answer"};
+        }
+        QThread::msleep(100);
+    }
+    socket.write(encode(message));
+    if (!socket.waitForBytesWritten(std::max(left(), 1000))) {
+        return Error{"cannot send to the running instance: " + socket.errorString().toStdString()};
+    }
+    while (socket.bytesAvailable() < 1) {
+        if (!socket.waitForReadyRead(std::max(left(), 1000))) {
+            return Error{"the running instance did not acknowledge"};
+        }
+    }
+    char ack = 0;
+    if (!socket.getChar(&ack) || ack != instance_ack) {
+        return Error{"the running instance sent an unexpected answer"};
+    }
+    return Ok{};
+}
+
+}  // namespace lanetorrent::ui

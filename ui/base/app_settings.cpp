@@ -1,0 +1,266 @@
+#include "base/app_settings.hpp"
+
+#include <QStandardPaths>
+
+namespace lanetorrent::ui {
+
+namespace {
+
+// Keys, grouped as the ini file shows them.
+constexpr char const* kNodePreset = "node/preset";
+constexpr char const* kNodeWallet = "node/wallet_address";
+constexpr char const* kNodeSolidity = "node/solidity_address";
+constexpr char const* kNodeTls = "node/tls";
+constexpr char const* kNodeApiKey = "node/api_key";
+constexpr char const* kAsset = "node/asset";
+constexpr char const* kSell = "selling/enabled";
+constexpr char const* kPriceMedium = "selling/price_medium";
+constexpr char const* kPriceFast = "selling/price_fast";
+constexpr char const* kShareSlow = "selling/share_slow";
+constexpr char const* kShareMedium = "selling/share_medium";
+constexpr char const* kShareFast = "selling/share_fast";
+constexpr char const* kDefaultLane = "buying/default_lane";
+constexpr char const* kCapPrice = "buying/max_price_per_gib";
+constexpr char const* kCapTorrent = "buying/max_per_torrent";
+constexpr char const* kCapDay = "buying/max_per_day";
+constexpr char const* kListen = "network/listen_interfaces";
+constexpr char const* kUpLimit = "network/upload_limit_kib";
+constexpr char const* kDownLimit = "network/download_limit_kib";
+constexpr char const* kSavePath = "disk/default_save_path";
+constexpr char const* kCloseToTray = "desktop/close_to_tray";
+constexpr char const* kTrayNotice = "desktop/tray_notice_shown";
+constexpr char const* kSeed247 = "desktop/seed_24_7";
+constexpr char const* kAutostart = "desktop/autostart";
+constexpr char const* kSkipDialog = "desktop/skip_add_dialog";
+constexpr char const* kNotifications = "desktop/notifications";
+
+// Defaults in base units of the 6-decimal token: what SellConfig uses, so the GUI and the CLI
+// offer the same lanes out of the box.
+constexpr lanes::Units kDefaultPriceMedium = 100'000'000;  // 100 BTT/GiB
+constexpr lanes::Units kDefaultPriceFast = 300'000'000;    // 300 BTT/GiB
+// A buyer pays at most the default fast price per GiB and 10 000 BTT a day unless told otherwise:
+// a fresh install can use the lanes it sees, but cannot drain a wallet.
+constexpr lanes::Units kDefaultCapPrice = kDefaultPriceFast;
+constexpr lanes::Units kDefaultCapDay = 10'000'000'000;
+
+char const* preset_key(NodePreset preset) {
+    switch (preset) {
+        case NodePreset::local_devnet:
+            return "local_devnet";
+        case NodePreset::nile:
+            return "nile";
+        case NodePreset::shasta:
+            return "shasta";
+        case NodePreset::mainnet:
+            return "mainnet";
+        case NodePreset::custom:
+            return "custom";
+    }
+    return "local_devnet";
+}
+
+}  // namespace
+
+AppSettings::AppSettings(Profile const& profile)
+    : settings_(std::make_unique<QSettings>(
+          QString::fromStdString((profile.config_dir() / "lanetorrent.ini").string()),
+          QSettings::IniFormat)) {}
+
+NodePreset AppSettings::node_preset() const {
+    auto const text = settings_->value(kNodePreset, "local_devnet").toString();
+    for (auto preset : {NodePreset::local_devnet, NodePreset::nile, NodePreset::shasta,
+                        NodePreset::mainnet, NodePreset::custom}) {
+        if (text == QLatin1String(preset_key(preset))) return preset;
+    }
+    return NodePreset::local_devnet;
+}
+
+void AppSettings::set_node_preset(NodePreset preset) {
+    settings_->setValue(kNodePreset, QString::fromLatin1(preset_key(preset)));
+}
+
+tron::NodeConfig AppSettings::node() const {
+    // Endpoints from docs/../tron-facts §8: TronGrid serves plaintext gRPC; mainnet wants an API
+    // key (kept for every preset, so switching back and forth does not lose it).
+    tron::NodeConfig node;
+    node.api_key = settings_->value(kNodeApiKey).toString().toStdString();
+    switch (node_preset()) {
+        case NodePreset::local_devnet:
+            node.wallet_address = "127.0.0.1:50051";
+            node.solidity_address = "127.0.0.1:50061";
+            break;
+        case NodePreset::nile:
+            node.wallet_address = "grpc.nile.trongrid.io:50051";
+            node.solidity_address = "grpc.nile.trongrid.io:50061";
+            break;
+        case NodePreset::shasta:
+            node.wallet_address = "grpc.shasta.trongrid.io:50051";
+            node.solidity_address = "grpc.shasta.trongrid.io:50052";
+            break;
+        case NodePreset::mainnet:
+            node.wallet_address = "grpc.trongrid.io:50051";
+            node.solidity_address = "grpc.trongrid.io:50052";
+            break;
+        case NodePreset::custom:
+            node.wallet_address =
+                settings_->value(kNodeWallet, "127.0.0.1:50051").toString().toStdString();
+            node.solidity_address =
+                settings_->value(kNodeSolidity, "127.0.0.1:50061").toString().toStdString();
+            node.tls = settings_->value(kNodeTls, false).toBool();
+            break;
+    }
+    return node;
+}
+
+void AppSettings::set_custom_node(tron::NodeConfig const& node) {
+    settings_->setValue(kNodeWallet, QString::fromStdString(node.wallet_address));
+    settings_->setValue(kNodeSolidity, QString::fromStdString(node.solidity_address));
+    settings_->setValue(kNodeTls, node.tls);
+    settings_->setValue(kNodeApiKey, QString::fromStdString(node.api_key));
+}
+
+QString AppSettings::asset() const {
+    return settings_->value(kAsset, "1002000").toString();
+}
+
+void AppSettings::set_asset(QString const& asset) {
+    settings_->setValue(kAsset, asset);
+}
+
+bool AppSettings::sell_lanes() const {
+    return settings_->value(kSell, true).toBool();
+}
+
+void AppSettings::set_sell_lanes(bool on) {
+    settings_->setValue(kSell, on);
+}
+
+lanes::Units AppSettings::price_medium() const {
+    return settings_->value(kPriceMedium, qint64{kDefaultPriceMedium}).toLongLong();
+}
+
+lanes::Units AppSettings::price_fast() const {
+    return settings_->value(kPriceFast, qint64{kDefaultPriceFast}).toLongLong();
+}
+
+void AppSettings::set_prices(lanes::Units medium, lanes::Units fast) {
+    settings_->setValue(kPriceMedium, qint64{medium});
+    settings_->setValue(kPriceFast, qint64{fast});
+}
+
+lanes::LaneShares AppSettings::shares() const {
+    lanes::LaneShares shares;
+    shares.permille[0] = settings_->value(kShareSlow, shares.permille[0]).toInt();
+    shares.permille[1] = settings_->value(kShareMedium, shares.permille[1]).toInt();
+    shares.permille[2] = settings_->value(kShareFast, shares.permille[2]).toInt();
+    return shares;
+}
+
+void AppSettings::set_shares(lanes::LaneShares shares) {
+    settings_->setValue(kShareSlow, shares.permille[0]);
+    settings_->setValue(kShareMedium, shares.permille[1]);
+    settings_->setValue(kShareFast, shares.permille[2]);
+}
+
+lanes::Lane AppSettings::default_lane() const {
+    auto const text = settings_->value(kDefaultLane, "slow").toString().toStdString();
+    return lanes::lane_from_string(text).value_or(lanes::Lane::slow);
+}
+
+void AppSettings::set_default_lane(lanes::Lane lane) {
+    settings_->setValue(kDefaultLane, QString::fromLatin1(lanes::to_string(lane)));
+}
+
+lanes::Caps AppSettings::caps() const {
+    lanes::Caps caps;
+    caps.max_price_per_gib = settings_->value(kCapPrice, qint64{kDefaultCapPrice}).toLongLong();
+    caps.max_per_torrent = settings_->value(kCapTorrent, qint64{0}).toLongLong();
+    caps.max_per_day = settings_->value(kCapDay, qint64{kDefaultCapDay}).toLongLong();
+    return caps;
+}
+
+void AppSettings::set_caps(lanes::Caps caps) {
+    settings_->setValue(kCapPrice, qint64{caps.max_price_per_gib});
+    settings_->setValue(kCapTorrent, qint64{caps.max_per_torrent});
+    settings_->setValue(kCapDay, qint64{caps.max_per_day});
+}
+
+QString AppSettings::listen_interfaces() const {
+    return settings_->value(kListen, "0.0.0.0:6881,[::]:6881").toString();
+}
+
+void AppSettings::set_listen_interfaces(QString const& interfaces) {
+    settings_->setValue(kListen, interfaces);
+}
+
+int AppSettings::upload_limit_kib() const {
+    return settings_->value(kUpLimit, 0).toInt();
+}
+
+int AppSettings::download_limit_kib() const {
+    return settings_->value(kDownLimit, 0).toInt();
+}
+
+void AppSettings::set_rate_limits_kib(int upload, int download) {
+    settings_->setValue(kUpLimit, upload);
+    settings_->setValue(kDownLimit, download);
+}
+
+QString AppSettings::default_save_path() const {
+    auto const fallback = QStandardPaths::writableLocation(QStandardPaths::DownloadLocation);
+    return settings_->value(kSavePath, fallback).toString();
+}
+
+void AppSettings::set_default_save_path(QString const& path) {
+    settings_->setValue(kSavePath, path);
+}
+
+bool AppSettings::close_to_tray() const {
+    return settings_->value(kCloseToTray, true).toBool();
+}
+
+void AppSettings::set_close_to_tray(bool on) {
+    settings_->setValue(kCloseToTray, on);
+}
+
+bool AppSettings::tray_notice_shown() const {
+    return settings_->value(kTrayNotice, false).toBool();
+}
+
+void AppSettings::set_tray_notice_shown(bool shown) {
+    settings_->setValue(kTrayNotice, shown);
+}
+
+bool AppSettings::seed_24_7() const {
+    return settings_->value(kSeed247, true).toBool();
+}
+
+void AppSettings::set_seed_24_7(bool on) {
+    settings_->setValue(kSeed247, on);
+}
+
+bool AppSettings::autostart() const {
+    return settings_->value(kAutostart, false).toBool();
+}
+
+void AppSettings::set_autostart(bool on) {
+    settings_->setValue(kAutostart, on);
+}
+
+bool AppSettings::skip_add_dialog() const {
+    return settings_->value(kSkipDialog, false).toBool();
+}
+
+void AppSettings::set_skip_add_dialog(bool on) {
+    settings_->setValue(kSkipDialog, on);
+}
+
+bool AppSettings::notifications() const {
+    return settings_->value(kNotifications, true).toBool();
+}
+
+void AppSettings::set_notifications(bool on) {
+    settings_->setValue(kNotifications, on);
+}
+
+}  // namespace lanetorrent::ui

@@ -1,0 +1,437 @@
+#include "base/session.hpp"
+
+#include <QDateTime>
+#include <QMetaObject>
+
+#include "base/app_settings.hpp"
+#include "engine/torrent_source.hpp"
+#include "wallet/keystore.hpp"
+
+namespace lanetorrent::ui {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr qint64 day_ms = 86'400'000;
+
+QString qs(std::string const& text) {
+    return QString::fromStdString(text);
+}
+
+bool is_loopback(std::string const& ip) {
+    return ip.starts_with("127.") || ip == "::1" || ip == "[::1]";
+}
+
+EngineSettings engine_settings(AppSettings const& settings) {
+    EngineSettings engine;
+    engine.listen_interfaces = settings.listen_interfaces().toStdString();
+    engine.upload_limit = settings.upload_limit_kib() * 1024;
+    engine.download_limit = settings.download_limit_kib() * 1024;
+    // A loopback-only instance (tests, a local demo) has no one to discover or map ports for,
+    // and an exact address the user named must not silently become the next port.
+    if (auto const ip = single_listen_ip(engine.listen_interfaces); is_loopback(ip)) {
+        engine.make_local_only();
+        engine.try_next_ports = false;
+    }
+    return engine;
+}
+
+std::filesystem::path keystore_file(Profile const& profile) {
+    return profile.data_dir() / "keystore.json";
+}
+
+lanes::LaneConfig lane_config(Profile const& profile, AppSettings const& settings) {
+    lanes::LaneConfig config;
+    config.ledger_file = profile.data_dir() / "lanes.sqlite";
+    config.node = settings.node();
+    if (settings.sell_lanes()) {
+        // Selling needs only the address to be paid to: the key stays locked until the user
+        // unlocks the wallet (which buying needs).
+        if (auto payee = wallet::Keystore::address_of(keystore_file(profile))) {
+            lanes::SellConfig sell(payee.value());
+            sell.asset = settings.asset().toStdString();
+            sell.price_per_gib = {0, settings.price_medium(), settings.price_fast()};
+            sell.shares = settings.shares();
+            config.sell = std::move(sell);
+        }
+    }
+    return config;
+}
+
+QString lane_key(TorrentId const& id) {
+    return QStringLiteral("torrent_lanes/") + qs(id);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Session>> Session::open(Profile profile, AppSettings& settings) {
+    if (auto made = profile.create_directories(); !made) return Error{made.error()};
+    auto engine = Engine::open(profile, engine_settings(settings));
+    if (!engine) return Error{engine.error()};
+    auto lanes = lanes::LaneService::open(*engine.value(), lane_config(profile, settings));
+    if (!lanes) return Error{lanes.error()};
+    std::unique_ptr<Session> session(new Session(
+        std::move(profile), settings, std::move(engine.value()), std::move(lanes.value())));
+    for (auto const& id : session->engine_->restore_all()) {
+        session->insert_row(id);
+        session->apply_saved_lane(id);
+    }
+    session->refresh_lane_figures();
+    session->queue_poll();
+    return session;
+}
+
+Session::Session(Profile profile, AppSettings& settings, std::unique_ptr<Engine> engine,
+                 std::unique_ptr<lanes::LaneService> lanes)
+    : profile_(std::move(profile)),
+      settings_(settings),
+      engine_(std::move(engine)),
+      lanes_(std::move(lanes)) {
+    // Both callbacks run on other threads: they only post a poll to this one.
+    engine_->set_wakeup([this] { queue_poll(); });
+    lanes_->set_wakeup([this] { queue_poll(); });
+    timer_.setInterval(1000);
+    connect(&timer_, &QTimer::timeout, this, &Session::tick);
+    timer_.start();
+}
+
+Session::~Session() {
+    timer_.stop();
+    engine_->set_wakeup({});
+    lanes_->set_wakeup({});
+    // As the CLI does: the lanes first (their worker joins), then the engine saves resume data.
+    lanes_.reset();
+    engine_->shutdown();
+}
+
+void Session::queue_poll() {
+    if (poll_queued_.exchange(true)) return;
+    QMetaObject::invokeMethod(
+        this, [this] { poll_now(); }, Qt::QueuedConnection);
+}
+
+void Session::poll_now() {
+    poll_queued_ = false;
+    if (!engine_ || !lanes_) return;
+    for (auto const& event : engine_->poll(0ms)) {
+        lanes_->observe(event);
+        handle(event);
+    }
+    lanes_->poll();
+    take_notices();
+}
+
+void Session::tick() {
+    poll_now();
+    refresh_lane_figures();
+    emit torrentsUpdated();
+}
+
+TorrentRow& Session::insert_row(TorrentId const& id) {
+    auto [it, inserted] = rows_.try_emplace(id);
+    if (inserted) {
+        order_.push_back(id);
+        auto& row = it->second;
+        row.id = id;
+        row.name = qs(id);
+        if (auto progress = engine_->progress(id)) {
+            if (!progress->name.empty()) row.name = qs(progress->name);
+            row.size = progress->total_bytes;
+            row.progress = progress->progress;
+            row.state = progress->state;
+        }
+        if (auto path = engine_->save_path(id)) row.save_path = qs(path->string());
+    }
+    return it->second;
+}
+
+void Session::apply_saved_lane(TorrentId const& id) {
+    auto& raw = settings_.raw();
+    auto const key = lane_key(id);
+    if (!raw.contains(key + "/lane")) return;
+    auto const lane = lanes::lane_from_string(raw.value(key + "/lane").toString().toStdString())
+                          .value_or(lanes::Lane::slow);
+    lanes::Caps caps;
+    caps.max_price_per_gib = raw.value(key + "/max_price_per_gib").toLongLong();
+    caps.max_per_torrent = raw.value(key + "/max_per_torrent").toLongLong();
+    caps.max_per_day = raw.value(key + "/max_per_day").toLongLong();
+    lanes_->set_lane(id, lane, caps);
+    if (auto it = rows_.find(id); it != rows_.end()) {
+        it->second.lane = lane;
+        ++it->second.revision;
+    }
+}
+
+void Session::handle(Event const& event) {
+    if (auto const* e = std::get_if<event::Progress>(&event)) {
+        auto const it = rows_.find(e->status.id);
+        if (it == rows_.end()) return;
+        auto& row = it->second;
+        auto const& p = e->status;
+        TorrentRow next = row;
+        if (!p.name.empty()) next.name = qs(p.name);
+        if (p.total_bytes > 0) next.size = p.total_bytes;
+        next.progress = p.progress;
+        next.state = p.state;
+        next.download_rate = p.download_rate;
+        next.upload_rate = p.upload_rate;
+        next.peers = p.peers;
+        next.seeds = p.seeds;
+        next.eta_seconds = p.eta_seconds;
+        if (p.state != TorrentState::error) next.error.clear();
+        bool const changed = next.name != row.name || next.size != row.size ||
+                             next.progress != row.progress || next.state != row.state ||
+                             next.download_rate != row.download_rate ||
+                             next.upload_rate != row.upload_rate || next.peers != row.peers ||
+                             next.seeds != row.seeds || next.eta_seconds != row.eta_seconds ||
+                             next.error != row.error;
+        if (changed) {
+            ++next.revision;
+            row = std::move(next);
+        }
+        return;
+    }
+    if (auto const* e = std::get_if<event::SessionStats>(&event)) {
+        download_rate_ = e->download_rate;
+        upload_rate_ = e->upload_rate;
+        return;
+    }
+    if (auto const* e = std::get_if<event::TorrentAdded>(&event)) {
+        if (auto it = rows_.find(e->id); it != rows_.end() && !e->name.empty()) {
+            it->second.name = qs(e->name);
+            ++it->second.revision;
+        }
+        return;
+    }
+    if (auto const* e = std::get_if<event::MetadataReceived>(&event)) {
+        if (auto it = rows_.find(e->id); it != rows_.end()) {
+            if (!e->name.empty()) it->second.name = qs(e->name);
+            it->second.size = e->total_bytes;
+            ++it->second.revision;
+        }
+        return;
+    }
+    if (auto const* e = std::get_if<event::Finished>(&event)) {
+        auto const it = rows_.find(e->id);
+        if (it == rows_.end()) return;
+        it->second.progress = 1.0;
+        ++it->second.revision;
+        emit torrentFinished(qs(e->id), it->second.name);
+        return;
+    }
+    if (auto const* e = std::get_if<event::TorrentError>(&event)) {
+        if (auto it = rows_.find(e->id); it != rows_.end()) {
+            it->second.error = qs(e->message);
+            it->second.state = TorrentState::error;
+            ++it->second.revision;
+        }
+        emit torrentError(qs(e->id), qs(e->message));
+        return;
+    }
+    if (auto const* e = std::get_if<event::Warning>(&event)) {
+        emit warning(qs(e->message));
+        return;
+    }
+    if (auto const* e = std::get_if<event::ListenFailed>(&event)) {
+        emit warning(QStringLiteral("cannot listen on %1:%2: %3")
+                         .arg(qs(e->address))
+                         .arg(e->port)
+                         .arg(qs(e->message)));
+    }
+}
+
+void Session::take_notices() {
+    for (auto const& notice : lanes_->take_notices()) {
+        if (notice.kind == lanes::LaneNotice::Kind::settlement && !notice.txid.empty()) {
+            auto const record = lanes_->ledger().settlement(notice.txid);
+            QString const status = record ? qs(lanes::to_string(record->status)) : QString();
+            emit settlementChanged(qs(notice.txid), status, qs(notice.text));
+        } else if (notice.kind == lanes::LaneNotice::Kind::error) {
+            emit warning(qs(notice.text));
+        }
+    }
+}
+
+void Session::refresh_lane_figures() {
+    auto& ledger = lanes_->ledger();
+    auto const earned = ledger.totals_by_torrent(lanes::Role::earn);
+    auto const spent = ledger.totals_by_torrent(lanes::Role::spend);
+    for (auto& [id, row] : rows_) {
+        auto const e = earned.find(id);
+        auto const s = spent.find(id);
+        auto const earned_units = e == earned.end() ? 0 : e->second;
+        auto const spent_units = s == spent.end() ? 0 : s->second;
+        if (earned_units == row.earned_units && spent_units == row.spent_units) continue;
+        row.earned_units = earned_units;
+        row.spent_units = spent_units;
+        ++row.revision;
+    }
+}
+
+Result<TorrentId> Session::add(AddRequest const& request) {
+    auto source = load_torrent_source(request.source.toStdString());
+    if (!source) return Error{source.error()};
+    auto const description = describe(source.value());
+    AddTorrent add;
+    add.source = std::move(source.value());
+    add.save_path =
+        (request.save_path.isEmpty() ? settings_.default_save_path() : request.save_path)
+            .toStdString();
+    add.paused = request.paused;
+    add.file_priorities = request.file_priorities;
+    auto added = engine_->add(std::move(add));
+    if (!added) return added;
+    auto const& id = added.value();
+    auto& row = insert_row(id);
+    set_lane(id, request.lane, request.caps);
+    if (!description.name.empty()) row.name = qs(description.name);
+    if (description.total_size > 0) row.size = description.total_size;
+    if (request.paused) row.state = TorrentState::paused;
+    refresh_lane_figures();
+    emit torrentAdded(qs(id));
+    queue_poll();
+    return added;
+}
+
+Status Session::pause(TorrentId const& id) {
+    auto status = engine_->pause(id);
+    if (status) queue_poll();
+    return status;
+}
+
+Status Session::resume(TorrentId const& id) {
+    auto status = engine_->resume(id);
+    if (status) queue_poll();
+    return status;
+}
+
+Status Session::remove(TorrentId const& id, RemoveData data) {
+    auto status = engine_->remove(id, data);
+    if (!status) return status;
+    rows_.erase(id);
+    std::erase(order_, id);
+    settings_.raw().remove(lane_key(id));
+    emit torrentRemoved(qs(id));
+    return status;
+}
+
+void Session::pause_all() {
+    for (auto const& id : order_) (void)engine_->pause(id);
+    queue_poll();
+}
+
+void Session::resume_all() {
+    for (auto const& id : order_) (void)engine_->resume(id);
+    queue_poll();
+}
+
+void Session::set_lane(TorrentId const& id, lanes::Lane lane, lanes::Caps caps) {
+    lanes_->set_lane(id, lane, caps);
+    if (auto it = rows_.find(id); it != rows_.end() && it->second.lane != lane) {
+        it->second.lane = lane;
+        ++it->second.revision;
+    }
+    // Remembered per torrent, so a restarted app asks for the same lane.
+    auto& raw = settings_.raw();
+    auto const key = lane_key(id);
+    raw.setValue(key + "/lane", QString::fromLatin1(lanes::to_string(lane)));
+    raw.setValue(key + "/max_price_per_gib", qint64{caps.max_price_per_gib});
+    raw.setValue(key + "/max_per_torrent", qint64{caps.max_per_torrent});
+    raw.setValue(key + "/max_per_day", qint64{caps.max_per_day});
+}
+
+void Session::set_rate_limits(int upload, int download) {
+    engine_->set_session_limits(upload, download);
+}
+
+void Session::set_wallet_key(tron::PrivateKey key) {
+    lanes::BuyConfig buy{std::move(key), settings_.asset().toStdString(), settings_.default_lane(),
+                         settings_.caps()};
+    lanes_->set_buy_config(std::move(buy));
+}
+
+bool Session::can_buy() const {
+    return lanes_->can_buy();
+}
+
+std::vector<TorrentRow> Session::rows() const {
+    std::vector<TorrentRow> out;
+    out.reserve(order_.size());
+    for (auto const& id : order_) out.push_back(rows_.at(id));
+    return out;
+}
+
+TorrentRow const* Session::find_row(TorrentId const& id) const {
+    auto const it = rows_.find(id);
+    return it == rows_.end() ? nullptr : &it->second;
+}
+
+std::optional<TorrentRow> Session::row(TorrentId const& id) const {
+    auto const it = rows_.find(id);
+    if (it == rows_.end()) return std::nullopt;
+    return it->second;
+}
+
+std::vector<lanes::PeerLane> Session::peers(TorrentId const& id) const {
+    std::vector<lanes::PeerLane> out;
+    for (auto& peer : lanes_->peers()) {
+        if (peer.torrent == id) out.push_back(std::move(peer));
+    }
+    return out;
+}
+
+std::vector<FileRow> Session::files(TorrentId const& id) const {
+    std::vector<FileRow> out;
+    for (auto const& file : engine_->files(id)) {
+        FileRow row;
+        row.index = file.index;
+        row.path = qs(file.path);
+        row.size = file.size;
+        row.progress = file.size > 0 ? static_cast<double>(file.done) / file.size : 1.0;
+        row.priority = file.priority;
+        out.push_back(std::move(row));
+    }
+    return out;
+}
+
+Status Session::set_file_priority(TorrentId const& id, int file, int priority) {
+    return engine_->set_file_priority(id, file, priority);
+}
+
+std::vector<TrackerRow> Session::trackers(TorrentId const& id) const {
+    std::vector<TrackerRow> out;
+    for (auto const& tracker : engine_->trackers(id)) {
+        out.push_back(TrackerRow{qs(tracker.url), qs(tracker.status)});
+    }
+    return out;
+}
+
+std::vector<DayTotals> Session::history(std::optional<TorrentId> torrent, int days) const {
+    if (days <= 0) return {};
+    // Every day of the range, zeros included, so a chart's axis has no gaps.
+    qint64 const today = QDateTime::currentMSecsSinceEpoch() / day_ms * day_ms;
+    qint64 const first = today - (days - 1) * day_ms;
+    std::vector<DayTotals> out(static_cast<std::size_t>(days));
+    for (int i = 0; i < days; ++i)
+        out[static_cast<std::size_t>(i)].day_start_ms = first + i * day_ms;
+    for (auto const& day : lanes_->ledger().daily_totals(first, torrent)) {
+        auto const index = (day.day_start_ms - first) / day_ms;
+        if (index < 0 || index >= days) continue;
+        out[static_cast<std::size_t>(index)].earned = day.earned;
+        out[static_cast<std::size_t>(index)].spent = day.spent;
+    }
+    return out;
+}
+
+std::optional<std::array<lanes::Units, lanes::lane_count>> Session::offered_prices(
+    TorrentId const& torrent) const {
+    return lanes_->offered_prices(torrent);
+}
+
+qint64 Session::earned_today() const {
+    return lanes_->ledger().total_since(lanes::Role::earn,
+                                        QDateTime::currentMSecsSinceEpoch() - day_ms);
+}
+
+}  // namespace lanetorrent::ui

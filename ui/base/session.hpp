@@ -1,0 +1,159 @@
+// Session: the GUI's one door to the core library. A QObject living on the GUI thread that owns
+// the Engine and the LaneService, drives them from the Qt event loop (Engine::set_wakeup posts a
+// queued poll, a 1 s timer runs the lanes' housekeeping) and turns their events into signals.
+// Widgets never see libtorrent, gRPC or SQLite, and this class never sees a widget: the split
+// qBittorrent makes between base/ and gui/.
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <QTimer>
+#include <array>
+#include <atomic>
+#include <map>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "engine/engine.hpp"
+#include "engine/profile.hpp"
+#include "lanes/lane_service.hpp"
+
+namespace lanetorrent::ui {
+
+class AppSettings;
+
+// One torrent as the list and the tray show it. Plain values, refreshed about once a second.
+struct TorrentRow {
+    TorrentId id;
+    QString name;
+    qint64 size = 0;  // 0 until metadata is known
+    double progress = 0;
+    TorrentState state = TorrentState::checking;
+    int download_rate = 0;  // payload bytes/s
+    int upload_rate = 0;
+    lanes::Lane lane = lanes::Lane::slow;  // the lane we ask for as a downloader
+    int peers = 0;
+    int seeds = 0;
+    std::optional<qint64> eta_seconds;
+    qint64 spent_units = 0;   // token base units paid on this torrent (IOUs)
+    qint64 earned_units = 0;  // token base units earned on this torrent (IOUs)
+    QString save_path;
+    QString error;  // the last error that stopped it, empty if none
+    // Bumped whenever any value above changes, so a model finds the changed rows of 1,000
+    // without comparing every field of every row each second.
+    quint64 revision = 0;
+};
+
+struct AddRequest {
+    QString source;  // a .torrent file path or a magnet URI
+    QString save_path;
+    lanes::Lane lane = lanes::Lane::slow;
+    lanes::Caps caps;
+    std::vector<int> file_priorities;  // per file, 0 = skip, 4 = normal; empty = all normal
+    bool paused = false;
+};
+
+struct FileRow {
+    QString path;
+    qint64 size = 0;
+    double progress = 0;
+    int priority = 4;  // libtorrent's scale: 0 skip .. 7 top
+    int index = 0;     // what set_file_priority takes (padding files are not listed)
+};
+
+struct TrackerRow {
+    QString url;
+    QString status;
+};
+
+// Earned and spent per day (token base units), oldest first, for charts.
+struct DayTotals {
+    qint64 day_start_ms = 0;  // UTC midnight
+    qint64 earned = 0;
+    qint64 spent = 0;
+};
+
+class Session : public QObject {
+    Q_OBJECT
+  public:
+    // Opens the engine and the lanes for `profile`, configured from `settings`, and restores
+    // every torrent the profile had. Errors are for a person (a port in use, a ledger that will
+    // not open).
+    static Result<std::unique_ptr<Session>> open(Profile profile, AppSettings& settings);
+    ~Session() override;  // saves resume data and closes the engine
+
+    Profile const& profile() const { return profile_; }
+
+    Result<TorrentId> add(AddRequest const& request);
+    Status pause(TorrentId const& id);
+    Status resume(TorrentId const& id);
+    Status remove(TorrentId const& id, RemoveData data);
+    void pause_all();
+    void resume_all();
+    // Lane and caps for a torrent, now and on every later connection.
+    void set_lane(TorrentId const& id, lanes::Lane lane, lanes::Caps caps);
+    // Session-wide rate limits in bytes/s, 0 = unlimited.
+    void set_rate_limits(int upload, int download);
+
+    // Lets the lanes buy (sign proofs, IOUs and settlements) with this key; until then every
+    // download is in the slow lane. The wallet page calls it after unlocking.
+    void set_wallet_key(tron::PrivateKey key);
+    bool can_buy() const;
+
+    std::vector<TorrentRow> rows() const;  // in the order torrents were added
+    std::optional<TorrentRow> row(TorrentId const& id) const;
+    // The same without copies, for models that refresh often: the ids in rows() order and a
+    // row by id (nullptr if unknown). Valid until control returns to the event loop.
+    std::vector<TorrentId> const& torrent_ids() const { return order_; }
+    TorrentRow const* find_row(TorrentId const& id) const;
+    std::vector<lanes::PeerLane> peers(TorrentId const& id) const;
+    std::vector<FileRow> files(TorrentId const& id) const;
+    Status set_file_priority(TorrentId const& id, int file, int priority);
+    std::vector<TrackerRow> trackers(TorrentId const& id) const;
+    std::vector<DayTotals> history(std::optional<TorrentId> torrent, int days) const;
+    // The best (lowest) offer seen per lane from connected seeders of `torrent`, in base units
+    // per GiB, or empty before any seeder has made one.
+    std::optional<std::array<lanes::Units, lanes::lane_count>> offered_prices(
+        TorrentId const& torrent) const;
+
+    int download_rate() const { return download_rate_; }
+    int upload_rate() const { return upload_rate_; }
+    qint64 earned_today() const;  // token base units, rolling 24 h
+
+  signals:
+    // Torrent ids travel as QString (the hex info-hash, the same text as TorrentId).
+    void torrentAdded(QString id);
+    void torrentRemoved(QString id);
+    void torrentsUpdated();  // about once a second: rows() changed
+    void torrentFinished(QString id, QString name);
+    void torrentError(QString id, QString message);
+    // A settlement changed status (broadcast, confirmed, solidified, failed).
+    void settlementChanged(QString txid, QString status, QString text);
+    void warning(QString message);
+
+  private:
+    Session(Profile profile, AppSettings& settings, std::unique_ptr<Engine> engine,
+            std::unique_ptr<lanes::LaneService> lanes);
+    void poll_now();
+    void queue_poll();  // from any thread: one queued poll_now() at a time
+    void tick();        // the 1 s timer
+    void handle(Event const& event);
+    void take_notices();
+    void refresh_lane_figures();
+    TorrentRow& insert_row(TorrentId const& id);
+    void apply_saved_lane(TorrentId const& id);
+
+    Profile profile_;
+    AppSettings& settings_;
+    std::unique_ptr<Engine> engine_;
+    std::unique_ptr<lanes::LaneService> lanes_;
+    QTimer timer_;
+    std::vector<TorrentId> order_;
+    std::map<TorrentId, TorrentRow> rows_;
+    std::atomic<bool> poll_queued_ = false;
+    int download_rate_ = 0;
+    int upload_rate_ = 0;
+};
+
+}  // namespace lanetorrent::ui

@@ -1,0 +1,57 @@
+// The add dialog: what the torrent is (name, size, files), where it goes, which files to fetch,
+// which lane to buy and whether to start paused. It only builds an AddRequest; the caller adds it.
+#pragma once
+
+#include <QDialog>
+#include <optional>
+
+#include "base/session.hpp"
+#include "engine/torrent_source.hpp"
+
+class QCheckBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QTreeWidget;
+
+namespace lanetorrent::ui {
+
+class AppSettings;
+class LanePicker;
+class WalletService;
+
+class AddTorrentDialog : public QDialog {
+    Q_OBJECT
+  public:
+    // Loads and validates a .torrent path or magnet URI; the error is for a person.
+    static Result<TorrentDescription> describe_source(QString const& source);
+
+    // `balance`: the last token balance the wallet reported, if any.
+    AddTorrentDialog(QString source, TorrentDescription description, Session& session,
+                     WalletService& wallet, AppSettings& settings,
+                     std::optional<lanes::Units> balance, QWidget* parent = nullptr);
+
+    AddRequest request() const;
+    TorrentDescription const& description() const { return description_; }
+    LanePicker* lane_picker() const { return picker_; }
+    // `file` is the torrent's file index (pad files included, as libtorrent counts).
+    void set_file_wanted(int file, bool wanted);
+    void set_save_path(QString const& path);
+    void set_start_paused(bool paused);
+
+  private:
+    void fill_files();
+    void update_selection();
+    qint64 wanted_bytes() const;
+
+    QString source_;
+    TorrentDescription description_;
+    LanePicker* picker_ = nullptr;
+    QLabel* summary_ = nullptr;
+    QTreeWidget* files_ = nullptr;
+    QLineEdit* save_path_ = nullptr;
+    QCheckBox* paused_ = nullptr;
+    QPushButton* ok_ = nullptr;
+};
+
+}  // namespace lanetorrent::ui

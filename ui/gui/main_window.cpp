@@ -1,0 +1,471 @@
+#include "gui/main_window.hpp"
+
+#include <QActionGroup>
+#include <QCheckBox>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDesktopServices>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QPushButton>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTableView>
+#include <QToolBar>
+#include <QUrl>
+#include <QVBoxLayout>
+#include <set>
+
+#include "base/app_settings.hpp"
+#include "base/torrent_filter_model.hpp"
+#include "base/torrent_list_model.hpp"
+#include "base/wallet_service.hpp"
+#include "engine/torrent_source.hpp"
+#include "gui/add_torrent_dialog.hpp"
+#include "gui/details_pane.hpp"
+#include "gui/progress_delegate.hpp"
+#include "gui/settings_dialog.hpp"
+#include "gui/wallet_page.hpp"
+
+namespace lanetorrent::ui {
+
+namespace {
+
+constexpr char const* kGeometry = "window/geometry";
+constexpr char const* kState = "window/state";
+constexpr char const* kHeader = "window/torrent_header";
+
+TorrentId id_of(QModelIndex const& index) {
+    return index.data(TorrentListModel::IdRole).toString().toStdString();
+}
+
+}  // namespace
+
+MainWindow::MainWindow(Session& session, WalletService& wallet, AppSettings& settings,
+                       QWidget* parent)
+    : QMainWindow(parent), session_(session), wallet_(wallet), settings_(settings) {
+    setWindowTitle("LaneTorrent");
+    setAcceptDrops(true);
+    create_actions();
+
+    tabs_ = new QTabWidget(this);
+    tabs_->setDocumentMode(true);
+    torrent_page_ = create_torrent_page();
+    tabs_->addTab(torrent_page_, tr("Torrents"));
+    wallet_page_ = new WalletPage(wallet_, &session_, tabs_);
+    tabs_->addTab(wallet_page_, tr("Wallet"));
+    setCentralWidget(tabs_);
+    create_menus();
+
+    rates_ = new QLabel(this);
+    earned_ = new QLabel(this);
+    statusBar()->addPermanentWidget(rates_);
+    statusBar()->addPermanentWidget(earned_);
+
+    connect(&session_, &Session::torrentsUpdated, this, &MainWindow::refresh);
+    connect(&session_, &Session::torrentRemoved, this, [this] { refresh(); });
+    // Passing trouble (a port in use, a tracker error) goes to the status bar; blocking dialogs
+    // are for what the user just asked for.
+    connect(&session_, &Session::warning, this,
+            [this](QString const& message) { statusBar()->showMessage(message, 15'000); });
+    connect(&session_, &Session::torrentError, this, [this](QString const&, QString const& text) {
+        statusBar()->showMessage(text, 15'000);
+    });
+    connect(&wallet_, &WalletService::balancesChanged, this,
+            [this](qint64, qint64 token_units) { token_balance_ = token_units; });
+
+    auto& raw = settings_.raw();
+    if (!restoreGeometry(raw.value(kGeometry).toByteArray())) resize(1100, 700);
+    restoreState(raw.value(kState).toByteArray());
+    view_->horizontalHeader()->restoreState(raw.value(kHeader).toByteArray());
+    refresh();
+}
+
+MainWindow::~MainWindow() {
+    auto& raw = settings_.raw();
+    raw.setValue(kGeometry, saveGeometry());
+    raw.setValue(kState, saveState());
+    raw.setValue(kHeader, view_->horizontalHeader()->saveState());
+}
+
+void MainWindow::create_actions() {
+    auto make = [this](QString const& text, QString const& icon, QKeySequence const& keys,
+                       void (MainWindow::*slot)()) {
+        auto* action = new QAction(QIcon::fromTheme(icon), text, this);
+        action->setShortcut(keys);
+        connect(action, &QAction::triggered, this, slot);
+        addAction(action);  // shortcuts work while the menus are hidden too
+        return action;
+    };
+    add_file_ = make(tr("Add torrent &file…"), "document-open", QKeySequence::Open,
+                     &MainWindow::addTorrentFile);
+    add_magnet_ = make(tr("Add &magnet link…"), "insert-link", QKeySequence("Ctrl+U"),
+                       &MainWindow::addMagnet);
+    pause_ = make(tr("&Pause"), "media-playback-pause", QKeySequence("Ctrl+P"),
+                  &MainWindow::pauseSelected);
+    resume_ = make(tr("&Resume"), "media-playback-start", QKeySequence("Ctrl+S"),
+                   &MainWindow::resumeSelected);
+    remove_ =
+        make(tr("Re&move…"), "list-remove", QKeySequence::Delete, &MainWindow::removeSelected);
+    open_folder_ = make(tr("Open &folder"), "folder-open", QKeySequence("Ctrl+E"),
+                        &MainWindow::openSelectedFolder);
+    settings_action_ = make(tr("&Settings…"), "preferences-system", QKeySequence("Alt+O"),
+                            &MainWindow::showSettings);
+    settings_action_->setMenuRole(QAction::PreferencesRole);
+    quit_ = new QAction(QIcon::fromTheme("application-exit"), tr("&Quit"), this);
+    quit_->setShortcut(QKeySequence::Quit);
+    quit_->setMenuRole(QAction::QuitRole);
+    connect(quit_, &QAction::triggered, this, &MainWindow::quitRequested);
+    addAction(quit_);
+
+    lane_menu_ = new QMenu(tr("&Lane"), this);
+    lane_group_ = new QActionGroup(this);
+    QString const titles[] = {tr("Slow (free)"), tr("Medium"), tr("Fast")};
+    for (int i = 0; i < lanes::lane_count; ++i) {
+        auto* action = lane_menu_->addAction(titles[i]);
+        action->setCheckable(true);
+        action->setData(i);
+        lane_group_->addAction(action);
+    }
+    connect(lane_group_, &QActionGroup::triggered, this, [this](QAction* action) {
+        setSelectedLane(static_cast<lanes::Lane>(action->data().toInt()));
+    });
+    connect(lane_menu_, &QMenu::aboutToShow, this, [this] {
+        auto const ids = selected_ids();
+        auto const row = ids.empty() ? std::nullopt : session_.row(ids.front());
+        for (auto* action : lane_group_->actions()) {
+            action->setChecked(row && static_cast<int>(row->lane) == action->data().toInt());
+        }
+    });
+}
+
+void MainWindow::create_menus() {
+    auto* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(add_file_);
+    file->addAction(add_magnet_);
+    file->addSeparator();
+    file->addAction(quit_);
+    auto* torrent = menuBar()->addMenu(tr("&Torrent"));
+    for (auto* action : {pause_, resume_, remove_, open_folder_}) torrent->addAction(action);
+    torrent->addMenu(lane_menu_);
+    auto* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("&Torrents"), QKeySequence("Ctrl+1"), this, &MainWindow::showTorrentList);
+    view->addAction(tr("&Wallet"), QKeySequence("Ctrl+2"), this, &MainWindow::showWalletPage);
+    menuBar()->addMenu(tr("T&ools"))->addAction(settings_action_);
+
+    auto* toolbar = addToolBar(tr("Main"));
+    toolbar->setObjectName("main_toolbar");
+    toolbar->setMovable(false);
+    toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    for (auto* action : {add_file_, add_magnet_}) toolbar->addAction(action);
+    toolbar->addSeparator();
+    for (auto* action : {pause_, resume_, remove_}) toolbar->addAction(action);
+    toolbar->addSeparator();
+    toolbar->addAction(settings_action_);
+}
+
+QWidget* MainWindow::create_torrent_page() {
+    auto* page = new QWidget(this);
+    model_ = new TorrentListModel(session_, this);
+    filter_ = new TorrentFilterModel(this);
+    filter_->setSourceModel(model_);
+
+    state_filter_ = new QComboBox(page);
+    state_filter_->setObjectName("state_filter");
+    using F = TorrentFilterModel::StateFilter;
+    state_filter_->addItem(tr("All"), static_cast<int>(F::all));
+    state_filter_->addItem(tr("Downloading"), static_cast<int>(F::downloading));
+    state_filter_->addItem(tr("Seeding"), static_cast<int>(F::seeding));
+    state_filter_->addItem(tr("Paused"), static_cast<int>(F::paused));
+    state_filter_->addItem(tr("Errors"), static_cast<int>(F::error));
+    connect(state_filter_, &QComboBox::currentIndexChanged, this, [this] {
+        filter_->set_state_filter(static_cast<F>(state_filter_->currentData().toInt()));
+    });
+    search_ = new QLineEdit(page);
+    search_->setObjectName("search");
+    search_->setPlaceholderText(tr("Filter by name (Ctrl+F)"));
+    search_->setClearButtonEnabled(true);
+    connect(search_, &QLineEdit::textChanged, filter_, &TorrentFilterModel::set_name_filter);
+    auto* find = new QAction(this);
+    find->setShortcut(QKeySequence::Find);
+    connect(find, &QAction::triggered, search_, [this] { search_->setFocus(); });
+    addAction(find);
+
+    view_ = new QTableView(page);
+    view_->setObjectName("torrents");
+    view_->setModel(filter_);
+    view_->setSortingEnabled(true);
+    view_->sortByColumn(-1, Qt::AscendingOrder);  // the order torrents were added until asked
+    view_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view_->setAlternatingRowColors(true);
+    view_->setShowGrid(false);
+    view_->setWordWrap(false);
+    view_->verticalHeader()->hide();
+    view_->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    view_->verticalHeader()->setDefaultSectionSize(view_->fontMetrics().height() + 8);
+    view_->horizontalHeader()->setSectionResizeMode(TorrentListModel::name, QHeaderView::Stretch);
+    view_->horizontalHeader()->setHighlightSections(false);
+    view_->setItemDelegateForColumn(
+        TorrentListModel::progress,
+        new ProgressDelegate(view_, TorrentListModel::ProgressRole, 100.0));
+    view_->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(view_, &QWidget::customContextMenuRequested, this, &MainWindow::show_torrent_menu);
+    connect(view_, &QAbstractItemView::doubleClicked, this, &MainWindow::openSelectedFolder);
+    connect(view_->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+        auto const ids = selected_ids();
+        details_->set_torrent(ids.empty() ? std::nullopt : std::optional(ids.front()));
+        update_actions();
+    });
+
+    details_ = new DetailsPane(session_, page);
+    auto* splitter = new QSplitter(Qt::Vertical, page);
+    splitter->setObjectName("list_details_splitter");
+    splitter->addWidget(view_);
+    splitter->addWidget(details_);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+
+    auto* filters = new QHBoxLayout;
+    filters->addWidget(new QLabel(tr("Show:"), page));
+    filters->addWidget(state_filter_);
+    filters->addWidget(search_, 1);
+    auto* layout = new QVBoxLayout(page);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addLayout(filters);
+    layout->addWidget(splitter, 1);
+    return page;
+}
+
+std::vector<TorrentId> MainWindow::selected_ids() const {
+    std::vector<TorrentId> ids;
+    for (auto const& index : view_->selectionModel()->selectedRows()) ids.push_back(id_of(index));
+    return ids;
+}
+
+void MainWindow::select_torrent(TorrentId const& id) {
+    int const source_row = model_->row_of(QString::fromStdString(id));
+    if (source_row < 0) return;
+    QModelIndex const index = filter_->mapFromSource(model_->index(source_row, 0));
+    if (!index.isValid()) return;
+    view_->selectionModel()->select(
+        index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    view_->setCurrentIndex(index);
+}
+
+void MainWindow::refresh() {
+    rates_->setText(tr("↓ %1   ↑ %2")
+                        .arg(format_bytes(session_.download_rate()) + "/s",
+                             format_bytes(session_.upload_rate()) + "/s"));
+    earned_->setText(tr("Earned today: %1").arg(format_units(session_.earned_today())));
+    // Removing rows changes the selection without selectionChanged: follow it here as well.
+    auto const ids = selected_ids();
+    details_->set_torrent(ids.empty() ? std::nullopt : std::optional(ids.front()));
+    details_->refresh();
+    update_actions();
+}
+
+void MainWindow::update_actions() {
+    bool const any = view_->selectionModel()->hasSelection();
+    for (auto* action : {pause_, resume_, remove_, open_folder_}) action->setEnabled(any);
+    lane_menu_->setEnabled(any);
+}
+
+void MainWindow::show_torrent_menu(QPoint const& pos) {
+    if (!view_->indexAt(pos).isValid()) return;
+    QMenu menu(this);
+    for (auto* action : {pause_, resume_}) menu.addAction(action);
+    menu.addMenu(lane_menu_);
+    menu.addSeparator();
+    menu.addAction(open_folder_);
+    menu.addAction(remove_);
+    menu.exec(view_->viewport()->mapToGlobal(pos));
+}
+
+void MainWindow::addSource(QString const& source, bool skip_dialog) {
+    if (skip_dialog || settings_.skip_add_dialog()) {
+        AddRequest request;
+        request.source = source;
+        request.save_path = settings_.default_save_path();
+        request.lane = settings_.default_lane();
+        request.caps = settings_.caps();
+        add_request(request);
+        return;
+    }
+    auto description = AddTorrentDialog::describe_source(source);
+    if (!description) {
+        show_error(tr("Cannot add torrent"), QString::fromStdString(description.error()));
+        return;
+    }
+    auto* dialog = new AddTorrentDialog(source, std::move(description).value(), session_, wallet_,
+                                        settings_, token_balance_, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] { add_request(dialog->request()); });
+    dialog->open();
+}
+
+void MainWindow::add_request(AddRequest const& request) {
+    auto added = session_.add(request);
+    if (!added) {
+        show_error(tr("Cannot add torrent"), QString::fromStdString(added.error()));
+        return;
+    }
+    model_->refresh();
+    select_torrent(*added);
+}
+
+void MainWindow::addTorrentFile() {
+    QStringList const files = QFileDialog::getOpenFileNames(
+        this, tr("Add torrent files"), {}, tr("Torrent files (*.torrent);;All files (*)"));
+    for (auto const& file : files) addSource(file, false);
+}
+
+void MainWindow::addMagnet() {
+    bool ok = false;
+    QString const text = QInputDialog::getText(this, tr("Add magnet link"), tr("Magnet link:"),
+                                               QLineEdit::Normal, {}, &ok)
+                             .trimmed();
+    if (ok && !text.isEmpty()) addSource(text, false);
+}
+
+void MainWindow::pauseSelected() {
+    for (auto const& id : selected_ids()) {
+        if (auto status = session_.pause(id); !status) {
+            show_error(tr("Pause"), QString::fromStdString(status.error()));
+        }
+    }
+}
+
+void MainWindow::resumeSelected() {
+    for (auto const& id : selected_ids()) {
+        if (auto status = session_.resume(id); !status) {
+            show_error(tr("Resume"), QString::fromStdString(status.error()));
+        }
+    }
+}
+
+void MainWindow::removeSelected() {
+    auto const ids = selected_ids();
+    if (ids.empty()) return;
+    QMessageBox box(QMessageBox::Question, tr("Remove torrents"), {},
+                    QMessageBox::Yes | QMessageBox::Cancel, this);
+    box.setObjectName("confirm_remove");
+    auto const first = session_.row(ids.front());
+    box.setText(ids.size() == 1 && first ? tr("Remove \"%1\" from the list?").arg(first->name)
+                                         : tr("Remove %n torrent(s) from the list?", nullptr,
+                                              static_cast<int>(ids.size())));
+    box.button(QMessageBox::Yes)->setText(tr("Remove"));
+    box.setDefaultButton(QMessageBox::Cancel);
+    auto* delete_files = new QCheckBox(tr("Also delete the downloaded files"), &box);
+    delete_files->setObjectName("delete_files");
+    box.setCheckBox(delete_files);
+    if (box.exec() != QMessageBox::Yes) return;
+    auto const what = delete_files->isChecked() ? RemoveData::delete_files : RemoveData::keep;
+    for (auto const& id : ids) {
+        if (auto status = session_.remove(id, what); !status) {
+            show_error(tr("Remove"), QString::fromStdString(status.error()));
+        }
+    }
+    model_->refresh();
+}
+
+void MainWindow::openSelectedFolder() {
+    auto const ids = selected_ids();
+    if (ids.empty()) return;
+    if (auto const row = session_.row(ids.front()); row && !row->save_path.isEmpty()) {
+        QDesktopServices::openUrl(QUrl::fromLocalFile(row->save_path));
+    }
+}
+
+void MainWindow::setSelectedLane(lanes::Lane lane) {
+    for (auto const& id : selected_ids()) session_.set_lane(id, lane, settings_.caps());
+    model_->refresh();
+}
+
+void MainWindow::showSettings() {
+    auto* dialog = new SettingsDialog(settings_, &session_, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &SettingsDialog::applied, this, &MainWindow::settingsApplied);
+    dialog->open();
+}
+
+void MainWindow::showWalletPage() {
+    tabs_->setCurrentWidget(wallet_page_);
+    bringToFront();
+}
+
+void MainWindow::showTorrentList() {
+    tabs_->setCurrentWidget(torrent_page_);
+    bringToFront();
+}
+
+void MainWindow::bringToFront() {
+    if (isMinimized()) showNormal();
+    show();
+    raise();
+    activateWindow();
+}
+
+void MainWindow::show_error(QString const& title, QString const& text) {
+    // Not exec(): an error from a drop or a second launch must not block the event loop.
+    auto* box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::Ok, this);
+    box->setObjectName("error_box");
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    if (settings_.close_to_tray()) {
+        event->ignore();
+        emit closeRequested();
+        return;
+    }
+    event->accept();
+    emit quitRequested();
+}
+
+void MainWindow::changeEvent(QEvent* event) {
+    QMainWindow::changeEvent(event);
+    if (event->type() == QEvent::WindowStateChange && isMinimized() && settings_.close_to_tray()) {
+        emit closeRequested();
+    }
+}
+
+QStringList MainWindow::dropped_sources(QMimeData const* mime) {
+    QStringList sources;
+    for (auto const& url : mime->urls()) {
+        if (url.isLocalFile() && url.toLocalFile().endsWith(".torrent", Qt::CaseInsensitive)) {
+            sources << url.toLocalFile();
+        } else if (url.scheme() == "magnet") {
+            sources << url.toString(QUrl::FullyEncoded);
+        }
+    }
+    if (sources.isEmpty() && mime->hasText()) {
+        for (auto const& line : mime->text().split('\n', Qt::SkipEmptyParts)) {
+            QString const text = line.trimmed();
+            if (looks_like_magnet(text.toStdString())) sources << text;
+        }
+    }
+    return sources;
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (!dropped_sources(event->mimeData()).isEmpty()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    QStringList const sources = dropped_sources(event->mimeData());
+    if (sources.isEmpty()) return;
+    event->acceptProposedAction();
+    for (auto const& source : sources) addSource(source, false);
+}
+
+}  // namespace lanetorrent::ui
