@@ -23,8 +23,10 @@
 #include "peers.hpp"
 #include "process.hpp"
 #include "temp_dir.hpp"
+#include "tron/bytes.hpp"
 #include "tron/client.hpp"
 #include "tron/keys.hpp"
+#include "wallet/keystore.hpp"
 
 namespace lanetorrent::lanes {
 namespace {
@@ -620,6 +622,43 @@ bool wait_for_progress(test::Process& p, double fraction, std::chrono::milliseco
         .has_value();
 }
 
+// Fails if the buyer's private key (hex either case, or its raw 32 bytes) or the keystore
+// passphrase shows up in any process output or in any file under `dirs` other than the sealed
+// keystore itself: logs, ledgers, resume data, sent records. The key is read back from the
+// keystore here and never printed; a failure names only the place.
+void expect_no_key_material(std::vector<std::pair<std::string, std::string>> const& outputs,
+                            std::vector<fs::path> const& dirs, fs::path const& keystore,
+                            std::string const& passphrase) {
+    auto const key = wallet::Keystore::unlock(keystore, passphrase);
+    ASSERT_TRUE(key) << key.error();
+    auto const& secret = key->secret();
+    std::string const raw(secret.begin(), secret.end());
+    std::string hex = tron::to_hex(std::span<std::uint8_t const>(secret.data(), secret.size()));
+    std::string upper = hex;
+    std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
+    std::vector<std::string> const needles{raw, hex, upper, passphrase};
+    auto const contains_secret = [&](std::string const& text) {
+        return std::any_of(needles.begin(), needles.end(), [&](auto const& needle) {
+            return text.find(needle) != std::string::npos;
+        });
+    };
+    for (auto const& [name, text] : outputs) {
+        EXPECT_FALSE(contains_secret(text)) << "key material in the output of " << name;
+    }
+    int files = 0;
+    for (auto const& dir : dirs) {
+        for (auto const& entry : fs::recursive_directory_iterator(dir)) {
+            if (!entry.is_regular_file() || fs::equivalent(entry.path(), keystore)) continue;
+            if (entry.path().filename() == "passphrase") continue;  // the test's own input
+            std::ifstream in(entry.path(), std::ios::binary);
+            std::string const bytes((std::istreambuf_iterator<char>(in)), {});
+            EXPECT_FALSE(contains_secret(bytes)) << "key material in " << entry.path();
+            ++files;
+        }
+    }
+    EXPECT_GT(files, 3);  // the ledgers, resume data and logs were really read
+}
+
 TEST_F(SwarmTest, KillNineDuringPaymentKeepsLedgersConsistent) {
     make_torrent(48 * MiB, 7004);
     auto const payee = tron::PrivateKey::generate().address();
@@ -635,6 +674,11 @@ TEST_F(SwarmTest, KillNineDuringPaymentKeepsLedgersConsistent) {
     ASSERT_TRUE(wait_for_progress(*downloader, 0.4, 60s)) << downloader->stderr_text();
     EXPECT_EQ(downloader->kill(), 128 + SIGKILL);
     std::cout << "[ lanes    ] killed the downloader at 40 %\n";
+    std::vector<std::pair<std::string, std::string>> outputs;
+    auto const keep_output = [&](std::string name, test::Process const& p) {
+        outputs.emplace_back(name, p.stdout_text() + p.stderr_text());
+    };
+    keep_output("downloader 1", *downloader);
 
     downloader = cli.downloader(2);
     // The seller during payment: after the restarted buyer has paid again.
@@ -643,6 +687,7 @@ TEST_F(SwarmTest, KillNineDuringPaymentKeepsLedgersConsistent) {
     ASSERT_TRUE(wait_for_progress(*downloader, 0.7, 60s)) << downloader->stderr_text();
     EXPECT_EQ(seeder->kill(), 128 + SIGKILL);
     std::cout << "[ lanes    ] killed the seeder at 70 %\n";
+    keep_output("seeder 1", *seeder);
     seeder = cli.seeder(2);
     ASSERT_TRUE(seeder->wait_for_line([](auto l) { return test::is_event(l, "checked"); }, 30s))
         << seeder->stderr_text();
@@ -722,6 +767,12 @@ TEST_F(SwarmTest, KillNineDuringPaymentKeepsLedgersConsistent) {
     }
     auto const balance = chain->btt(payee);
     EXPECT_EQ(balance, sold.settled);
+
+    keep_output("downloader 2", *downloader);
+    keep_output("seeder 2", *seeder);
+    expect_no_key_material(outputs, {dir_.path(), chain->cli_buyer_profile},
+                           chain->cli_buyer_profile / "data" / "keystore.json",
+                           "swarm test passphrase");
 }
 
 }  // namespace
