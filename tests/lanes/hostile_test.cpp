@@ -547,5 +547,37 @@ TEST_F(HostileTest, MalformedAndOversizeMessages) {
     EXPECT_EQ(hostile_->paid_bytes(), 0);
 }
 
+TEST_F(HostileTest, FloodOfLaneMessagesIsCutOffAndTheSellerStaysResponsive) {
+    std::optional<HostileConnId> flooded;
+    script_ = [&] {
+        for (auto const& c : fresh()) {
+            if (!flooded) flooded = c.id;
+        }
+    };
+    ASSERT_TRUE(run_until([&] { return flooded.has_value(); }, 20s));
+    // Far beyond the 64 messages a second an honest peer could need: the seller closes the
+    // connection rather than queue them all.
+    for (int i = 0; i < 2000; ++i) hostile_->send(*flooded, msg::Request{Lane::slow, 0});
+    ASSERT_TRUE(run_until(
+        [&] {
+            auto const c = hostile_->connection(*flooded);
+            return c && !c->open;
+        },
+        10s));
+    EXPECT_LE(hostile_->connection(*flooded)->rejects.size(), 64u);
+    // The seller still serves: the next connection gets a lane handshake and data flows.
+    auto const received_before = hostile_->connection(*flooded)->received;
+    ASSERT_TRUE(run_until(
+        [&] {
+            for (auto const& c : hostile_->connections()) {
+                if (c.id != *flooded && c.hello_seen && c.received > 0) return true;
+            }
+            return false;
+        },
+        30s))
+        << "received " << received_before << " bytes before the flood";
+    EXPECT_EQ(hostile_->paid_bytes(), 0);
+}
+
 }  // namespace
 }  // namespace lanetorrent::lanes::test
