@@ -56,18 +56,6 @@ void print(WalletOptions const& options, nlohmann::json const& json, std::string
     }
 }
 
-nlohmann::json describe(wallet::SignedTransfer const& transfer) {
-    return {
-        {"txID", transfer.txid_hex()},
-        {"raw_data_hex", transfer.raw_data_hex()},
-        {"signature", transfer.signature_hex()},
-        {"from", transfer.from.base58()},
-        {"to", transfer.to.base58()},
-        {"asset", transfer.asset},
-        {"amount", transfer.amount},
-    };
-}
-
 // Waits until the transaction is in a block (and, if asked, solidified) or has expired.
 int track(WalletOptions const& options, tron::TronClient& client,
           wallet::SignedTransfer const& transfer, nlohmann::json result) {
@@ -108,7 +96,7 @@ int run_send(Profile const& profile, WalletOptions const& options) {
     auto transfer =
         wallet::prepare_transfer(client, key.value(), {to.value(), options.asset, options.amount});
     if (!transfer) return fail(exit_failure, transfer.error());
-    auto result = describe(transfer.value());
+    auto result = wallet::describe(transfer.value());
     if (options.dry_run) {
         print(options, result, fmt::format("signed {} (not broadcast)", transfer->txid_hex()));
         return exit_success;

@@ -9,10 +9,8 @@ namespace lanetorrent::wallet {
 
 namespace fs = std::filesystem;
 
-Status SentStore::save(SignedTransfer const& transfer) {
-    std::error_code ec;
-    fs::create_directories(dir_, ec);
-    nlohmann::json const record = {
+nlohmann::json describe(SignedTransfer const& transfer) {
+    return {
         {"txID", transfer.txid_hex()},
         {"raw_data_hex", transfer.raw_data_hex()},
         {"signature", transfer.signature_hex()},
@@ -20,10 +18,16 @@ Status SentStore::save(SignedTransfer const& transfer) {
         {"to", transfer.to.base58()},
         {"asset", transfer.asset},
         {"amount", transfer.amount},
-        {"transaction_hex", transfer.transaction_hex()},
-        {"expiration", transfer.expiration_ms()},
-        {"time_ms", transfer.timestamp_ms()},
     };
+}
+
+Status SentStore::save(SignedTransfer const& transfer) {
+    std::error_code ec;
+    fs::create_directories(dir_, ec);
+    auto record = describe(transfer);
+    record["transaction_hex"] = transfer.transaction_hex();
+    record["expiration"] = transfer.expiration_ms();
+    record["time_ms"] = transfer.timestamp_ms();
     auto const text = record.dump();
     return write_file_atomically(dir_ / (transfer.txid_hex() + ".json"),
                                  {text.data(), text.size()});

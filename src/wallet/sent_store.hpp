@@ -9,11 +9,17 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "engine/profile.hpp"
 #include "engine/result.hpp"
 #include "wallet/transfer.hpp"
 
 namespace lanetorrent::wallet {
+
+// The fields a signed transfer is known by (txID, raw_data_hex, signature, from, to, asset,
+// amount), as TronWeb names them: what `wallet send --json` prints and the start of each record.
+nlohmann::json describe(SignedTransfer const& transfer);
 
 struct SentRecord {
     std::string txid;  // hex
