@@ -31,6 +31,9 @@ struct Engine::Torrent {
     bool finish_pending = false;
     int saves_in_flight = 0;  // resume-data requests not yet answered
     std::vector<lt::tcp::endpoint> pinned_peers;
+    // libtorrent applies file priorities on its disk thread and reports the old ones until that
+    // job returns. The priorities last asked for are what the user sees meanwhile (and after).
+    std::vector<lt::download_priority_t> requested_priorities;
 };
 
 char const* to_string(TorrentState state) {
@@ -55,6 +58,10 @@ namespace {
 
 constexpr std::size_t max_session_state_bytes = 16 * 1024 * 1024;
 constexpr auto pinned_peer_retry = 3s;
+
+lt::download_priority_t to_native_priority(int priority) {
+    return lt::download_priority_t(static_cast<std::uint8_t>(std::clamp(priority, 0, 7)));
+}
 
 // libtorrent puts LAN and loopback peers in a "local" class that no rate limit binds. A limit the
 // user sets should hold for every peer (and loopback tests depend on it), so every address maps to
@@ -243,14 +250,13 @@ Result<TorrentId> Engine::add(AddTorrent request) {
     params.flags |= discovery_flags(settings_);
     if (request.paused) params.flags |= lt::torrent_flags::paused;
     if (request.seed_only) params.flags |= lt::torrent_flags::upload_mode;
-    // Only when set: any value >= 0, even 0 ("unlimited"), makes libtorrent give the torrent a
-    // peer class of its own, taken from the same pool of 32 filterable ids that lanes need.
     if (!request.file_priorities.empty() && params.file_priorities.empty()) {
         for (int priority : request.file_priorities) {
-            params.file_priorities.push_back(
-                lt::download_priority_t(static_cast<std::uint8_t>(std::clamp(priority, 0, 7))));
+            params.file_priorities.push_back(to_native_priority(priority));
         }
     }
+    // Only when set: any value >= 0, even 0 ("unlimited"), makes libtorrent give the torrent a
+    // peer class of its own, taken from the same pool of 32 filterable ids that lanes need.
     if (request.upload_limit > 0) params.upload_limit = request.upload_limit;
     if (request.download_limit > 0) params.download_limit = request.download_limit;
     return add_to_session(id, std::move(params), std::move(lock.value()), request.seed_only);
@@ -390,7 +396,9 @@ std::vector<TorrentFile> Engine::files(TorrentId const& id) const {
     if (!info) return {};
     auto const& storage = info->files();
     auto const done = handle.file_progress(lt::torrent_handle::piece_granularity);
-    auto const priorities = handle.get_file_priorities();
+    auto const priorities = it->second->requested_priorities.empty()
+                                ? handle.get_file_priorities()
+                                : it->second->requested_priorities;
     std::vector<TorrentFile> out;
     for (auto const index : storage.file_range()) {
         if (storage.pad_file_at(index)) continue;
@@ -417,23 +425,30 @@ Status Engine::set_file_priority(TorrentId const& id, int index, int priority) {
     if (index < 0 || index >= info->num_files()) {
         return Error{"torrent " + id + " has no file " + std::to_string(index)};
     }
-    torrent->handle.file_priority(
-        lt::file_index_t(index),
-        lt::download_priority_t(static_cast<std::uint8_t>(std::clamp(priority, 0, 7))));
-    request_resume_save(*torrent, false);
-    return Ok{};
+    auto priorities = torrent->requested_priorities.empty() ? torrent->handle.get_file_priorities()
+                                                            : torrent->requested_priorities;
+    priorities.resize(static_cast<std::size_t>(info->num_files()), lt::default_priority);
+    priorities[static_cast<std::size_t>(index)] = to_native_priority(priority);
+    return apply_file_priorities(*torrent, std::move(priorities));
 }
 
 Status Engine::set_file_priorities(TorrentId const& id, std::vector<int> const& priorities) {
     auto* torrent = find(id);
     if (!torrent) return Error{"no torrent " + id};
+    auto const info = torrent->handle.torrent_file();
+    if (!info) return Error{"torrent " + id + " has no metadata yet"};
     std::vector<lt::download_priority_t> native;
-    for (int priority : priorities) {
-        native.push_back(
-            lt::download_priority_t(static_cast<std::uint8_t>(std::clamp(priority, 0, 7))));
-    }
-    torrent->handle.prioritize_files(native);
-    request_resume_save(*torrent, false);
+    for (int priority : priorities) native.push_back(to_native_priority(priority));
+    // Files the list does not mention keep libtorrent's default, as prioritize_files does.
+    native.resize(static_cast<std::size_t>(info->num_files()), lt::default_priority);
+    return apply_file_priorities(*torrent, std::move(native));
+}
+
+Status Engine::apply_file_priorities(Torrent& torrent,
+                                     std::vector<lt::download_priority_t> priorities) {
+    torrent.handle.prioritize_files(priorities);
+    torrent.requested_priorities = std::move(priorities);
+    request_resume_save(torrent, false);
     return Ok{};
 }
 

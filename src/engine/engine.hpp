@@ -126,6 +126,7 @@ class Engine {
     Torrent* find(TorrentId const& id);
     Torrent* find(lt::torrent_handle const& handle);
     void request_resume_save(Torrent& torrent, bool flush);
+    Status apply_file_priorities(Torrent& torrent, std::vector<lt::download_priority_t> priorities);
     void run_timers(Clock::time_point now);
     void handle(lt::alert const* alert, std::vector<Event>& out);
     void on_checked(Torrent& torrent, std::vector<Event>& out);

@@ -159,7 +159,6 @@ void LaneEnforcer::rebalance(std::int64_t budget, std::vector<Member> const& mem
     for (int s = 0; s < slot_count; ++s) {
         if (in_slot[s] == 0) {
             correction_.erase(static_cast<int>(slots_[s]));
-            last_target_.erase(static_cast<int>(slots_[s]));
             configure(slots_[s], budget, false);
             continue;
         }
@@ -172,23 +171,30 @@ void LaneEnforcer::rebalance(std::int64_t budget, std::vector<Member> const& mem
 
 // libtorrent's limiter does not deliver exactly the limit it is given (measured: a shared class of
 // one peer ran 17-20 % over, slots 1-3 % under), so each class learns the ratio delivered/allowed
-// and is given target / ratio. Only a class that used at least 90 % of its last limit says how the
-// limiter errs; one whose peers wanted less says nothing.
+// and is given target / ratio. A class can deliver in bursts (0.1 of its limit one second, 1.6 the
+// next), so the ratio comes from sums that decay over a few seconds, not from single seconds: a
+// ratio fed only the bursts would creep up and starve the class. Only a class that used at least
+// 90 % of its limit over those seconds says how the limiter errs; one whose peers wanted less says
+// nothing.
 std::int64_t LaneEnforcer::corrected(lt::peer_class_t id, std::int64_t target,
                                      std::int64_t measured) {
-    auto const key = static_cast<int>(id);
-    auto& ratio = correction_.try_emplace(key, 1.0).first->second;
-    auto& last_target = last_target_[key];
-    // Right after the target moves, the last second still shows the old limit: learn nothing.
+    constexpr double keep = 0.7;  // per second: the sums span about three seconds
+    auto& c = correction_[static_cast<int>(id)];
+    // Right after the target moves, the last second still shows the old limit: start over.
     bool const steady =
-        last_target > 0 && std::abs(static_cast<double>(target) / last_target - 1) < 0.1;
-    last_target = target;
-    auto const last = applied_.find(key);
-    if (steady && last != applied_.end() && last->second.first > 0) {
-        double const delivered = static_cast<double>(measured) / last->second.first;
-        if (delivered >= 0.9) ratio = 0.7 * ratio + 0.3 * std::clamp(delivered, 0.67, 1.5);
+        c.last_target > 0 && std::abs(static_cast<double>(target) / c.last_target - 1) < 0.1;
+    c.last_target = target;
+    auto const last = applied_.find(static_cast<int>(id));
+    if (!steady || last == applied_.end() || last->second.first <= 0) {
+        c.delivered = c.allowed = 0;
+        c.seconds = 0;
+    } else {
+        c.delivered = keep * c.delivered + static_cast<double>(measured);
+        c.allowed = keep * c.allowed + static_cast<double>(last->second.first);
+        double const used = c.delivered / c.allowed;
+        if (++c.seconds >= 3 && used >= 0.9) c.ratio = std::clamp(used, 0.67, 1.5);
     }
-    return static_cast<std::int64_t>(target / ratio);
+    return static_cast<std::int64_t>(target / c.ratio);
 }
 
 void LaneEnforcer::release_idle_slots() {

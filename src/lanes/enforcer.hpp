@@ -84,8 +84,15 @@ class LaneEnforcer {
     std::array<std::string, slot_count> slot_owner_;  // ip, empty if free
     std::map<std::string, IpState> ips_;
     std::map<int, std::pair<std::int64_t, bool>> applied_;  // class id -> (limit, ignore slots)
-    std::map<int, double> correction_;         // class id -> delivered / allowed, learnt
-    std::map<int, std::int64_t> last_target_;  // class id -> target at the last rebalance
+    // What a class learnt about libtorrent's limiter; see corrected().
+    struct Correction {
+        double ratio = 1.0;            // delivered / allowed
+        std::int64_t last_target = 0;  // at the last rebalance
+        double delivered = 0;          // decaying sums over the seconds since the target settled
+        double allowed = 0;
+        int seconds = 0;  // in those sums
+    };
+    std::map<int, Correction> correction_;  // class id ->
 };
 
 // The lanes' budgets: each lane with members gets its share, renormalised over the lanes that

@@ -249,7 +249,11 @@ class HostileTest : public ::testing::Test {
             ++seen;
             EXPECT_EQ(peer.lane, Lane::slow) << peer.endpoint;
         }
-        EXPECT_GT(seen, 0) << "the seller has no connection from the cheater";
+        // The slow lane still has the whole budget when no one else wants it, so on a slow machine
+        // the cheater may finish the 48 MiB and be dropped, as two seeds are, before we look.
+        if (!hostile_->finished()) {
+            EXPECT_GT(seen, 0) << "the seller has no connection from the cheater";
+        }
         if (auto const conn = latest()) {
             EXPECT_EQ(conn->lane, Lane::slow);
         }
