@@ -54,7 +54,9 @@ struct LaneCliOptions {
 
 struct TransferOptions {
     TransferMode mode = TransferMode::download;
-    std::string source;     // .torrent or magnet
+    // .torrent files or magnets (seed: .torrent only), all in one session: a seeder of many
+    // small torrents should not need a process for each.
+    std::vector<std::string> sources;
     std::string directory;  // --data for seed, --save for download
     std::optional<std::string> listen;
     std::vector<std::string> peers;
@@ -67,6 +69,8 @@ struct TransferOptions {
     bool no_lsd = false;
     bool no_upnp = false;
     bool utp = false;  // also dial peers over uTP
+    // download: once every torrent has finished, seed until interrupted instead of exiting.
+    bool keep_seeding = false;
     LaneCliOptions lanes;
 };
 int run_transfer(Profile const& profile, TransferOptions const& options);

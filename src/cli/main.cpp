@@ -103,8 +103,9 @@ int main(int argc, char** argv) {
     cli::TransferOptions seed;
     seed.mode = cli::TransferMode::seed;
     auto* seed_cmd = app.add_subcommand("seed", "Seed existing data until interrupted");
-    seed_cmd->add_option("TORRENT", seed.source, ".torrent file")->required();
-    seed_cmd->add_option("--data", seed.directory, "Directory that contains the torrent's content")
+    seed_cmd->add_option("TORRENT", seed.sources, ".torrent file (several: all in one session)")
+        ->required();
+    seed_cmd->add_option("--data", seed.directory, "Directory that contains the torrents' content")
         ->required();
     seed_cmd->add_option("--seconds", seed.seconds, "Stop after N seconds")
         ->check(CLI::NonNegativeNumber);
@@ -114,7 +115,11 @@ int main(int argc, char** argv) {
     cli::TransferOptions download;
     auto* download_cmd =
         app.add_subcommand("download", "Download until every piece is present and verified");
-    download_cmd->add_option("SOURCE", download.source, ".torrent file or magnet link")->required();
+    download_cmd
+        ->add_option(
+            "SOURCE", download.sources,
+            ".torrent file or magnet link (several: all in one session, done when all are)")
+        ->required();
     download_cmd->add_option("--save", download.directory, "Directory to download into")
         ->required();
     download_cmd->add_option("--timeout", download.seconds, "Fail if not done within SECONDS")
@@ -122,6 +127,8 @@ int main(int argc, char** argv) {
     download_cmd
         ->add_option("--max-down", download.max_down_kib, "Download limit in KiB/s (0: unlimited)")
         ->check(CLI::NonNegativeNumber);
+    download_cmd->add_flag("--keep-seeding", download.keep_seeding,
+                           "Once every download has finished, seed until interrupted (exit 0)");
     add_transfer_options(*download_cmd, download);
     add_buy_options(*download_cmd, download.lanes);
 

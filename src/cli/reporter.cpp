@@ -20,6 +20,7 @@ nlohmann::json progress_json(TorrentProgress const& p) {
             {"progress", p.progress},
             {"have_bytes", p.have_bytes},
             {"total_bytes", p.total_bytes},
+            {"have_pieces", p.have_pieces},
             {"download_rate", p.download_rate},
             {"upload_rate", p.upload_rate},
             {"downloaded", p.downloaded},
@@ -58,11 +59,13 @@ Described describe(Event const& event) {
                     {{"id", e.id}, {"name", e.name}, {"size", e.total_bytes}},
                     fmt::format("metadata received: {} ({})", e.name, format_bytes(e.total_bytes))};
             } else if constexpr (std::is_same_v<T, Checked>) {
-                return {
-                    "checked",
-                    {{"id", e.id}, {"have_bytes", e.have_bytes}, {"total_bytes", e.total_bytes}},
-                    fmt::format("checked: {} of {} present", format_bytes(e.have_bytes),
-                                format_bytes(e.total_bytes))};
+                return {"checked",
+                        {{"id", e.id},
+                         {"have_bytes", e.have_bytes},
+                         {"total_bytes", e.total_bytes},
+                         {"have_pieces", e.have_pieces}},
+                        fmt::format("checked: {} of {} present", format_bytes(e.have_bytes),
+                                    format_bytes(e.total_bytes))};
             } else if constexpr (std::is_same_v<T, Progress>) {
                 return {"progress", progress_json(e.status), ""};
             } else if constexpr (std::is_same_v<T, Finished>) {
@@ -83,7 +86,8 @@ Described describe(Event const& event) {
             } else if constexpr (std::is_same_v<T, TorrentRemoved>) {
                 return {"removed", {{"id", e.id}}, ""};
             } else if constexpr (std::is_same_v<T, TorrentError>) {
-                return {"error", {{"id", e.id}, {"message", e.message}}, ""};
+                return {
+                    "error", {{"id", e.id}, {"message", e.message}, {"retrying", e.retrying}}, ""};
             } else if constexpr (std::is_same_v<T, Warning>) {
                 return {"warning", {{"id", e.id}, {"message", e.message}}, ""};
             } else {
@@ -144,6 +148,10 @@ void Reporter::report(Event const& event) {
     }
     // Errors and warnings go to stderr whatever the style; the caller decides which are fatal.
     if (auto const* w = std::get_if<event::Warning>(&event)) return warn(w->message);
+    // A fatal error is the caller's last line; one the engine retries is told as it happens.
+    if (auto const* e = std::get_if<event::TorrentError>(&event); e && e->retrying) {
+        return warn(e->message);
+    }
     if (auto const* p = std::get_if<event::Progress>(&event)) return progress(p->status);
     if (!d.text.empty()) line(d.text);
 }

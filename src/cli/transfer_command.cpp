@@ -1,5 +1,6 @@
-// `seed` and `download`: one engine, one torrent, a loop that reports events until the transfer
-// reaches its goal, fails, times out or is interrupted.
+// `seed` and `download`: one engine, one or many torrents, a loop that reports events until the
+// transfer reaches its goal (a download: every torrent finished), fails, times out or is
+// interrupted.
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -8,6 +9,7 @@
 #include <csignal>
 #include <cstring>
 #include <filesystem>
+#include <set>
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
@@ -80,25 +82,31 @@ class Transfer {
         return Error{"the session did not start listening within 10 seconds"};
     }
 
-    int run(TorrentId const& id) {
+    int run(std::vector<TorrentId> const& ids) {
         auto const start = std::chrono::steady_clock::now();
         std::optional<std::chrono::steady_clock::time_point> deadline;
         if (options_.seconds) deadline = start + std::chrono::seconds(*options_.seconds);
         bool const seeding = options_.mode == TransferMode::seed;
+        std::set<TorrentId> unfinished;
+        if (!seeding) unfinished.insert(ids.begin(), ids.end());
 
         while (true) {
             if (stop_signal) {
-                if (seeding) return finish(id, exit_success, {});
-                return finish(id, exit_failure,
+                if (unfinished.empty()) return finish(ids, exit_success, {});
+                return finish(ids, exit_failure,
                               fmt::format("interrupted at {}; run the same command again to "
                                           "continue",
-                                          percent(id)));
+                                          percent(ids)));
             }
+            // With --keep-seeding the timeout bounds only the download, not the seeding after it.
             if (deadline && std::chrono::steady_clock::now() >= *deadline) {
-                if (seeding) return finish(id, exit_success, {});
-                return finish(id, exit_failure,
-                              fmt::format("the download did not finish within {} seconds ({} done)",
-                                          *options_.seconds, percent(id)));
+                if (seeding) return finish(ids, exit_success, {});
+                if (!unfinished.empty()) {
+                    return finish(
+                        ids, exit_failure,
+                        fmt::format("the download did not finish within {} seconds ({} done)",
+                                    *options_.seconds, percent(ids)));
+                }
             }
             auto const events = engine_.poll(lanes_ ? 100ms : 200ms);
             if (lanes_) {
@@ -108,30 +116,50 @@ class Transfer {
             }
             for (auto const& event : events) {
                 reporter_.report(event);
-                if (auto const* error = std::get_if<event::TorrentError>(&event)) {
-                    return finish(id, exit_failure, error->message);
+                // A full disk or a read-only save path stops the torrent until the engine sees
+                // it fixed; the download waits for that (or for --timeout) instead of quitting.
+                if (auto const* error = std::get_if<event::TorrentError>(&event);
+                    error && !error->retrying) {
+                    return finish(ids, exit_failure, error->message);
                 }
-                if (!seeding && std::holds_alternative<event::Finished>(event)) {
-                    return finish(id, exit_success, {});
+                auto const* finished = std::get_if<event::Finished>(&event);
+                if (!seeding && finished && unfinished.erase(finished->id) && unfinished.empty() &&
+                    !options_.keep_seeding) {
+                    return finish(ids, exit_success, {});
                 }
             }
         }
     }
 
   private:
-    std::string percent(TorrentId const& id) const {
-        auto const p = engine_.progress(id);
-        return fmt::format("{:.1f}%", p ? p->progress * 100 : 0.0);
+    // Of all torrents together, by bytes.
+    std::string percent(std::vector<TorrentId> const& ids) const {
+        std::int64_t have = 0;
+        std::int64_t total = 0;
+        for (auto const& id : ids) {
+            if (auto const p = engine_.progress(id)) {
+                have += p->have_bytes;
+                total += p->total_bytes;
+            }
+        }
+        return fmt::format("{:.1f}%", total > 0 ? 100.0 * static_cast<double>(have) / total : 0.0);
     }
 
-    int finish(TorrentId const& id, int code, std::string const& error) {
-        auto const p = engine_.progress(id);
+    int finish(std::vector<TorrentId> const& ids, int code, std::string const& error) {
+        std::int64_t downloaded = 0;
+        std::int64_t uploaded = 0;
+        for (auto const& id : ids) {
+            if (auto const p = engine_.progress(id)) {
+                downloaded += p->downloaded;
+                uploaded += p->uploaded;
+            }
+        }
         if (lanes_) settle_before_exit();
         // Resume data and the tracker's "stopped" go out before the summary line, so a script
         // that waits for "done" may start the next run at once.
         engine_.shutdown();
         if (!error.empty()) fail(static_cast<ExitCode>(code), error);
-        reporter_.done(code, p ? p->downloaded : 0, p ? p->uploaded : 0);
+        reporter_.done(code, downloaded, uploaded);
         return code;
     }
 
@@ -171,12 +199,16 @@ int run_transfer(Profile const& profile, TransferOptions const& options) {
         if (!parsed) return fail(exit_usage, "--peer: " + parsed.error());
         peers.push_back(parsed.value());
     }
-    bool const magnet = looks_like_magnet(options.source);
-    if (seeding && magnet) {
-        return fail(exit_usage, "seed needs a .torrent file: a magnet link has no metadata");
+    std::vector<lt::add_torrent_params> sources;
+    for (auto const& text : options.sources) {
+        bool const magnet = looks_like_magnet(text);
+        if (seeding && magnet) {
+            return fail(exit_usage, "seed needs a .torrent file: a magnet link has no metadata");
+        }
+        auto source = load_torrent_source(text);
+        if (!source) return fail(magnet ? exit_usage : exit_failure, source.error());
+        sources.push_back(std::move(source.value()));
     }
-    auto source = load_torrent_source(options.source);
-    if (!source) return fail(magnet ? exit_usage : exit_failure, source.error());
 
     fs::path const directory = options.directory;
     std::error_code ec;
@@ -229,23 +261,27 @@ int run_transfer(Profile const& profile, TransferOptions const& options) {
         return fail(exit_failure, status.error());
     }
 
-    AddTorrent request;
-    request.source = std::move(source.value());
-    request.save_path = directory;
-    request.seed_only = seeding;
-    if (!selling) request.upload_limit = options.max_up_kib * 1024;
-    request.download_limit = options.max_down_kib * 1024;
-    auto id = engine->add(std::move(request));
-    if (!id) {
-        engine->shutdown();
-        return fail(exit_failure, id.error());
+    std::vector<TorrentId> ids;
+    for (auto& source : sources) {
+        AddTorrent request;
+        request.source = std::move(source);
+        request.save_path = directory;
+        request.seed_only = seeding;
+        if (!selling) request.upload_limit = options.max_up_kib * 1024;
+        request.download_limit = options.max_down_kib * 1024;
+        auto id = engine->add(std::move(request));
+        if (!id) {
+            engine->shutdown();
+            return fail(exit_failure, id.error());
+        }
+        if (lanes && !seeding) {
+            auto const [lane, caps] = lane_choice(options.lanes);
+            lanes->set_lane(id.value(), lane, caps);
+        }
+        for (auto const& peer : peers) (void)engine->pin_peer(id.value(), peer);
+        ids.push_back(id.value());
     }
-    if (lanes && !seeding) {
-        auto const [lane, caps] = lane_choice(options.lanes);
-        lanes->set_lane(id.value(), lane, caps);
-    }
-    for (auto const& peer : peers) (void)engine->pin_peer(id.value(), peer);
-    return transfer.run(id.value());
+    return transfer.run(ids);
 }
 
 }  // namespace lanetorrent::cli

@@ -1,5 +1,7 @@
 #include "engine/engine.hpp"
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <libtorrent/alert_types.hpp>
 #include <libtorrent/error_code.hpp>
@@ -14,6 +16,7 @@
 #include <set>
 
 #include "engine/atomic_file.hpp"
+#include "engine/disk_fault.hpp"
 
 namespace lanetorrent {
 namespace fs = std::filesystem;
@@ -30,6 +33,12 @@ struct Engine::Torrent {
     // resume-data save with flush_disk_cache has answered, so a consumer can open the file.
     bool finish_pending = false;
     int saves_in_flight = 0;  // resume-data requests not yet answered
+    bool last_save_failed = false;
+    // A disk error the user can fix; retried at `disk_retry_at`, backing off while it persists.
+    DiskFault disk_fault = DiskFault::none;
+    Clock::time_point disk_retry_at{};
+    std::chrono::seconds disk_retry_delay{0};
+    Clock::time_point disk_resumed_at{};
     std::vector<lt::tcp::endpoint> pinned_peers;
     // libtorrent applies file priorities on its disk thread and reports the old ones until that
     // job returns. The priorities last asked for are what the user sees meanwhile (and after).
@@ -58,6 +67,7 @@ namespace {
 
 constexpr std::size_t max_session_state_bytes = 16 * 1024 * 1024;
 constexpr auto pinned_peer_retry = 3s;
+constexpr std::chrono::seconds max_disk_retry_delay = 5min;
 
 lt::download_priority_t to_native_priority(int priority) {
     return lt::download_priority_t(static_cast<std::uint8_t>(std::clamp(priority, 0, 7)));
@@ -136,6 +146,7 @@ TorrentProgress progress_of(TorrentId const& id, lt::torrent_status const& statu
     p.progress = status.progress;
     p.have_bytes = status.total_wanted_done;
     p.total_bytes = status.has_metadata ? status.total_wanted : 0;
+    p.have_pieces = status.num_pieces;
     p.download_rate = status.download_payload_rate;
     p.upload_rate = status.upload_payload_rate;
     p.downloaded = status.total_payload_download;
@@ -158,10 +169,21 @@ lt::torrent_flags_t discovery_flags(EngineSettings const& settings) {
     return flags;
 }
 
+// Each open torrent holds its lock file open, and libtorrent its data files and sockets: 1,000
+// seeds need ~1,250 descriptors (measured by bench/soak), past the usual soft limit of 1,024. The
+// hard limit is ours to take (qBittorrent raises it at start too).
+void raise_open_file_limit() {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+    limit.rlim_cur = limit.rlim_max;
+    (void)::setrlimit(RLIMIT_NOFILE, &limit);
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Engine>> Engine::open(Profile profile, EngineSettings settings) {
     if (auto status = profile.create_directories(); !status) return Error{status.error()};
+    raise_open_file_limit();
 
     lt::session_params params;
     // Only the DHT routing table is restored from the saved state: settings always come from
@@ -237,6 +259,7 @@ Result<TorrentId> Engine::add(AddTorrent request) {
                 }
             }
             params.peers.insert(params.peers.end(), source.peers.begin(), source.peers.end());
+            distrust_pieces_after_crash(id, **lock, params);
         } else if (!saved) {
             pending_.push_back(event::Warning{id, saved.error() + "; checking the files again"});
         }
@@ -278,6 +301,7 @@ std::vector<TorrentId> Engine::restore_all() {
         }
         params->flags &= ~lt::torrent_flags::auto_managed;
         params->flags |= discovery_flags(settings_);
+        distrust_pieces_after_crash(id, **lock, *params);
         auto added = add_to_session(id, std::move(params.value()), std::move(lock.value()), false);
         if (added) {
             restored.push_back(id);
@@ -286,6 +310,22 @@ std::vector<TorrentId> Engine::restore_all() {
         }
     }
     return restored;
+}
+
+// Resume data is saved every few seconds, so after a crash it can list fewer pieces than the
+// files hold. Given no piece list, libtorrent hash-checks whatever files it finds, so the pieces
+// written since the last save are kept rather than fetched again. A complete torrent's list cannot
+// be behind its files, so a seed skips the check.
+void Engine::distrust_pieces_after_crash(TorrentId const& id, TorrentLock const& lock,
+                                         lt::add_torrent_params& params) {
+    if (lock.stopped_cleanly() || !params.ti || !params.ti->is_valid()) return;
+    auto const& have = params.have_pieces;
+    if (have.size() == params.ti->num_pieces() && have.all_set()) return;
+    params.have_pieces.clear();
+    params.verified_pieces.clear();
+    params.unfinished_pieces.clear();
+    pending_.push_back(event::Warning{
+        id, "the last run stopped without saving its progress; checking the files on disk"});
 }
 
 Result<TorrentId> Engine::add_to_session(TorrentId const& id, lt::add_torrent_params params,
@@ -521,6 +561,7 @@ void Engine::run_timers(Clock::time_point now) {
             }
         }
         next_pinned_check_ = now + pinned_peer_retry;
+        retry_after_disk_faults(now);
     }
 }
 
@@ -544,7 +585,8 @@ std::vector<Event> Engine::poll(std::chrono::milliseconds max_wait) {
 
 void Engine::on_checked(Torrent& torrent, std::vector<Event>& out) {
     auto const status = torrent.handle.status();
-    out.push_back(event::Checked{torrent.id, status.total_wanted_done, status.total_wanted});
+    out.push_back(event::Checked{torrent.id, status.total_wanted_done, status.total_wanted,
+                                 status.num_pieces});
     if (!torrent.seed_only) return;
     if (status.total_wanted_done < status.total_wanted) {
         torrent.handle.pause();
@@ -587,6 +629,55 @@ void Engine::on_session_stats(lt::alert const* alert, std::vector<Event>& out) {
     last_received_ = stats.downloaded;
     last_sent_ = stats.uploaded;
     out.push_back(stats);
+}
+
+// libtorrent reports one disk failure twice (file_error_alert, then torrent_error_alert) and then
+// its echoes (a file that could not be created is missing when read); the user hears of it once.
+void Engine::on_torrent_error(Torrent& torrent, std::string message, lt::error_code const& ec,
+                              std::vector<Event>& out) {
+    if (torrent.disk_fault != DiskFault::none) return;
+    auto const fault = classify_disk_error(ec);
+    if (fault != DiskFault::none) {
+        torrent.disk_fault = fault;
+        auto const now = Clock::now();
+        // A fault long after the last retry is a new story, not the same one persisting.
+        if (now - torrent.disk_resumed_at > 2 * max_disk_retry_delay) {
+            torrent.disk_retry_delay = std::chrono::seconds{0};
+        }
+        torrent.disk_retry_delay =
+            std::max(settings_.disk_retry_interval, torrent.disk_retry_delay * 2);
+        torrent.disk_retry_delay = std::min(torrent.disk_retry_delay, max_disk_retry_delay);
+        torrent.disk_retry_at = now + torrent.disk_retry_delay;
+        message += std::string("; ") + recovery_hint(fault);
+    }
+    out.push_back(event::TorrentError{torrent.id, std::move(message), fault != DiskFault::none});
+}
+
+void Engine::retry_after_disk_faults(Clock::time_point now) {
+    for (auto& [id, torrent] : torrents_) {
+        if (torrent->disk_fault == DiskFault::none || now < torrent->disk_retry_at) continue;
+        auto const info = torrent->handle.torrent_file();
+        // Room for a few pieces at least: a disk that is still all but full would fail again.
+        constexpr std::int64_t some_room = 8 * 1024 * 1024;
+        std::int64_t const needed =
+            std::max<std::int64_t>(info ? 4 * info->piece_length() : 0, some_room);
+        auto const save_path =
+            torrent->handle.status(lt::torrent_handle::query_save_path).save_path;
+        if (!looks_recovered(torrent->disk_fault, save_path, needed)) {
+            torrent->disk_retry_at = now + settings_.disk_retry_interval;
+            continue;
+        }
+        // If it fails again, on_torrent_error reports it and doubles the delay: a fault that
+        // looks fixed but is not (a file of its own made read-only) is not retried in a tight loop.
+        torrent->disk_fault = DiskFault::none;
+        torrent->disk_resumed_at = now;
+        torrent->handle.clear_error();
+        // libtorrent answers a full disk with upload mode (serve, fetch nothing) as well as the
+        // error; a seed-only torrent is in upload mode on purpose and stays so.
+        if (!torrent->seed_only) torrent->handle.unset_flags(lt::torrent_flags::upload_mode);
+        torrent->handle.resume();
+        pending_.push_back(event::Warning{id, "the save path is usable again; resuming"});
+    }
 }
 
 void Engine::handle(lt::alert const* alert, std::vector<Event>& out) {
@@ -653,7 +744,9 @@ void Engine::handle(lt::alert const* alert, std::vector<Event>& out) {
             break;
         case lt::save_resume_data_alert::alert_type: {
             auto const& params = static_cast<lt::save_resume_data_alert const*>(alert)->params;
-            if (auto status = store_.save(id, params)) {
+            auto status = store_.save(id, params);
+            torrent->last_save_failed = !status;
+            if (status) {
                 torrent->metadata_saved = torrent->metadata_saved || params.ti != nullptr;
                 out.push_back(event::ResumeSaved{id});
             } else {
@@ -664,7 +757,8 @@ void Engine::handle(lt::alert const* alert, std::vector<Event>& out) {
         }
         case lt::save_resume_data_failed_alert::alert_type: {
             auto const& error = static_cast<lt::save_resume_data_failed_alert const*>(alert)->error;
-            if (error != lt::errors::resume_data_not_modified) {
+            torrent->last_save_failed = error != lt::errors::resume_data_not_modified;
+            if (torrent->last_save_failed) {
                 out.push_back(event::Warning{id, "cannot save resume data: " + error.message()});
             }
             on_resume_reply(*torrent, out);
@@ -672,14 +766,15 @@ void Engine::handle(lt::alert const* alert, std::vector<Event>& out) {
         }
         case lt::file_error_alert::alert_type: {
             auto const* a = static_cast<lt::file_error_alert const*>(alert);
-            out.push_back(event::TorrentError{id, file_error_text(a->op, a->filename(), a->error)});
+            on_torrent_error(*torrent, file_error_text(a->op, a->filename(), a->error), a->error,
+                             out);
             break;
         }
         case lt::torrent_error_alert::alert_type: {
             auto const* a = static_cast<lt::torrent_error_alert const*>(alert);
             std::string where = a->filename();
-            out.push_back(
-                event::TorrentError{id, (where.empty() ? "" : where + ": ") + a->error.message()});
+            on_torrent_error(*torrent, (where.empty() ? "" : where + ": ") + a->error.message(),
+                             a->error, out);
             break;
         }
         case lt::fastresume_rejected_alert::alert_type: {
@@ -726,6 +821,10 @@ void Engine::shutdown(std::chrono::seconds timeout) {
         std::vector<lt::alert*> alerts;
         session_->pop_alerts(&alerts);
         for (auto const* alert : alerts) handle(alert, ignored);
+    }
+    for (auto& [id, torrent] : torrents_) {
+        if (torrent->saves_in_flight == 0 && !torrent->last_save_failed)
+            torrent->lock->mark_stopped();
     }
     auto const state =
         lt::write_session_params_buf(session_->session_state(lt::session_handle::save_dht_state));

@@ -123,6 +123,11 @@ class Engine {
 
     Result<TorrentId> add_to_session(TorrentId const& id, lt::add_torrent_params params,
                                      std::unique_ptr<TorrentLock> lock, bool seed_only);
+    void on_torrent_error(Torrent& torrent, std::string message, lt::error_code const& ec,
+                          std::vector<Event>& out);
+    void retry_after_disk_faults(Clock::time_point now);
+    void distrust_pieces_after_crash(TorrentId const& id, TorrentLock const& lock,
+                                     lt::add_torrent_params& params);
     Torrent* find(TorrentId const& id);
     Torrent* find(lt::torrent_handle const& handle);
     void request_resume_save(Torrent& torrent, bool flush);

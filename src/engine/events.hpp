@@ -26,9 +26,10 @@ struct TorrentProgress {
     TorrentId id;
     std::string name;
     TorrentState state = TorrentState::checking;
-    double progress = 0;  // 0..1 of the wanted bytes
-    std::int64_t have_bytes = 0;
+    double progress = 0;           // 0..1 of the wanted bytes
+    std::int64_t have_bytes = 0;   // includes blocks written in pieces not yet complete
     std::int64_t total_bytes = 0;  // 0 until metadata is known
+    int have_pieces = 0;           // complete and hash-checked
     int download_rate = 0;         // payload bytes/s
     int upload_rate = 0;
     std::int64_t downloaded = 0;  // payload bytes since this session added the torrent
@@ -63,6 +64,7 @@ struct Checked {
     TorrentId id;
     std::int64_t have_bytes = 0;
     std::int64_t total_bytes = 0;
+    int have_pieces = 0;
 };
 struct Progress {
     TorrentProgress status;
@@ -89,10 +91,12 @@ struct TorrentRemoved {
     TorrentId id;
 };
 // The torrent stopped because of a problem the user must act on (disk full, unwritable path,
-// data that does not match when seeding). libtorrent has paused it.
+// data that does not match when seeding). libtorrent has paused it. For a full disk or a path that
+// is not writable the engine resumes it by itself once the save path looks usable again.
 struct TorrentError {
     TorrentId id;
     std::string message;
+    bool retrying = false;
 };
 // Something worth telling the user that does not stop anything (a tracker that fails, an alert
 // queue overflow).

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string_view>
 
 #include <libtorrent/read_resume_data.hpp>
 #include <libtorrent/torrent_info.hpp>
@@ -18,11 +19,26 @@ namespace lanetorrent {
 namespace fs = std::filesystem;
 
 namespace {
+
 constexpr std::size_t max_resume_bytes = 64 * 1024 * 1024;
+// Both words have the same length, so one pwrite replaces the other without a truncate: a crash
+// can never leave a lock file that is empty (read as "never held") or half of each.
+constexpr std::string_view running_mark = "running";
+constexpr std::string_view stopped_mark = "stopped";
+static_assert(running_mark.size() == stopped_mark.size());
+
+bool write_mark(int fd, std::string_view mark) {
+    return ::pwrite(fd, mark.data(), mark.size(), 0) == static_cast<ssize_t>(mark.size());
 }
+
+}  // namespace
 
 TorrentLock::~TorrentLock() {
     ::close(fd_);
+}
+
+void TorrentLock::mark_stopped() {
+    (void)write_mark(fd_, stopped_mark);
 }
 
 Result<std::unique_ptr<TorrentLock>> ResumeStore::lock(TorrentId const& id) const {
@@ -34,7 +50,16 @@ Result<std::unique_ptr<TorrentLock>> ResumeStore::lock(TorrentId const& id) cons
         return Error{"torrent " + id +
                      " is already open in another LaneTorrent process using this profile"};
     }
-    return std::make_unique<TorrentLock>(fd);
+    char previous[running_mark.size()] = {};
+    auto const got = ::pread(fd, previous, sizeof previous, 0);
+    bool const was_running = got == static_cast<ssize_t>(sizeof previous) &&
+                             std::string_view(previous, sizeof previous) == running_mark;
+    if (!write_mark(fd, running_mark)) {
+        auto const error = std::string(std::strerror(errno));
+        ::close(fd);
+        return Error{"cannot write " + path.string() + ": " + error};
+    }
+    return std::make_unique<TorrentLock>(fd, !was_running);
 }
 
 Status ResumeStore::save(TorrentId const& id, lt::add_torrent_params const& params) const {

@@ -20,15 +20,26 @@ namespace lanetorrent {
 
 // Held while a torrent is open; the kernel drops the lock if the process dies, so a kill -9
 // never leaves a torrent locked.
+//
+// The lock file also says whether the last process to hold it stopped cleanly: it reads
+// "running" while held and "stopped" once the final resume data is on disk. Resume data is saved
+// every few seconds, so after a crash it can be older than the pieces on disk; a torrent found
+// "running" is hash-checked again instead of fetching those pieces a second time.
 class TorrentLock {
   public:
-    explicit TorrentLock(int fd) : fd_(fd) {}
+    TorrentLock(int fd, bool stopped_cleanly) : fd_(fd), stopped_cleanly_(stopped_cleanly) {}
     ~TorrentLock();
     TorrentLock(TorrentLock const&) = delete;
     TorrentLock& operator=(TorrentLock const&) = delete;
 
+    // False if the previous holder died (kill -9, power loss) after it took the lock.
+    bool stopped_cleanly() const { return stopped_cleanly_; }
+    // Call once the torrent's final resume data is saved; the next holder will trust it.
+    void mark_stopped();
+
   private:
     int fd_;
+    bool stopped_cleanly_;
 };
 
 class ResumeStore {

@@ -41,9 +41,13 @@ struct EngineSettings {
     int upload_limit = 0;
     int download_limit = 0;
 
-    // How often torrents whose state changed get their resume data rewritten. Short enough that
-    // a crash loses little progress; each save is one small file per changed torrent.
+    // How often torrents whose state changed get their resume data rewritten; each save is one
+    // small file per changed torrent. After a crash the pieces written since the last save are
+    // found by a hash check; the saves keep the rest (peers, priorities, totals) current.
     std::chrono::seconds resume_save_interval{10};
+    // How often a torrent stopped by a full disk or a read-only save path looks again whether it
+    // can go on (one statvfs); failed retries back off up to five minutes.
+    std::chrono::seconds disk_retry_interval{5};
     // How often the engine posts progress events.
     std::chrono::milliseconds status_interval{1000};
 

@@ -23,36 +23,42 @@ struct Answer {
     SettlementStatus status = SettlementStatus::pending;
     std::int64_t block = 0;
     bool changed = false;
+    bool duplicate = false;  // the node already had it: a re-broadcast, not a second payment
 };
 
 Answer ask_chain(tron::TronClient& client, SettlementRecord const& record) {
-    Answer answer{record.status, record.block, false};
+    Answer answer{record.status, record.block, false, false};
     protocol::Transaction tx;
-    if (!tx.ParseFromString(record.transaction)) return {SettlementStatus::failed, 0, true};
+    if (!tx.ParseFromString(record.transaction)) return {SettlementStatus::failed, 0, true, false};
     auto const txid = tron::transaction_id(tx);
+    bool duplicate = false;
     if (record.status != SettlementStatus::confirmed) {
         auto const outcome = client.broadcast(tx);
+        duplicate = outcome && *outcome == tron::BroadcastOutcome::already_known;
         if (outcome && record.status == SettlementStatus::signed_) {
-            answer = {SettlementStatus::pending, 0, true};
+            answer = {SettlementStatus::pending, 0, true, false};
         }
     }
+    answer.duplicate = duplicate;
     auto const solid = client.transaction_status(txid, true);
     if (solid && *solid && (*solid)->in_block) {
         auto const status =
             (*solid)->failed ? SettlementStatus::failed : SettlementStatus::solidified;
-        return {status, (*solid)->block_number, true};
+        return {status, (*solid)->block_number, true, duplicate};
     }
     auto const seen = client.transaction_status(txid, false);
     if (seen && *seen && (*seen)->in_block) {
-        if ((*seen)->failed) return {SettlementStatus::failed, (*seen)->block_number, true};
+        if ((*seen)->failed) {
+            return {SettlementStatus::failed, (*seen)->block_number, true, duplicate};
+        }
         if (record.status != SettlementStatus::confirmed) {
-            return {SettlementStatus::confirmed, (*seen)->block_number, true};
+            return {SettlementStatus::confirmed, (*seen)->block_number, true, duplicate};
         }
         return answer;
     }
     if (seen && !*seen && record.status != SettlementStatus::confirmed &&
         tx.raw_data().expiration() + expiry_margin_ms < tron::now_ms()) {
-        return {SettlementStatus::failed, 0, true};  // expired without reaching a block
+        return {SettlementStatus::failed, 0, true, duplicate};  // expired without a block
     }
     return answer;
 }
@@ -60,6 +66,11 @@ Answer ask_chain(tron::TronClient& client, SettlementRecord const& record) {
 }  // namespace
 
 void LaneService::track_settlements() {
+    // The node's health, as the chain worker sees it: said once per outage, not once per call.
+    for (auto& node : chain_->take_node_notices()) {
+        auto const kind = node.answers ? LaneNotice::Kind::settlement : LaneNotice::Kind::error;
+        notices_.push_back(LaneNotice{kind, {}, {}, std::move(node.text), {}});
+    }
     for (auto role : {Role::earn, Role::spend}) {
         for (auto const& record : ledger_->settlements(role)) {
             if (!is_open(record.status) || tracking_.count(record.txid)) continue;
@@ -68,6 +79,14 @@ void LaneService::track_settlements() {
                 auto const answer = ask_chain(client, record);
                 return std::function<void()>([this, txid = record.txid, answer] {
                     tracking_.erase(txid);
+                    if (answer.duplicate) {
+                        notices_.push_back(
+                            LaneNotice{LaneNotice::Kind::settlement,
+                                       {},
+                                       {},
+                                       "broadcast again: the node already has it (not paid twice)",
+                                       txid});
+                    }
                     if (answer.changed) finish_settlement(txid, answer.status, answer.block);
                 });
             });

@@ -1,6 +1,6 @@
 #include "wallet/node_probe.hpp"
 
-#include "wallet/node_error_text.hpp"
+#include "tron/node_error_text.hpp"
 
 namespace lanetorrent::wallet {
 
@@ -8,10 +8,10 @@ Result<std::string> probe_node(tron::NodeConfig node) {
     node.attempts = 1;
     tron::TronClient client(node);
     auto head = client.head_block();
-    if (!head) return Error{plain_node_error(head.failure(), node)};
+    if (!head) return Error{tron::plain_node_error(head.failure(), node)};
     auto solid = client.solid_head_block();
     if (!solid) {
-        auto const why = plain_node_error(solid.failure(), node);
+        auto const why = tron::plain_node_error(solid.failure(), node);
         return Error{"the full node answers (block " + std::to_string(head->number) +
                      ") but the solidity node at " + node.solidity_address + " does not: " + why};
     }

@@ -15,6 +15,7 @@
 #include "net.hpp"
 #include "process.hpp"
 #include "temp_dir.hpp"
+#include "tmpfs_mount.hpp"
 
 namespace lanetorrent::test {
 namespace {
@@ -29,23 +30,6 @@ void expect_one_sentence_error(CliRun const& run, std::string const& contains) {
     EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
     EXPECT_NE(run.err.find(contains), std::string::npos) << run.err;
 }
-
-// A tmpfs mounted for one test (root only: tests run as root in CI). Unmounted on destruction.
-class TmpfsMount {
-  public:
-    TmpfsMount(fs::path where, std::string const& options) : where_(std::move(where)) {
-        fs::create_directories(where_);
-        mounted_ = ::mount("tmpfs", where_.c_str(), "tmpfs", 0, options.c_str()) == 0;
-    }
-    ~TmpfsMount() {
-        if (mounted_) ::umount2(where_.c_str(), MNT_DETACH);
-    }
-    bool mounted() const { return mounted_; }
-
-  private:
-    fs::path where_;
-    bool mounted_ = false;
-};
 
 class CliTest : public ::testing::Test {
   protected:
@@ -217,7 +201,7 @@ TEST_F(CliTest, UnwritableSaveDirectoryFails) {
     if (::geteuid() == 0) {
         mount.emplace(save, "size=1m");
         if (!mount->mounted()) GTEST_SKIP() << "cannot mount a tmpfs here";
-        ASSERT_EQ(::mount(nullptr, save.c_str(), nullptr, MS_REMOUNT | MS_RDONLY, nullptr), 0);
+        ASSERT_TRUE(mount->remount("", true));
     } else {
         fs::create_directories(save);
         fs::permissions(save, fs::perms::owner_read | fs::perms::owner_exec);
@@ -228,19 +212,35 @@ TEST_F(CliTest, UnwritableSaveDirectoryFails) {
     expect_one_sentence_error(run, "cannot write to save directory " + save.string());
 }
 
-TEST_F(CliTest, FullDiskStopsTheDownloadWithAClearError) {
+TEST_F(CliTest, FullDiskStopsTheDownloadWithAClearErrorAndResumesWhenSpaceReturns) {
     if (::geteuid() != 0) GTEST_SKIP() << "needs root to mount a small tmpfs";
     auto const save = dir_.path() / "small-disk";
     TmpfsMount small(save, "size=1m");
     if (!small.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here";
     std::unique_ptr<Process> seeder;
     auto const seeder_endpoint = start_seeder(seeder);
-    auto const run =
-        run_cli(with_profile("p", {"download", torrent_, "--save", save.string(), "--listen",
-                                   fresh_listen(), "--peer", seeder_endpoint, "--timeout", "60"}),
-                90s);
-    EXPECT_EQ(run.exit_code, 1);
-    expect_one_sentence_error(run, "No space left on device");
+    Process download("download",
+                     cli_command(with_profile("p", {"download", torrent_, "--save", save.string(),
+                                                    "--listen", fresh_listen(), "--peer",
+                                                    seeder_endpoint, "--timeout", "90", "--json"})),
+                     dir_.path());
+    auto const stopped =
+        download.wait_for_line([](std::string_view line) { return is_event(line, "error"); }, 60s);
+    ASSERT_TRUE(stopped) << download.stderr_text();
+    auto const error = nlohmann::json::parse(*stopped);
+    EXPECT_TRUE(error.value("retrying", false)) << *stopped;
+    auto const message = error.value("message", "");
+    EXPECT_NE(message.find("No space left on device"), std::string::npos) << message;
+    EXPECT_NE(message.find("resumes by itself once space is freed"), std::string::npos) << message;
+    // The user frees space; the download goes on by itself and completes.
+    ASSERT_TRUE(small.remount("size=16m"));
+    EXPECT_TRUE(download.wait_for_line(
+        [](std::string_view line) {
+            return is_event(line, "warning") && line.find("usable again") != line.npos;
+        },
+        30s));
+    EXPECT_EQ(download.wait_for(80s), 0) << download.stderr_text();
+    EXPECT_TRUE(files_identical(data_ / "payload.bin", save / "payload.bin"));
 }
 
 TEST_F(CliTest, DownloadTimesOutWithoutPeers) {

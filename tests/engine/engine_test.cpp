@@ -2,6 +2,7 @@
 #include "engine/engine.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <libtorrent/torrent_info.hpp>
@@ -11,6 +12,7 @@
 #include "files.hpp"
 #include "net.hpp"
 #include "temp_dir.hpp"
+#include "tmpfs_mount.hpp"
 
 namespace lanetorrent {
 namespace {
@@ -153,6 +155,46 @@ TEST_F(EngineTest, DownloadsFromAnotherSessionOnLoopback) {
     ASSERT_FALSE(incoming.empty());
     EXPECT_TRUE(incoming.front().incoming);
     EXPECT_EQ(parse_endpoint(incoming.front().peer)->address, downloader.ip());
+}
+
+// A full disk and a read-only save path stop the download with an error that says it will go on
+// by itself; once the user fixes the disk, it does, and the file is complete and correct.
+TEST_F(EngineTest, DiskFaultsStopTheDownloadUntilTheSavePathIsUsableAgain) {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root to mount a tmpfs";
+    for (bool const read_only : {false, true}) {
+        SCOPED_TRACE(read_only ? "read-only save path" : "full disk");
+        auto const save = dir_.path() / (read_only ? "read-only" : "full");
+        test::TmpfsMount mount(save, "size=1m");
+        if (!mount.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here";
+        if (read_only) {
+            ASSERT_TRUE(mount.remount("size=16m", true));
+        }
+        Node seeder(dir_.path() / "seeder");
+        start_seeder(seeder);
+        EngineSettings settings;
+        settings.disk_retry_interval = 1s;
+        Node downloader(dir_.path() / (read_only ? "ro-downloader" : "full-downloader"), settings);
+        ASSERT_TRUE(downloader.engine().add(download_request(save)));
+        ASSERT_TRUE(downloader.engine().pin_peer(id_, *seeder.listening()));
+
+        ASSERT_TRUE(run_until({&seeder, &downloader},
+                              [&] { return !downloader.events<event::TorrentError>().empty(); }));
+        auto const error = downloader.events<event::TorrentError>().front();
+        EXPECT_TRUE(error.retrying) << error.message;
+        EXPECT_NE(error.message.find(read_only ? "Read-only file system" : "No space left"),
+                  std::string::npos)
+            << error.message;
+        // Nothing changes while the disk stays as it is: no retry storm, no second report.
+        run_until(
+            {&seeder, &downloader}, [] { return false; }, 4s);
+        EXPECT_EQ(downloader.events<event::TorrentError>().size(), 1u);
+        EXPECT_EQ(downloader.engine().progress(id_)->state, TorrentState::error);
+
+        ASSERT_TRUE(mount.remount("size=16m"));  // more space, and writable
+        ASSERT_TRUE(run_until(
+            {&seeder, &downloader}, [&] { return finished(downloader); }, 60s));
+        EXPECT_TRUE(test::files_identical(content_ / "payload.bin", save / "payload.bin"));
+    }
 }
 
 TEST_F(EngineTest, FetchesMetadataForAMagnetLink) {

@@ -227,5 +227,28 @@ TEST(ResumeStore, OneProcessAtATimePerTorrent) {
     EXPECT_TRUE(store.lock(id));
 }
 
+TEST(ResumeStore, LockRemembersWhetherTheLastHolderStoppedCleanly) {
+    test::TempDir dir;
+    ResumeStore store(dir.path());
+    TorrentId const id(40, 'c');
+    {
+        auto lock = store.lock(id);
+        ASSERT_TRUE(lock) << lock.error();
+        EXPECT_TRUE((*lock)->stopped_cleanly()) << "a torrent never held before";
+        // Dropped without mark_stopped(), as a kill -9 drops it.
+    }
+    {
+        auto lock = store.lock(id);
+        ASSERT_TRUE(lock);
+        EXPECT_FALSE((*lock)->stopped_cleanly());
+        (*lock)->mark_stopped();
+    }
+    auto lock = store.lock(id);
+    ASSERT_TRUE(lock);
+    EXPECT_TRUE((*lock)->stopped_cleanly());
+    lock.value().reset();
+    EXPECT_FALSE((*store.lock(id))->stopped_cleanly()) << "held again, and not stopped";
+}
+
 }  // namespace
 }  // namespace lanetorrent

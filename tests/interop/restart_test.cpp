@@ -1,6 +1,7 @@
 // A download killed with SIGKILL continues from its saved resume data instead of starting over.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 
@@ -120,6 +121,56 @@ TEST_F(RestartInterop, KilledDownloadContinuesFromResumeData) {
                 << "the restart did not pick up what the first run had saved: " << event.dump();
         }
     }
+}
+
+// Killed a few seconds after its last save: the pieces written since are on disk but not in the
+// resume data. The restart hash-checks the files instead of trusting the stale piece list, so it
+// has at least what the killed run had reported, and fetches none of it again.
+TEST_F(RestartInterop, KilledBetweenSavesFetchesNoFinishedPieceAgain) {
+    std::vector<std::string> args = download_args(unique_loopback_ip());
+    auto const interval = std::find(args.begin(), args.end(), "--resume-interval");
+    ASSERT_NE(interval, args.end());
+    *std::next(interval) = "3";
+    args.insert(args.end(), {"--max-down", "2048"});
+    auto first = start_cli("download-1", profile(), args);
+    int pieces_at_save = -1;
+    int pieces_at_kill = 0;
+    std::int64_t bytes_at_kill = 0;
+    ASSERT_TRUE(first->wait_for_line(
+        [&](std::string_view line) {
+            auto const event = parse_event(line);
+            if (!event) return false;
+            auto const name = event->value("event", "");
+            if (name == "resume_saved") pieces_at_save = pieces_at_kill;
+            if (name == "progress") {
+                pieces_at_kill = event->value("have_pieces", 0);
+                bytes_at_kill = event->value("have_bytes", std::int64_t{0});
+            }
+            // Far enough past a save that whole pieces are on disk and missing from it.
+            return pieces_at_save > 0 && pieces_at_kill >= pieces_at_save + 8 &&
+                   bytes_at_kill >= kSize / 3;
+        },
+        kTransferTimeout))
+        << first->stderr_text();
+    EXPECT_EQ(first->kill(), 128 + SIGKILL) << "the first run ended before it was killed";
+    ASSERT_LT(bytes_at_kill, kSize);
+
+    auto second = start_cli("download-2", profile(), download_args(unique_loopback_ip()));
+    nlohmann::json const done = expect_done(*second, 0);
+    EXPECT_TRUE(files_identical(content_, dir("download") / content_.filename()));
+    int checked = -1;
+    for (auto const& event : parse_events(second->stdout_text())) {
+        if (event.value("event", "") == "checked") checked = event.value("have_pieces", checked);
+    }
+    std::int64_t const downloaded = done.value("downloaded", kSize);
+    std::cout << "killed run: " << pieces_at_save << " pieces at its last save, " << pieces_at_kill
+              << " when killed; restart: " << checked << " found on disk, " << downloaded
+              << " bytes downloaded\n";
+    EXPECT_GE(checked, pieces_at_kill) << "a piece the killed run had finished was lost";
+    // Only pieces that were partly downloaded when it died may come again.
+    EXPECT_LE(downloaded, kSize - pieces_at_kill * kPiece + kAllowance);
+    EXPECT_NE(second->stdout_text().find("stopped without saving"), std::string::npos)
+        << "no warning that the files are checked again";
 }
 
 // Exactly the same command again, so the restarted download comes from the address the killed

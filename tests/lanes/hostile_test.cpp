@@ -6,10 +6,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <functional>
 #include <iostream>
 #include <set>
+#include <thread>
 
 #include "devnet_fixture.hpp"
 #include "engine/torrent_creator.hpp"
@@ -19,6 +21,7 @@
 #include "lanes/lane_service.hpp"
 #include "net.hpp"
 #include "temp_dir.hpp"
+#include "torn_peer.hpp"
 #include "tron/clock.hpp"
 #include "tron/message_signing.hpp"
 #include "tron/transaction.hpp"
@@ -559,6 +562,7 @@ TEST_F(HostileTest, FloodOfLaneMessagesIsCutOffAndTheSellerStaysResponsive) {
         }
     };
     ASSERT_TRUE(run_until([&] { return flooded.has_value(); }, 20s));
+    long const memory_before = rss_anon_kib();
     // Far beyond the 64 messages a second an honest peer could need: the seller closes the
     // connection rather than queue them all.
     for (int i = 0; i < 2000; ++i) hostile_->send(*flooded, msg::Request{Lane::slow, 0});
@@ -581,6 +585,68 @@ TEST_F(HostileTest, FloodOfLaneMessagesIsCutOffAndTheSellerStaysResponsive) {
         30s))
         << "received " << received_before << " bytes before the flood";
     EXPECT_EQ(hostile_->paid_bytes(), 0);
+    // The process holds seller and flooder; neither kept the flood (2,000 messages) in memory.
+    long const memory_after = rss_anon_kib();
+    std::cout << "[ flood    ] anonymous memory " << memory_before << " KiB before, "
+              << memory_after << " KiB after\n";
+    EXPECT_LT(memory_after - memory_before, 16 * 1024);
+}
+
+// 600 connections, each hanging up somewhere inside the handshake, the extended handshake, an
+// extended message or a block request, half of them with a TCP reset. The seller frees each one
+// (no connection of the torn peer's address is left), its memory stays flat, and the honest
+// downloader next to them keeps receiving data.
+TEST_F(HostileTest, PeerThatHangsUpInsideEveryMessageLeavesNothingBehind) {
+    script_ = [] {};
+    ASSERT_TRUE(run_until(
+        [&] {
+            auto const conns = hostile_->connections();
+            return !conns.empty() && conns.back().received > 0;
+        },
+        30s));
+    auto const v1 = torrent_.ti->info_hashes().v1;
+    auto const torn_ip = lanetorrent::test::unique_loopback_ip();
+    TornPeer torn(torn_ip, std::string(v1.data(), v1.size()));
+    constexpr int connections = 600;
+    run_for(1s);  // the download is under way: the baseline holds its buffers already
+    long const memory_before = rss_anon_kib();
+    std::atomic<int> reached{0};
+    std::atomic<bool> done{false};
+    std::thread storm([&] {
+        for (int i = 0; i < connections; ++i) {
+            // Every cut point from the first byte to the last, in a shuffled order.
+            auto const cut =
+                1 + (static_cast<std::size_t>(i) * 97) % (torn.conversation_size() - 1);
+            if (torn.connect_and_cut(*listening_, cut, i % 2 == 0)) ++reached;
+            std::this_thread::sleep_for(2ms);
+        }
+        done = true;
+    });
+    auto const received_before = hostile_->connections().back().received;
+    bool const finished = run_until([&] { return done.load(); }, 60s);
+    storm.join();
+    ASSERT_TRUE(finished);
+    EXPECT_EQ(reached.load(), connections) << "the seller stopped accepting connections";
+    auto const left = [&] {
+        int count = 0;
+        for (auto const& peer : service_->peers()) {
+            if (peer.endpoint.rfind(torn_ip + ":", 0) == 0) ++count;
+        }
+        return count;
+    };
+    EXPECT_TRUE(run_until([&] { return left() == 0; }, 10s))
+        << left() << " torn connections are still open at the seller";
+    EXPECT_TRUE(run_until(
+        [&] {
+            return hostile_->finished() ||
+                   hostile_->connections().back().received > received_before;
+        },
+        20s))
+        << "the honest download stalled";
+    long const memory_after = rss_anon_kib();
+    std::cout << "[ torn     ] " << connections << " torn connections; anonymous memory "
+              << memory_before << " KiB before, " << memory_after << " KiB after\n";
+    EXPECT_LT(memory_after - memory_before, 16 * 1024);
 }
 
 }  // namespace

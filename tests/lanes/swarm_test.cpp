@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "cli.hpp"
+#include "cli_lanes.hpp"
 #include "engine/engine.hpp"
 #include "engine/torrent_creator.hpp"
 #include "engine/torrent_source.hpp"
@@ -35,41 +36,15 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
 constexpr std::int64_t MiB = 1 << 20;
-constexpr Units kMaxPrice = 400'000'000;  // above the default fast price (300 BTT / GiB)
-
-std::string split_host(std::string const& endpoint) {
-    return endpoint.substr(0, endpoint.rfind(':'));
-}
-std::uint16_t split_port(std::string const& endpoint) {
-    return static_cast<std::uint16_t>(std::stoi(endpoint.substr(endpoint.rfind(':') + 1)));
-}
 
 // One lanetorrent-devnet process for the whole suite, funding every buyer the tests use.
-struct Chain {
+struct Chain : Devnet {
     std::unique_ptr<test::TempDir> dir;
-    std::string node;
-    std::string solidity;
-    std::unique_ptr<test::Process> process;
     std::vector<tron::PrivateKey> buyers;  // funded: 100 TRX, 100 000 BTT each
     std::vector<tron::PrivateKey> crowd;   // funded likewise, for the many-IP test
     fs::path cli_buyer_profile;            // its keystore holds one more funded key
     fs::path passphrase;
     std::string cli_buyer;
-
-    tron::NodeConfig config() const {
-        tron::NodeConfig c;
-        c.wallet_address = node;
-        c.solidity_address = solidity;
-        return c;
-    }
-    std::int64_t btt(tron::Address const& address) const {
-        tron::TronClient client(config());
-        auto const balances = client.balances(address);
-        EXPECT_TRUE(balances) << balances.failure().message;
-        if (!balances || !*balances) return 0;
-        auto const it = (*balances)->assets.find("1002000");
-        return it == (*balances)->assets.end() ? 0 : it->second;
-    }
 };
 Chain* chain = nullptr;
 
@@ -169,38 +144,15 @@ class SwarmTest : public ::testing::Test {
         chain->passphrase = dir / "passphrase";
         std::ofstream(chain->passphrase) << "swarm test passphrase\n";
         chain->cli_buyer_profile = dir / "cli-buyer";
-        auto const created =
-            test::run_cli({"--profile", chain->cli_buyer_profile.string(), "wallet", "create",
-                           "--passphrase-file", chain->passphrase.string(), "--json"});
-        ASSERT_EQ(created.exit_code, 0) << created.err;
-        chain->cli_buyer = nlohmann::json::parse(created.out)["address"].get<std::string>();
+        chain->cli_buyer = create_cli_wallet(chain->cli_buyer_profile, chain->passphrase);
+        ASSERT_FALSE(chain->cli_buyer.empty());
         for (int i = 0; i < 6; ++i) chain->buyers.push_back(tron::PrivateKey::generate());
         for (int i = 0; i < 30; ++i) chain->crowd.push_back(tron::PrivateKey::generate());
 
-        auto const ip = test::unique_loopback_ip();
-        chain->node = ip + ":" + std::to_string(test::free_port(ip));
-        chain->solidity = ip + ":" + std::to_string(test::free_port(ip));
-        std::vector<std::string> argv{LANETORRENT_DEVNET,
-                                      "--listen",
-                                      chain->node,
-                                      "--solidity-listen",
-                                      chain->solidity,
-                                      "--data",
-                                      (dir / "devnet").string(),
-                                      "--block-interval-ms",
-                                      "300",
-                                      "--solidify-after",
-                                      "2"};
-        auto fund = [&](std::string const& address) {
-            argv.push_back("--fund");
-            argv.push_back(address + "=100000000,100000000000");
-        };
-        fund(chain->cli_buyer);
-        for (auto const& key : chain->buyers) fund(key.address().base58());
-        for (auto const& key : chain->crowd) fund(key.address().base58());
-        chain->process = std::make_unique<test::Process>("devnet", argv, dir);
-        ASSERT_TRUE(test::wait_until_listening(ip, split_port(chain->node), 20s))
-            << chain->process->stderr_text();
+        std::vector<std::string> funded{chain->cli_buyer};
+        for (auto const& key : chain->buyers) funded.push_back(key.address().base58());
+        for (auto const& key : chain->crowd) funded.push_back(key.address().base58());
+        ASSERT_TRUE(chain->start(dir, funded));
     }
     static void TearDownTestSuite() {
         delete chain;
@@ -530,139 +482,11 @@ TEST_F(SwarmTest, MoreThanThirtyTwoIpsStillWork) {
               << " buyers\n";
 }
 
-// lanetorrent-cli seed / download with lanes, as a user runs them, killed with SIGKILL.
-class CliLanes {
-  public:
-    CliLanes(fs::path dir, std::string torrent, fs::path data, std::string payee)
-        : dir_(std::move(dir)),
-          torrent_(std::move(torrent)),
-          data_(std::move(data)),
-          payee_(std::move(payee)) {
-        auto const seed_ip = test::unique_loopback_ip();
-        seed_endpoint_ = seed_ip + ":" + std::to_string(test::free_port(seed_ip));
-        auto const down_ip = test::unique_loopback_ip();
-        down_endpoint_ = down_ip + ":" + std::to_string(test::free_port(down_ip));
-    }
-    std::unique_ptr<test::Process> seeder(int run) {
-        return std::make_unique<test::Process>("seeder-" + std::to_string(run),
-                                               test::cli_command({"--profile",
-                                                                  (dir_ / "seller").string(),
-                                                                  "seed",
-                                                                  torrent_,
-                                                                  "--data",
-                                                                  data_.string(),
-                                                                  "--listen",
-                                                                  seed_endpoint_,
-                                                                  "--payee",
-                                                                  payee_,
-                                                                  "--max-up",
-                                                                  "4096",
-                                                                  "--node",
-                                                                  chain->node,
-                                                                  "--solidity-node",
-                                                                  chain->solidity,
-                                                                  "--settle-threshold",
-                                                                  "3000000",
-                                                                  "--seconds",
-                                                                  "200",
-                                                                  "--json"}),
-                                               dir_);
-    }
-    std::unique_ptr<test::Process> downloader(int run) {
-        return std::make_unique<test::Process>("downloader-" + std::to_string(run),
-                                               test::cli_command({"--profile",
-                                                                  chain->cli_buyer_profile.string(),
-                                                                  "download",
-                                                                  torrent_,
-                                                                  "--save",
-                                                                  (dir_ / "save").string(),
-                                                                  "--listen",
-                                                                  down_endpoint_,
-                                                                  "--peer",
-                                                                  seed_endpoint_,
-                                                                  "--lane",
-                                                                  "fast",
-                                                                  "--max-price",
-                                                                  std::to_string(kMaxPrice),
-                                                                  "--passphrase-file",
-                                                                  chain->passphrase.string(),
-                                                                  "--node",
-                                                                  chain->node,
-                                                                  "--solidity-node",
-                                                                  chain->solidity,
-                                                                  "--timeout",
-                                                                  "150",
-                                                                  "--resume-interval",
-                                                                  "1",
-                                                                  "--json"}),
-                                               dir_);
-    }
-    fs::path seller_ledger() const { return dir_ / "seller" / "data" / "lanes.sqlite"; }
-    fs::path buyer_ledger() const { return chain->cli_buyer_profile / "data" / "lanes.sqlite"; }
-
-  private:
-    fs::path dir_;
-    std::string torrent_;
-    fs::path data_;
-    std::string payee_;
-    std::string seed_endpoint_;
-    std::string down_endpoint_;
-};
-
-// Waits for a downloader progress line at or above `fraction`.
-bool wait_for_progress(test::Process& p, double fraction, std::chrono::milliseconds timeout) {
-    return p
-        .wait_for_line(
-            [&](std::string_view line) {
-                auto const e = test::parse_event(line);
-                return e && (*e)["event"] == "progress" && e->contains("progress") &&
-                       (*e)["progress"].get<double>() >= fraction;
-            },
-            timeout)
-        .has_value();
-}
-
-// Fails if the buyer's private key (hex either case, or its raw 32 bytes) or the keystore
-// passphrase shows up in any process output or in any file under `dirs` other than the sealed
-// keystore itself: logs, ledgers, resume data, sent records. The key is read back from the
-// keystore here and never printed; a failure names only the place.
-void expect_no_key_material(std::vector<std::pair<std::string, std::string>> const& outputs,
-                            std::vector<fs::path> const& dirs, fs::path const& keystore,
-                            std::string const& passphrase) {
-    auto const key = wallet::Keystore::unlock(keystore, passphrase);
-    ASSERT_TRUE(key) << key.error();
-    auto const& secret = key->secret();
-    std::string const raw(secret.begin(), secret.end());
-    std::string hex = tron::to_hex(std::span<std::uint8_t const>(secret.data(), secret.size()));
-    std::string upper = hex;
-    std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
-    std::vector<std::string> const needles{raw, hex, upper, passphrase};
-    auto const contains_secret = [&](std::string const& text) {
-        return std::any_of(needles.begin(), needles.end(), [&](auto const& needle) {
-            return text.find(needle) != std::string::npos;
-        });
-    };
-    for (auto const& [name, text] : outputs) {
-        EXPECT_FALSE(contains_secret(text)) << "key material in the output of " << name;
-    }
-    int files = 0;
-    for (auto const& dir : dirs) {
-        for (auto const& entry : fs::recursive_directory_iterator(dir)) {
-            if (!entry.is_regular_file() || fs::equivalent(entry.path(), keystore)) continue;
-            if (entry.path().filename() == "passphrase") continue;  // the test's own input
-            std::ifstream in(entry.path(), std::ios::binary);
-            std::string const bytes((std::istreambuf_iterator<char>(in)), {});
-            EXPECT_FALSE(contains_secret(bytes)) << "key material in " << entry.path();
-            ++files;
-        }
-    }
-    EXPECT_GT(files, 3);  // the ledgers, resume data and logs were really read
-}
-
 TEST_F(SwarmTest, KillNineDuringPaymentKeepsLedgersConsistent) {
     make_torrent(48 * MiB, 7004);
     auto const payee = tron::PrivateKey::generate().address();
-    CliLanes cli(dir_.path(), torrent_file_.string(), content_, payee.base58());
+    CliLanes cli(dir_.path(), torrent_file_.string(), content_, payee.base58(), chain->config());
+    cli.add_buyer({chain->cli_buyer_profile, chain->passphrase});
 
     auto seeder = cli.seeder(1);
     ASSERT_TRUE(seeder->wait_for_line([](auto l) { return test::is_event(l, "checked"); }, 30s))

@@ -11,8 +11,8 @@
 #include "net.hpp"
 #include "temp_dir.hpp"
 #include "tron/clock.hpp"
+#include "tron/node_error_text.hpp"
 #include "wallet/balances.hpp"
-#include "wallet/node_error_text.hpp"
 #include "wallet/node_probe.hpp"
 #include "wallet/send.hpp"
 #include "wallet/sent_store.hpp"
@@ -105,12 +105,12 @@ TEST(WalletNodeErrors, RefusedConnectionInPlainWords) {
     tron::TronClient client(node);
     auto head = client.head_block();
     ASSERT_FALSE(head.ok());
-    EXPECT_EQ(plain_node_error(head.failure(), node),
+    EXPECT_EQ(tron::plain_node_error(head.failure(), node),
               "cannot reach the Tron node at " + node.wallet_address + " (connection refused)");
     auto probe = probe_node(node);
     ASSERT_FALSE(probe.ok());
-    EXPECT_EQ(probe.error(), plain_node_error(head.failure(), node));
-    EXPECT_EQ(plain_node_error({tron::NodeError::Kind::timeout, "x"}, node),
+    EXPECT_EQ(probe.error(), tron::plain_node_error(head.failure(), node));
+    EXPECT_EQ(tron::plain_node_error({tron::NodeError::Kind::timeout, "x"}, node),
               "the Tron node at " + node.wallet_address + " did not answer within 5 s");
 }
 

@@ -5,10 +5,10 @@
 #include <limits>
 
 #include "base/app_settings.hpp"
+#include "tron/node_error_text.hpp"
 #include "wallet/balances.hpp"
 #include "wallet/fees.hpp"
 #include "wallet/keystore.hpp"
-#include "wallet/node_error_text.hpp"
 #include "wallet/node_probe.hpp"
 #include "wallet/send.hpp"
 #include "wallet/sent_store.hpp"
@@ -157,7 +157,7 @@ void WalletService::refresh() {
             tron::TronClient client(node);
             auto balances = wallet::fetch_balances(client, address, asset);
             if (!balances) {
-                return [this, message = text(wallet::plain_node_error(balances.failure(), node))] {
+                return [this, message = text(tron::plain_node_error(balances.failure(), node))] {
                     emit nodeError(message);
                 };
             }
@@ -192,7 +192,7 @@ void WalletService::refresh_history() {
                 if (progress) {
                     entry.status = status_text(progress->state);
                 } else {
-                    error = text(wallet::plain_node_error(progress.failure(), node));
+                    error = text(tron::plain_node_error(progress.failure(), node));
                 }
             }
             entries.push_back(entry);
@@ -243,7 +243,7 @@ Status WalletService::send(QString const& to, QString const& asset, qint64 amoun
         tron::TronClient client(node);
         auto transfer = wallet::prepare_transfer(client, key, intent);
         if (!transfer) {
-            return [this, message = text(wallet::plain_node_error(transfer.failure(), node))] {
+            return [this, message = text(tron::plain_node_error(transfer.failure(), node))] {
                 emit sendFailed(message);
             };
         }

@@ -1,9 +1,9 @@
-#include "wallet/node_error_text.hpp"
+#include "tron/node_error_text.hpp"
 
 #include <algorithm>
 #include <cctype>
 
-namespace lanetorrent::wallet {
+namespace lanetorrent::tron {
 
 namespace {
 
@@ -15,6 +15,10 @@ bool mentions(std::string text, std::string const& needle) {
 
 std::string reason_of(std::string const& grpc_text) {
     if (mentions(grpc_text, "refused")) return "connection refused";
+    // gRPC's words for a server whose first bytes are not HTTP/2.
+    if (mentions(grpc_text, "http1") || mentions(grpc_text, "http/1")) {
+        return "something answers there, but not gRPC: is it the node's HTTP port?";
+    }
     if (mentions(grpc_text, "dns") || mentions(grpc_text, "resolve")) return "unknown host name";
     if (mentions(grpc_text, "ssl") || mentions(grpc_text, "handshake") ||
         mentions(grpc_text, "tls")) {
@@ -29,8 +33,8 @@ std::string reason_of(std::string const& grpc_text) {
 
 }  // namespace
 
-std::string plain_node_error(tron::NodeError const& error, tron::NodeConfig const& node) {
-    using Kind = tron::NodeError::Kind;
+std::string plain_node_error(NodeError const& error, NodeConfig const& node) {
+    using Kind = NodeError::Kind;
     switch (error.kind) {
         case Kind::unreachable:
             return "cannot reach the Tron node at " + node.wallet_address + " (" +
@@ -43,4 +47,4 @@ std::string plain_node_error(tron::NodeError const& error, tron::NodeConfig cons
     }
 }
 
-}  // namespace lanetorrent::wallet
+}  // namespace lanetorrent::tron

@@ -7,8 +7,8 @@
 
 #include "tron/client.hpp"
 
-namespace lanetorrent::wallet {
+namespace lanetorrent::tron {
 
-std::string plain_node_error(tron::NodeError const& error, tron::NodeConfig const& node);
+std::string plain_node_error(NodeError const& error, NodeConfig const& node);
 
-}  // namespace lanetorrent::wallet
+}  // namespace lanetorrent::tron
