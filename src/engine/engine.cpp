@@ -419,7 +419,15 @@ std::vector<TorrentId> Engine::torrents() const {
 std::optional<TorrentProgress> Engine::progress(TorrentId const& id) const {
     auto const it = torrents_.find(id);
     if (it == torrents_.end()) return std::nullopt;
-    return progress_of(id, it->second->handle.status());
+    return progress_of(*it->second, it->second->handle.status());
+}
+
+// libtorrent answers some full-disk failures with upload mode instead of its error state, where
+// the torrent would look like it downloads; until the retry succeeds it is stopped by an error.
+TorrentProgress Engine::progress_of(Torrent const& torrent, lt::torrent_status const& status) {
+    auto p = lanetorrent::progress_of(torrent.id, status);
+    if (torrent.disk_fault != DiskFault::none) p.state = TorrentState::error;
+    return p;
 }
 
 std::optional<fs::path> Engine::save_path(TorrentId const& id) const {
@@ -704,7 +712,7 @@ void Engine::handle(lt::alert const* alert, std::vector<Event>& out) {
     if (auto const* a = lt::alert_cast<lt::state_update_alert>(alert)) {
         for (auto const& status : a->status) {
             if (auto const* torrent = find(status.handle)) {
-                out.push_back(event::Progress{progress_of(torrent->id, status)});
+                out.push_back(event::Progress{progress_of(*torrent, status)});
             }
         }
         return;

@@ -123,6 +123,7 @@ class Engine {
 
     Result<TorrentId> add_to_session(TorrentId const& id, lt::add_torrent_params params,
                                      std::unique_ptr<TorrentLock> lock, bool seed_only);
+    static TorrentProgress progress_of(Torrent const& torrent, lt::torrent_status const& status);
     void on_torrent_error(Torrent& torrent, std::string message, lt::error_code const& ec,
                           std::vector<Event>& out);
     void retry_after_disk_faults(Clock::time_point now);

@@ -26,7 +26,9 @@ std::string reason_of(std::string const& grpc_text) {
     }
     if (mentions(grpc_text, "unreachable")) return "network unreachable";
     if (mentions(grpc_text, "reset") || mentions(grpc_text, "closed")) {
-        return "the connection was closed: a plaintext node with TLS on, or the reverse?";
+        // Also what a TLS setting that does not match the node looks like, but a node that
+        // restarts or a proxy that drops the connection does the same, so no guess here.
+        return "the connection was closed";
     }
     return "no connection";
 }

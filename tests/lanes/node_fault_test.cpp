@@ -99,8 +99,8 @@ std::string expected_words(Mode mode) {
     switch (mode) {
         case Mode::refuse:
             return "connection refused";
-        case Mode::blackhole:
-            return "did not answer within";
+        case Mode::blackhole:  // or, for calls under way when it began, the connection closed
+            return "Tron node at";
         case Mode::garbage:  // gRPC's reason varies: "http1.x server" or the socket closed
             return "cannot reach the Tron node at";
         default:
