@@ -95,17 +95,24 @@ bool pump_until(std::vector<Output*> const& outputs, std::function<bool()> const
     }
 }
 
-std::string expected_words(Mode mode) {
+// The reason the warning gives. Calls under way when the fault begins see the proxy drop their
+// connection, and which failure gRPC reports first varies, so "closed" is right in every mode.
+std::vector<std::string> expected_reasons(Mode mode) {
+    std::vector<std::string> reasons{"(the connection was closed)"};
     switch (mode) {
         case Mode::refuse:
-            return "connection refused";
-        case Mode::blackhole:  // or, for calls under way when it began, the connection closed
-            return "Tron node at";
-        case Mode::garbage:  // gRPC's reason varies: "http1.x server" or the socket closed
-            return "cannot reach the Tron node at";
+            reasons.push_back("(connection refused)");
+            break;
+        case Mode::blackhole:
+            reasons.push_back("did not answer within");
+            break;
+        case Mode::garbage:
+            reasons.push_back("but not gRPC");
+            break;
         default:
-            return "Tron node at";
+            break;
     }
+    return reasons;
 }
 
 class NodeFaultTest : public ::testing::TestWithParam<Mode> {};
@@ -293,7 +300,10 @@ TEST_P(NodeFaultTest, SettlementWaitsAndLandsOnceAndTheCliSaysWhy) {
                       << " s: " << text << "\n";
             EXPECT_NE(text.find(via_proxy.wallet_address), std::string::npos) << text;
             EXPECT_NE(text.find("settlements wait and are retried"), std::string::npos) << text;
-            EXPECT_NE(text.find(expected_words(mode)), std::string::npos) << text;
+            auto const reasons = expected_reasons(mode);
+            EXPECT_TRUE(std::any_of(reasons.begin(), reasons.end(), [&](auto const& reason) {
+                return text.find(reason) != std::string::npos;
+            })) << text;
             for (auto const* dump :
                  {"gRPC code", "ipv4:", "UNAVAILABLE", "last error", "addresses"}) {
                 EXPECT_EQ(text.find(dump), std::string::npos) << text;
