@@ -1,5 +1,7 @@
 #include "torn_peer.hpp"
 
+#include "net.hpp"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -50,15 +52,10 @@ TornPeer::TornPeer(std::string ip, std::string const& info_hash)
 bool TornPeer::connect_and_cut(Endpoint const& seller, std::size_t cut, bool reset) {
     int const fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return false;
-    sockaddr_in local{};
-    local.sin_family = AF_INET;
-    ::inet_pton(AF_INET, ip_.c_str(), &local.sin_addr);
-    sockaddr_in remote{};
-    remote.sin_family = AF_INET;
-    remote.sin_port = htons(seller.port);
-    ::inet_pton(AF_INET, seller.address.c_str(), &remote.sin_addr);
-    bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) == 0 &&
-              ::connect(fd, reinterpret_cast<sockaddr*>(&remote), sizeof remote) == 0;
+    auto const local = lanetorrent::test::ipv4_address(ip_, 0);
+    auto const remote = lanetorrent::test::ipv4_address(seller.address, seller.port);
+    bool ok = ::bind(fd, reinterpret_cast<sockaddr const*>(&local), sizeof local) == 0 &&
+              ::connect(fd, reinterpret_cast<sockaddr const*>(&remote), sizeof remote) == 0;
     if (ok) {
         auto const size = std::min(cut, conversation_.size());
         ok = ::send(fd, conversation_.data(), size, MSG_NOSIGNAL) == static_cast<ssize_t>(size);

@@ -31,18 +31,8 @@ class Socket {
     int fd_;
 };
 
-sockaddr_in address(const std::string& ip, std::uint16_t port) {
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    if (::inet_pton(AF_INET, ip.c_str(), &addr.sin_addr) != 1) {
-        throw std::invalid_argument("not an IPv4 address: " + ip);
-    }
-    return addr;
-}
-
 bool bind_to(const Socket& socket, const std::string& ip, std::uint16_t port) {
-    const sockaddr_in addr = address(ip, port);
+    const sockaddr_in addr = ipv4_address(ip, port);
     return ::bind(socket.fd(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0;
 }
 
@@ -55,7 +45,7 @@ void set_timeouts(const Socket& socket, std::chrono::milliseconds timeout) {
 }
 
 bool connect_to(const Socket& socket, const std::string& ip, std::uint16_t port) {
-    const sockaddr_in addr = address(ip, port);
+    const sockaddr_in addr = ipv4_address(ip, port);
     return ::connect(socket.fd(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0;
 }
 
@@ -140,6 +130,16 @@ std::optional<std::string> http_get(const std::string& ip, std::uint16_t port,
         return std::nullopt;
     }
     return response.substr(body + 4);
+}
+
+sockaddr_in ipv4_address(const std::string& ip, std::uint16_t port) {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    if (::inet_pton(AF_INET, ip.c_str(), &addr.sin_addr) != 1) {
+        throw std::invalid_argument("not an IPv4 address: " + ip);
+    }
+    return addr;
 }
 
 }  // namespace lanetorrent::test

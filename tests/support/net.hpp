@@ -1,5 +1,7 @@
 #pragma once
 
+#include <netinet/in.h>
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -12,6 +14,9 @@ namespace lanetorrent::test {
 // client gets its own address, so clients identify each other by IP, ports never clash, and a
 // tracker sees every client as a distinct peer. Never 127.0.0.1, never a .0 or .255 host part.
 std::string unique_loopback_ip();
+
+// ip:port as a socket address; throws std::invalid_argument if `ip` is not numeric IPv4.
+sockaddr_in ipv4_address(const std::string& ip, std::uint16_t port);
 
 // A port that is free for both TCP and UDP on `ip` (opentracker wants both), found by binding port
 // 0. Nothing else uses our unique addresses, so it stays free until the client binds it.

@@ -22,16 +22,6 @@ constexpr char kGarbage[] =
     "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain\r\n\r\nthis is not a Tron node\r\n"
     "\x01\x02\x03\xff\xfe";
 
-sockaddr_in address(const std::string& ip, std::uint16_t port) {
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    if (::inet_pton(AF_INET, ip.c_str(), &addr.sin_addr) != 1) {
-        throw std::invalid_argument("not an IPv4 address: " + ip);
-    }
-    return addr;
-}
-
 void set_nonblocking(int fd) {
     ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
 }
@@ -42,7 +32,7 @@ int open_listener(const std::string& ip, std::uint16_t port) {
     if (fd < 0) return -1;
     const int one = 1;
     ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    const sockaddr_in addr = address(ip, port);
+    const sockaddr_in addr = ipv4_address(ip, port);
     if (::bind(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0 ||
         ::listen(fd, 64) != 0) {
         ::close(fd);
@@ -54,7 +44,7 @@ int open_listener(const std::string& ip, std::uint16_t port) {
 int connect_to(const std::string& ip, std::uint16_t port) {
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return -1;
-    const sockaddr_in addr = address(ip, port);
+    const sockaddr_in addr = ipv4_address(ip, port);
     // Blocking is fine on loopback: the target accepts or refuses at once.
     if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
         ::close(fd);
