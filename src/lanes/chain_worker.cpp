@@ -89,26 +89,34 @@ void ChainWorker::check_node() {
     if (error && !failing) client_.reset();
     if (!error && failing) client_ = std::make_unique<tron::TronClient>(node_);
     std::lock_guard lock(mutex_);
+    bool const told_before = outage_told_;
     if (!error) {
-        if (failing) {
+        if (failing && outage_told_) {
             auto const seconds =
                 std::chrono::duration_cast<std::chrono::seconds>(now - down_since_);
             node_notices_.push_back(
                 {true, "the Tron node at " + node_.wallet_address + " answers again after " +
                            std::to_string(seconds.count()) + " s; waiting settlements go ahead"});
         }
+        outage_told_ = false;
         node_ok_ = true;
         last_ok_ = now;
+    } else if (!failing) {
+        // Not told yet: a call on the old connection only learns that the connection went away.
+        // Asking again at once on a fresh one names what is at the address now (nothing, a
+        // refusal, not gRPC, silence), and a blip that is over by then is no outage at all.
+        down_since_ = now;
+        node_ok_ = false;
+        next_check_ = now;
     } else {
-        if (!failing) {
-            down_since_ = now;
+        if (!outage_told_) {
             node_notices_.push_back({false, tron::plain_node_error(*error, node_) +
                                                 "; settlements wait and are retried"});
+            outage_told_ = true;
         }
-        node_ok_ = false;
         next_check_ = now + failing_check;
     }
-    if ((error != std::nullopt) != failing && wakeup_) wakeup_();
+    if (outage_told_ != told_before && wakeup_) wakeup_();
 }
 
 void ChainWorker::run() {

@@ -8,7 +8,9 @@
 // errors) jobs wait in the queue instead of failing one by one: a settlement to sign or broadcast
 // is held, not lost, and goes ahead once the node answers again. A failing node is asked every
 // 2 s on a fresh connection (gRPC's own reconnect backoff would otherwise add up to two minutes
-// after a long outage). Each change is one plain sentence for a person, not one per call.
+// after a long outage). A failure is announced only once a fresh connection confirms it, so the
+// sentence names the cause rather than the dropped connection. Each change is one plain
+// sentence for a person, not one per call.
 #pragma once
 
 #include <chrono>
@@ -69,7 +71,8 @@ class ChainWorker {
     bool stopping_ = false;
     bool watching_ = false;  // a job has been submitted: the node matters from now on
     bool node_ok_ = true;
-    Clock::time_point last_ok_{};     // the node last answered a check
+    bool outage_told_ = false;     // the failure was confirmed on a fresh connection and announced
+    Clock::time_point last_ok_{};  // the node last answered a check
     Clock::time_point down_since_{};  // first failed check of the current outage
     Clock::time_point next_check_{};  // while failing
     std::thread thread_;
