@@ -11,6 +11,24 @@
 #include "tron/transaction.hpp"
 
 namespace lanetorrent::lanes {
+Units expect_settlements_chain(std::string const& who,
+                               std::vector<SettlementRecord> settlements) {
+    std::sort(settlements.begin(), settlements.end(), [](auto const& a, auto const& b) {
+        return std::tie(a.from, a.created_ms) < std::tie(b.from, b.created_ms);
+    });
+    std::set<std::string> txids;
+    Units reached = 0;
+    for (auto const& s : settlements) {
+        EXPECT_TRUE(txids.insert(s.txid).second) << who << ": settlement " << s.txid << " twice";
+        EXPECT_LT(s.from, s.to) << who << ": settlement " << s.txid;
+        if (s.status == SettlementStatus::failed) continue;
+        EXPECT_EQ(s.from, reached) << who << ": settlement " << s.txid << " [" << s.from << ", "
+                                   << s.to << ") overlaps or skips; the others reach " << reached;
+        reached = std::max(reached, s.to);
+    }
+    return reached;
+}
+
 namespace {
 
 // One side's view of one channel.
@@ -111,24 +129,17 @@ void expect_ious_agree(FollowedChannel const& c, Side const& seller, Side const&
     }
 }
 
-// Non-failed settlements chain from 0 without a gap or an overlap, the counted (confirmed,
-// solidified) ones first; the channel's settled amount is where the counted ones end.
+// The counted (confirmed, solidified) settlements come first in the chain; the channel's
+// settled amount is where the counted ones end.
 void expect_settlement_chain(std::string const& who, Side const& side, bool quiet) {
+    auto const reached = expect_settlements_chain(who, side.settlements);
     auto sorted = side.settlements;
-    std::sort(sorted.begin(), sorted.end(), [](auto const& a, auto const& b) {
-        return std::tie(a.from, a.created_ms) < std::tie(b.from, b.created_ms);
-    });
-    std::set<std::string> txids;
-    Units reached = 0;
+    std::erase_if(sorted, [](auto const& s) { return s.status == SettlementStatus::failed; });
+    std::sort(sorted.begin(), sorted.end(),
+              [](auto const& a, auto const& b) { return a.from < b.from; });
     Units counted_to = 0;
     bool open_seen = false;
     for (auto const& s : sorted) {
-        EXPECT_TRUE(txids.insert(s.txid).second) << who << ": settlement " << s.txid << " twice";
-        EXPECT_LT(s.from, s.to) << who << ": settlement " << s.txid;
-        if (s.status == SettlementStatus::failed) continue;
-        EXPECT_EQ(s.from, reached) << who << ": settlement " << s.txid << " [" << s.from << ", "
-                                   << s.to << ") overlaps or skips; the others reach " << reached;
-        reached = std::max(reached, s.to);
         if (counted(s.status)) {
             EXPECT_FALSE(open_seen) << who << ": settlement " << s.txid
                                     << " counts although an earlier one is still open";

@@ -43,6 +43,10 @@ std::vector<ChannelView> check_ledgers(std::filesystem::path const& seller_ledge
                                        std::vector<FollowedChannel> const& channels,
                                        tron::NodeConfig const& node, bool quiet);
 
+// No txid appears twice, and the settlements that did not fail chain from 0 without a gap or an
+// overlap. Returns where they reach.
+Units expect_settlements_chain(std::string const& who, std::vector<SettlementRecord> settlements);
+
 // The highest IOU seq `ledger` holds on `key` (0: none).
 std::int64_t last_iou_seq(std::filesystem::path const& ledger, ChannelKey const& key);
 

@@ -20,6 +20,7 @@
 #include "engine/torrent_creator.hpp"
 #include "files.hpp"
 #include "lanes/ledger.hpp"
+#include "ledger_invariants.hpp"
 #include "tcp_proxy.hpp"
 #include "temp_dir.hpp"
 #include "tron/bytes.hpp"
@@ -243,25 +244,21 @@ TEST_P(NodeFaultTest, SettlementWaitsAndLandsOnceAndTheCliSaysWhy) {
     }
     EXPECT_TRUE(iou_in_fault) << "the settlement up to " << in_fault->to
                               << " did not fall due during the fault";
-    // Each settlement is counted once on each side, and the good ones chain without overlap.
+    // Each settlement is counted once on each side, and they chain without overlap; none failed,
+    // the one that fell due in the fault included.
     for (auto const* ledger : {buyer_ledger->get(), seller_ledger->get()}) {
         auto const role = ledger == buyer_ledger->get() ? Role::spend : Role::earn;
-        auto settlements = ledger->settlements(role);
-        std::sort(settlements.begin(), settlements.end(),
-                  [](auto const& a, auto const& b) { return a.from < b.from; });
-        Units reached = 0;
-        std::set<std::string> txids;
-        int fault_settlement = 0;
+        auto const name = role == Role::spend ? "buyer" : "seller";
+        auto const settlements = ledger->settlements(role);
+        EXPECT_EQ(expect_settlements_chain(name, settlements),
+                  role == Role::spend ? bought.settled : sold.settled);
         for (auto const& s : settlements) {
-            EXPECT_TRUE(txids.insert(s.txid).second) << s.txid;
-            EXPECT_NE(s.status, SettlementStatus::failed) << s.txid;
-            if (s.status == SettlementStatus::failed) continue;
-            EXPECT_EQ(s.from, reached) << "a settlement overlaps or skips: " << s.txid;
-            reached = s.to;
-            if (s.txid == in_fault->txid) ++fault_settlement;
+            EXPECT_NE(s.status, SettlementStatus::failed) << name << ": " << s.txid;
         }
-        EXPECT_EQ(fault_settlement, 1) << (role == Role::spend ? "buyer" : "seller");
-        EXPECT_EQ(reached, role == Role::spend ? bought.settled : sold.settled);
+        EXPECT_EQ(std::count_if(settlements.begin(), settlements.end(),
+                                [&](auto const& s) { return s.txid == in_fault->txid; }),
+                  1)
+            << name;
     }
     // Nothing paid twice: the payee holds exactly what the seller counts as settled, also after
     // the same signed transfer is broadcast once more (the node knows it already).

@@ -20,6 +20,7 @@
 #include "files.hpp"
 #include "lanes/lane_service.hpp"
 #include "lanes/ledger.hpp"
+#include "ledger_invariants.hpp"
 #include "net.hpp"
 #include "peers.hpp"
 #include "process.hpp"
@@ -578,21 +579,10 @@ TEST_F(SwarmTest, KillNineDuringPaymentKeepsLedgersConsistent) {
               << " units\n";
 
     // No settlement counted twice: the good ones chain from 0 to `settled` without overlaps.
-    for (auto const* ledger : {buyer_ledger->get(), seller_ledger->get()}) {
-        auto const role = ledger == buyer_ledger->get() ? Role::spend : Role::earn;
-        auto settlements = ledger->settlements(role);
-        std::sort(settlements.begin(), settlements.end(),
-                  [](auto const& a, auto const& b) { return a.from < b.from; });
-        Units reached = 0;
-        std::set<std::string> txids;
-        for (auto const& s : settlements) {
-            EXPECT_TRUE(txids.insert(s.txid).second) << s.txid;
-            if (s.status == SettlementStatus::failed) continue;
-            EXPECT_EQ(s.from, reached) << "a settlement overlaps or skips: " << s.txid;
-            reached = s.to;
-        }
-        EXPECT_EQ(reached, role == Role::spend ? bought.settled : sold.settled);
-    }
+    EXPECT_EQ(expect_settlements_chain("downloader", (*buyer_ledger)->settlements(Role::spend)),
+              bought.settled);
+    EXPECT_EQ(expect_settlements_chain("seeder", (*seller_ledger)->settlements(Role::earn)),
+              sold.settled);
     auto const balance = chain->btt(payee);
     EXPECT_EQ(balance, sold.settled);
 
