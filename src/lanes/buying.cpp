@@ -4,6 +4,7 @@
 
 #include "lanes/chain_worker.hpp"
 #include "lanes/lane_service.hpp"
+#include "lanes/settle_answer.hpp"
 #include "lanes/service_state.hpp"
 #include "tron/bytes.hpp"
 #include "tron/clock.hpp"
@@ -123,30 +124,17 @@ void LaneService::pay(Conn& conn, bool final) {
 void LaneService::buy_settle_request(Conn& conn, msg::SettleRequest const& request) {
     if (!conn.channel) return reject(conn, "malformed", "settle_req before we paid anything");
     auto& channel = *conn.channel;
-    auto const state = ledger_->channel(channel.key);
-    if (request.to > state.iou_amount || request.to <= request.from) {
-        return reject(conn, "malformed", "settle_req asks for more than our IOUs");
-    }
-    // One debt, one transfer: an open settlement (signed, pending, confirmed) is sent again as is.
-    if (auto open = ledger_->open_settlement(channel.key)) {
-        plugin_->send(conn.id, msg::Settlement{open->from, open->to, open->transaction});
-        return;
-    }
-    // A range we already settled (a seller killed before it recorded our settlement, which we
-    // then broadcast ourselves): hand over that same settlement again, so both ledgers count it.
-    if (request.from < state.settled) {
-        for (auto const& done : ledger_->settlements(Role::spend)) {
-            if (done.channel == channel.key && done.from == request.from &&
-                done.status != SettlementStatus::failed) {
-                plugin_->send(conn.id, msg::Settlement{done.from, done.to, done.transaction});
-                return;
-            }
+    auto const answer = answer_settle_request(request, *ledger_, channel.key);
+    switch (answer.kind) {
+        case SettleAnswer::Kind::resend: {
+            auto const& done = *answer.settlement;
+            plugin_->send(conn.id, msg::Settlement{done.from, done.to, done.transaction});
+            return;
         }
-    }
-    if (request.from != state.settled) {
-        return reject(conn, "malformed",
-                      "settle_req starts at " + std::to_string(request.from) +
-                          " but we have settled " + std::to_string(state.settled));
+        case SettleAnswer::Kind::refuse:
+            return reject(conn, "malformed", answer.why);
+        case SettleAnswer::Kind::sign:
+            break;
     }
     if (channel.signing > 0) return;
     ++channel.signing;

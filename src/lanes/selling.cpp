@@ -160,7 +160,12 @@ void LaneService::maybe_settle(Channel& channel) {
     // replaced for a lane class) is not the payer's fault: ask again on the next connection.
     if (channel.settle_asked && !find(channel.settle_conn)) channel.settle_asked.reset();
     if (channel.settle_asked) {
-        if (std::chrono::steady_clock::now() - *channel.settle_asked < sell.settle_timeout) return;
+        auto const now = std::chrono::steady_clock::now();
+        // While our own node fails, the payer most likely cannot sign either (it needs a recent
+        // block), and we could not broadcast what it hands over: the clock runs only while the
+        // node answers. The credit window still bounds what the payer owes meanwhile.
+        if (!chain_->node_answers()) channel.settle_asked = now;
+        if (now - *channel.settle_asked < sell.settle_timeout) return;
         channel.settle_asked.reset();
         if (!ledger_->open_settlement(channel.key)) {
             channel.blocked = "settlement not delivered";
@@ -195,6 +200,27 @@ void LaneService::maybe_settle(Channel& channel) {
     }
 }
 
+namespace {
+
+// The node's verdicts on a transaction that no re-broadcast can change.
+bool refuses_for_good(tron::NodeError::Kind kind) {
+    using Kind = tron::NodeError::Kind;
+    switch (kind) {
+        case Kind::signature:
+        case Kind::contract_validate:
+        case Kind::contract_execute:
+        case Kind::bandwidth:  // the payer has neither bandwidth nor TRX to burn for it
+        case Kind::tapos:
+        case Kind::too_big:
+        case Kind::expired:
+            return true;
+        default:
+            return false;
+    }
+}
+
+}  // namespace
+
 void LaneService::sell_settlement(Conn& conn, msg::Settlement const& settlement) {
     auto const& sell = *config_.sell;
     if (!conn.payer || !conn.channel) return reject(conn, "no_proof", "settlement before a proof");
@@ -208,6 +234,18 @@ void LaneService::sell_settlement(Conn& conn, msg::Settlement const& settlement)
     protocol::Transaction tx;
     if (!tx.ParseFromString(settlement.transaction)) {
         return fail("bad_settlement", "not a Tron transaction");
+    }
+    // A payer whose ledger lags behind ours (it has not yet seen a block we have seen) may hand
+    // over, byte for byte, a settlement we already hold. That asks for nothing new: no credit,
+    // and no blame either.
+    if (auto const held = ledger_->settlement(tron::to_hex(tron::transaction_id(tx)));
+        held && held->channel == channel.key && held->from == settlement.from &&
+        held->to == settlement.to && held->transaction == settlement.transaction &&
+        held->status != SettlementStatus::failed) {
+        return notice(LaneNotice::Kind::settlement, conn,
+                      "settlement handed over again; already " +
+                          std::string(to_string(held->status)),
+                      held->txid);
     }
     auto const transfer = tron::asset_transfer_of(tx);
     if (!transfer) return fail("bad_settlement", transfer.error());
@@ -260,11 +298,10 @@ void LaneService::sell_settlement(Conn& conn, msg::Settlement const& settlement)
     // Broadcast by us: the payer cannot claim it paid without the transfer reaching the chain.
     chain_->submit([this, txid = record.txid, tx](tron::TronClient& client) {
         auto const outcome = client.broadcast(tx);
-        using Kind = tron::NodeError::Kind;
-        auto const kind = outcome ? Kind::other : outcome.failure().kind;
-        // The node said no to the transaction itself (not to the connection): it never will.
-        bool refused = !outcome && kind != Kind::unreachable && kind != Kind::timeout &&
-                       kind != Kind::server_busy && kind != Kind::no_connection;
+        // Only a verdict on the transaction itself fails it at once. Anything else (no
+        // connection, a busy node, an answer that makes no sense, an unknown error) may still
+        // end in a block: the status tracker asks until the transaction has expired.
+        bool refused = !outcome && refuses_for_good(outcome.failure().kind);
         if (refused) {
             auto const seen = client.transaction_status(tron::transaction_id(tx), false);
             refused = !(seen && *seen && (*seen)->in_block);

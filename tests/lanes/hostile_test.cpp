@@ -520,6 +520,43 @@ TEST_F(HostileTest, ReplayedSettlementTxid) {
     EXPECT_EQ(btt_before, first);
 }
 
+// Not a cheat: a payer whose ledger has not yet seen its settlement confirmed hands the same one
+// over again. It buys nothing and costs the payer nothing: no reject, and the paid lane stays.
+TEST_F(HostileTest, SettlementHandedOverAgainIsNeitherCreditNorBlame) {
+    honest_until([] { return true; });
+    ASSERT_TRUE(run_until([&] { return seq_ >= 2; }, 60s)) << "never got into the paid lane";
+    ASSERT_TRUE(run_until(
+        [&] { return service_->ledger().channel(channel()).iou_amount == honest_amount_; }, 5s));
+    auto const first = honest_amount_;
+    auto const tx = transfer(payee_.address(), "1002000", first);
+    hostile_->send(*proven_, msg::Settlement{0, first, tx});
+    ASSERT_TRUE(
+        run_until([&] { return service_->ledger().channel(channel()).settled == first; }, 20s))
+        << "the settlement was not confirmed";
+    auto const btt_before = clients_->btt(payee_.address());
+    (void)service_->take_notices();
+    hostile_->send(*proven_, msg::Settlement{0, first, tx});
+    bool const told = run_until(
+        [&] {
+            auto const notices = service_->take_notices();
+            return std::any_of(notices.begin(), notices.end(), [](LaneNotice const& n) {
+                return n.text.find("handed over again") != std::string::npos;
+            });
+        },
+        10s);
+    EXPECT_TRUE(told) << "the seller did not say it already holds the settlement";
+    run_for(3s);
+    EXPECT_TRUE(hostile_->rejects().empty()) << hostile_->rejects().front().code;
+    auto const conn = hostile_->connection(*proven_);
+    ASSERT_TRUE(conn);
+    ASSERT_FALSE(conn->grants.empty());
+    EXPECT_NE(conn->grants.back().lane, Lane::slow) << conn->grants.back().reason;
+    auto const settlements = service_->ledger().settlements(Role::earn);
+    ASSERT_EQ(settlements.size(), 1u);
+    EXPECT_EQ(service_->ledger().channel(channel()).settled, first);
+    EXPECT_EQ(clients_->btt(payee_.address()), btt_before) << "paid once only";
+}
+
 TEST_F(HostileTest, MalformedAndOversizeMessages) {
     std::optional<HostileConnId> conn;
     script_ = [&] {
