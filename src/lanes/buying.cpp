@@ -4,8 +4,8 @@
 
 #include "lanes/chain_worker.hpp"
 #include "lanes/lane_service.hpp"
-#include "lanes/settle_answer.hpp"
 #include "lanes/service_state.hpp"
+#include "lanes/settle_answer.hpp"
 #include "tron/bytes.hpp"
 #include "tron/clock.hpp"
 #include "tron/message_signing.hpp"

@@ -321,8 +321,12 @@ void LaneService::reject(Conn& conn, std::string code, std::string text) {
 
 void LaneService::notice(LaneNotice::Kind kind, Conn const& conn, std::string text,
                          std::string txid) {
-    notices_.push_back(LaneNotice{kind, conn.torrent, conn.ip + ":" + std::to_string(conn.port),
-                                  std::move(text), std::move(txid)});
+    notices_.push_back(LaneNotice{kind,
+                                  conn.torrent,
+                                  conn.ip + ":" + std::to_string(conn.port),
+                                  std::move(text),
+                                  std::move(txid),
+                                  {}});
 }
 
 std::vector<LaneNotice> LaneService::take_notices() {

@@ -96,6 +96,8 @@ struct LaneNotice {
     std::string peer;  // endpoint
     std::string text;
     std::string txid;  // for settlements
+    // Set on the notices about the Tron node itself: whether it answers from now on.
+    std::optional<bool> node_answers;
 };
 
 class LaneService {

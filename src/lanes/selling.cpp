@@ -149,6 +149,7 @@ void LaneService::sell_iou(Conn& conn, msg::Iou const& iou) {
                                   conn.torrent,
                                   conn.ip + ":" + std::to_string(conn.port),
                                   "IOU " + std::to_string(iou.amount),
+                                  {},
                                   {}});
     review(channel);
     maybe_settle(channel);
@@ -242,10 +243,10 @@ void LaneService::sell_settlement(Conn& conn, msg::Settlement const& settlement)
         held && held->channel == channel.key && held->from == settlement.from &&
         held->to == settlement.to && held->transaction == settlement.transaction &&
         held->status != SettlementStatus::failed) {
-        return notice(LaneNotice::Kind::settlement, conn,
-                      "settlement handed over again; already " +
-                          std::string(to_string(held->status)),
-                      held->txid);
+        return notice(
+            LaneNotice::Kind::settlement, conn,
+            "settlement handed over again; already " + std::string(to_string(held->status)),
+            held->txid);
     }
     auto const transfer = tron::asset_transfer_of(tx);
     if (!transfer) return fail("bad_settlement", transfer.error());

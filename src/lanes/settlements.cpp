@@ -69,7 +69,7 @@ void LaneService::track_settlements() {
     // The node's health, as the chain worker sees it: said once per outage, not once per call.
     for (auto& node : chain_->take_node_notices()) {
         auto const kind = node.answers ? LaneNotice::Kind::settlement : LaneNotice::Kind::error;
-        notices_.push_back(LaneNotice{kind, {}, {}, std::move(node.text), {}});
+        notices_.push_back(LaneNotice{kind, {}, {}, std::move(node.text), {}, node.answers});
     }
     for (auto role : {Role::earn, Role::spend}) {
         for (auto const& record : ledger_->settlements(role)) {
@@ -85,7 +85,8 @@ void LaneService::track_settlements() {
                                        {},
                                        {},
                                        "broadcast again: the node already has it (not paid twice)",
-                                       txid});
+                                       txid,
+                                       {}});
                     }
                     if (answer.changed) finish_settlement(txid, answer.status, answer.block);
                 });
@@ -99,14 +100,15 @@ void LaneService::finish_settlement(std::string const& txid, SettlementStatus st
     auto const record = ledger_->settlement(txid);
     if (!record || record->status == status) return;
     if (auto set = ledger_->set_settlement_status(txid, status, block, tron::now_ms()); !set) {
-        notices_.push_back(LaneNotice{LaneNotice::Kind::error, {}, {}, set.error(), txid});
+        notices_.push_back(LaneNotice{LaneNotice::Kind::error, {}, {}, set.error(), txid, {}});
         return;
     }
     notices_.push_back(LaneNotice{LaneNotice::Kind::settlement,
                                   {},
                                   {},
                                   std::string("settlement ") + to_string(status),
-                                  txid});
+                                  txid,
+                                  {}});
     if (record->channel.role != Role::earn) return;
     auto& channel = channel_for(record->channel);
     if (status == SettlementStatus::failed) {

@@ -11,8 +11,7 @@
 #include "tron/transaction.hpp"
 
 namespace lanetorrent::lanes {
-Units expect_settlements_chain(std::string const& who,
-                               std::vector<SettlementRecord> settlements) {
+Units expect_settlements_chain(std::string const& who, std::vector<SettlementRecord> settlements) {
     std::sort(settlements.begin(), settlements.end(), [](auto const& a, auto const& b) {
         return std::tie(a.from, a.created_ms) < std::tie(b.from, b.created_ms);
     });

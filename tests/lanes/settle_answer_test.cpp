@@ -20,15 +20,15 @@ class SettleAnswerTest : public ::testing::Test {
     }
 
     void owe(Units amount) {
-        auto const recorded =
-            ledger_->record_iou(IouRecord{key_, "torrent", amount, ++seq_, std::string(65, 's'), 1});
+        auto const recorded = ledger_->record_iou(
+            IouRecord{key_, "torrent", amount, ++seq_, std::string(65, 's'), 1});
         ASSERT_TRUE(recorded) << recorded.error();
     }
 
     void signed_settlement(std::string txid, Units from, Units to) {
-        auto const added = ledger_->add_settlement(SettlementRecord{
-            std::move(txid), key_, from, to, "tx " + std::to_string(from),
-            SettlementStatus::signed_, 0, 1, 1});
+        auto const added = ledger_->add_settlement(
+            SettlementRecord{std::move(txid), key_, from, to, "tx " + std::to_string(from),
+                             SettlementStatus::signed_, 0, 1, 1});
         ASSERT_TRUE(added) << added.error();
     }
 

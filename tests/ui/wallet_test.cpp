@@ -10,6 +10,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTableWidget>
 #include <memory>
 #include <thread>
@@ -20,13 +21,17 @@
 #include "devnet_fixture.hpp"
 #include "gui/earnings_chart.hpp"
 #include "gui/keystore_dialog.hpp"
+#include "gui/main_window.hpp"
 #include "gui/node_settings_widget.hpp"
 #include "gui/qr_code_widget.hpp"
 #include "gui/send_dialog.hpp"
 #include "gui/wallet_page.hpp"
+#include "lanes/ledger.hpp"
 #include "net.hpp"
+#include "tcp_proxy.hpp"
 #include "temp_dir.hpp"
 #include "tron/client.hpp"
+#include "tron/clock.hpp"
 #include "wallet/node_probe.hpp"
 
 namespace lanetorrent::ui::test {
@@ -475,6 +480,67 @@ TEST_F(WalletUi, PageWithoutAKeystoreOffersCreateAndImport) {
     wallet_ = std::make_unique<WalletService>(*profile_, *settings_);
     WalletPage locked(*wallet_, nullptr);
     EXPECT_FALSE(locked.findChild<QPushButton*>(QStringLiteral("unlock"))->isHidden());
+}
+
+}  // namespace
+}  // namespace lanetorrent::ui::test
+
+namespace lanetorrent::ui::test {
+namespace {
+
+// The node going away and coming back, as the main window tells it: a plain sentence that stays
+// in the status bar while settlements wait, and a note when the node answers again.
+TEST_F(WalletUi, MainWindowShowsANodeOutageUntilTheNodeAnswersAgain) {
+    start_devnet();
+    auto direct = settings_->node();
+    auto const colon = direct.wallet_address.rfind(':');
+    lanetorrent::test::TcpProxy proxy(
+        direct.wallet_address.substr(0, colon),
+        static_cast<std::uint16_t>(std::stoi(direct.wallet_address.substr(colon + 1))));
+    proxy.set_mode(lanetorrent::test::TcpProxy::Mode::refuse);
+    auto via_proxy = direct;
+    via_proxy.wallet_address = proxy.endpoint();
+    settings_->set_custom_node(via_proxy);
+
+    // A settlement the profile signed before: the session follows it to the chain from the
+    // start, so from the start it watches the node.
+    {
+        devnet::test::Clients clients({direct.wallet_address, direct.solidity_address});
+        auto const tx = devnet::test::signed_transfer(key(1), key(1).address(), key(2).address(), 1,
+                                                      clients.head());
+        auto ledger = lanes::Ledger::open(profile_->data_dir() / "lanes.sqlite");
+        ASSERT_TRUE(ledger) << ledger.error();
+        auto const now = tron::now_ms();
+        auto const added = (*ledger)->add_settlement(lanes::SettlementRecord{
+            devnet::test::txid_of(tx),
+            lanes::ChannelKey{lanes::Role::spend, key(1).address().base58(),
+                              key(2).address().base58(), "1002000"},
+            0, 1, tx.SerializeAsString(), lanes::SettlementStatus::signed_, 0, now, now});
+        ASSERT_TRUE(added) << added.error();
+    }
+    auto const ip = lanetorrent::test::unique_loopback_ip();
+    settings_->set_listen_interfaces(
+        QString::fromStdString(ip + ":" + std::to_string(lanetorrent::test::free_port(ip))));
+    auto session = Session::open(*profile_, *settings_);
+    ASSERT_TRUE(session) << session.error();
+    MainWindow window(**session, *wallet_, *settings_);
+    window.show();
+    auto* const node_down = window.findChild<QLabel*>("nodeDown");
+    ASSERT_NE(node_down, nullptr);
+
+    ASSERT_TRUE(pump_until([&] { return !node_down->isHidden(); }, 30s)) << "nothing said";
+    auto const text = node_down->text();
+    EXPECT_TRUE(text.contains(QString::fromStdString("cannot reach the Tron node at " +
+                                                     proxy.endpoint() + " (connection refused)")))
+        << text.toStdString();
+    EXPECT_TRUE(text.contains("settlements wait and are retried")) << text.toStdString();
+    pump_for(3s);
+    EXPECT_FALSE(node_down->isHidden()) << "the outage went out of view while it lasts";
+
+    proxy.set_mode(lanetorrent::test::TcpProxy::Mode::forward);
+    ASSERT_TRUE(pump_until([&] { return node_down->isHidden(); }, 30s));
+    EXPECT_TRUE(window.statusBar()->currentMessage().contains("answers again"))
+        << window.statusBar()->currentMessage().toStdString();
 }
 
 }  // namespace

@@ -243,7 +243,9 @@ void Session::handle(Event const& event) {
 
 void Session::take_notices() {
     for (auto const& notice : lanes_->take_notices()) {
-        if (notice.kind == lanes::LaneNotice::Kind::settlement && !notice.txid.empty()) {
+        if (notice.node_answers) {
+            emit nodeStatusChanged(*notice.node_answers, qs(notice.text));
+        } else if (notice.kind == lanes::LaneNotice::Kind::settlement && !notice.txid.empty()) {
             auto const record = lanes_->ledger().settlement(notice.txid);
             QString const status = record ? qs(lanes::to_string(record->status)) : QString();
             emit settlementChanged(qs(notice.txid), status, qs(notice.text));

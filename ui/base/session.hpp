@@ -131,6 +131,9 @@ class Session : public QObject {
     // A settlement changed status (broadcast, confirmed, solidified, failed).
     void settlementChanged(QString txid, QString status, QString text);
     void warning(QString message);
+    // The Tron node stopped or started answering: settlements wait meanwhile. `message` says
+    // which node and why, in plain words.
+    void nodeStatusChanged(bool answers, QString message);
 
   private:
     Session(Profile profile, AppSettings& settings, std::unique_ptr<Engine> engine,

@@ -77,6 +77,19 @@ MainWindow::MainWindow(Session& session, WalletService& wallet, AppSettings& set
     // are for what the user just asked for.
     connect(&session_, &Session::warning, this,
             [this](QString const& message) { statusBar()->showMessage(message, 15'000); });
+    // A node outage holds every settlement, so it stays in view until the node answers again.
+    node_down_ = new QLabel(this);
+    node_down_->setObjectName("nodeDown");
+    node_down_->setStyleSheet("color: #b00020;");
+    node_down_->hide();
+    statusBar()->addPermanentWidget(node_down_);
+    connect(&session_, &Session::nodeStatusChanged, this,
+            [this](bool answers, QString const& message) {
+                node_down_->setVisible(!answers);
+                node_down_->setText(answers ? QString() : message);
+                node_down_->setToolTip(answers ? QString() : message);
+                if (answers) statusBar()->showMessage(message, 15'000);
+            });
     connect(&session_, &Session::torrentError, this, [this](QString const&, QString const& text) {
         statusBar()->showMessage(text, 15'000);
     });

@@ -103,6 +103,7 @@ class MainWindow : public QMainWindow {
     QWidget* wallet_page_ = nullptr;
     QLabel* rates_ = nullptr;
     QLabel* earned_ = nullptr;
+    QLabel* node_down_ = nullptr;  // shown while the Tron node does not answer
 
     QAction* add_file_ = nullptr;
     QAction* add_magnet_ = nullptr;
