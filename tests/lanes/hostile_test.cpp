@@ -231,6 +231,22 @@ class HostileTest : public ::testing::Test {
         };
     }
 
+    // Pays honestly into the paid lane, then settles everything owed so far (honest_amount_) with
+    // `tx` and waits until the seller counts it.
+    void settle_honestly(std::string& tx) {
+        honest_until([] { return true; });
+        ASSERT_TRUE(run_until([&] { return seq_ >= 2; }, 60s)) << "never got into the paid lane";
+        ASSERT_TRUE(run_until(
+            [&] { return service_->ledger().channel(channel()).iou_amount == honest_amount_; },
+            5s));
+        auto const first = honest_amount_;
+        tx = transfer(payee_.address(), "1002000", first);
+        hostile_->send(*proven_, msg::Settlement{0, first, tx});
+        ASSERT_TRUE(
+            run_until([&] { return service_->ledger().channel(channel()).settled == first; }, 20s))
+            << "the honest settlement was not confirmed";
+    }
+
     std::optional<HostileConn> latest() const {
         auto const conns = hostile_->connections();
         for (auto it = conns.rbegin(); it != conns.rend(); ++it) {
@@ -490,17 +506,10 @@ TEST_F(HostileSettlementTest, SettlementForWrongAsset) {
 }
 
 TEST_F(HostileTest, ReplayedSettlementTxid) {
-    honest_until([] { return true; });
-    ASSERT_TRUE(run_until([&] { return seq_ >= 2; }, 60s)) << "never got into the paid lane";
-    ASSERT_TRUE(run_until(
-        [&] { return service_->ledger().channel(channel()).iou_amount == honest_amount_; }, 5s));
     // A real settlement of everything owed so far...
+    std::string tx;
+    ASSERT_NO_FATAL_FAILURE(settle_honestly(tx));
     auto const first = honest_amount_;
-    auto const tx = transfer(payee_.address(), "1002000", first);
-    hostile_->send(*proven_, msg::Settlement{0, first, tx});
-    ASSERT_TRUE(
-        run_until([&] { return service_->ledger().channel(channel()).settled == first; }, 20s))
-        << "the honest settlement was not confirmed";
     // ... and, once IOUs owe as much again, the same transaction for the next range.
     ASSERT_TRUE(run_until(
         [&] { return service_->ledger().channel(channel()).iou_amount >= 2 * first; }, 30s))
@@ -523,16 +532,9 @@ TEST_F(HostileTest, ReplayedSettlementTxid) {
 // Not a cheat: a payer whose ledger has not yet seen its settlement confirmed hands the same one
 // over again. It buys nothing and costs the payer nothing: no reject, and the paid lane stays.
 TEST_F(HostileTest, SettlementHandedOverAgainIsNeitherCreditNorBlame) {
-    honest_until([] { return true; });
-    ASSERT_TRUE(run_until([&] { return seq_ >= 2; }, 60s)) << "never got into the paid lane";
-    ASSERT_TRUE(run_until(
-        [&] { return service_->ledger().channel(channel()).iou_amount == honest_amount_; }, 5s));
+    std::string tx;
+    ASSERT_NO_FATAL_FAILURE(settle_honestly(tx));
     auto const first = honest_amount_;
-    auto const tx = transfer(payee_.address(), "1002000", first);
-    hostile_->send(*proven_, msg::Settlement{0, first, tx});
-    ASSERT_TRUE(
-        run_until([&] { return service_->ledger().channel(channel()).settled == first; }, 20s))
-        << "the settlement was not confirmed";
     auto const btt_before = clients_->btt(payee_.address());
     (void)service_->take_notices();
     hostile_->send(*proven_, msg::Settlement{0, first, tx});

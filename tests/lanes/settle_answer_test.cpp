@@ -41,6 +41,12 @@ class SettleAnswerTest : public ::testing::Test {
         return answer_settle_request(msg::SettleRequest{from, to}, *ledger_, key_);
     }
 
+    void expect_refused(Units from, Units to, std::string const& why) {
+        auto const refused = answer(from, to);
+        EXPECT_EQ(refused.kind, Kind::refuse) << from << ".." << to;
+        EXPECT_EQ(refused.why, why);
+    }
+
     lanetorrent::test::TempDir dir_{"settle-answer"};
     std::unique_ptr<Ledger> ledger_;
     ChannelKey key_{Role::spend, "TPayer", "TPayee", "1002000"};
@@ -52,14 +58,9 @@ TEST_F(SettleAnswerTest, SignsWhatIsOwedAndRefusesWhatIsNot) {
     EXPECT_EQ(answer(0, 100).kind, Kind::sign);
     EXPECT_EQ(answer(0, 60).kind, Kind::sign);  // a part of the debt is fine too
 
-    auto const more = answer(0, 150);
-    EXPECT_EQ(more.kind, Kind::refuse);
-    EXPECT_EQ(more.why, "settle_req asks for more than our IOUs");
-    EXPECT_EQ(answer(100, 100).kind, Kind::refuse);
-
-    auto const gap = answer(10, 100);
-    EXPECT_EQ(gap.kind, Kind::refuse);
-    EXPECT_EQ(gap.why, "settle_req starts at 10 but our settlements end at 0");
+    expect_refused(0, 150, "settle_req asks for more than our IOUs");
+    expect_refused(100, 100, "settle_req asks for more than our IOUs");
+    expect_refused(10, 100, "settle_req starts at 10 but our settlements end at 0");
 }
 
 TEST_F(SettleAnswerTest, OneDebtGetsOneTransferUntilItFails) {
@@ -91,9 +92,7 @@ TEST_F(SettleAnswerTest, SellerAheadOfUsGetsTheNextRangeSigned) {
     EXPECT_EQ(answer(100, 250).kind, Kind::sign);
     mark("aa", SettlementStatus::confirmed);  // counted by us too, but still open (not solid)
     EXPECT_EQ(answer(100, 250).kind, Kind::sign);
-    auto const beyond = answer(150, 250);
-    EXPECT_EQ(beyond.kind, Kind::refuse);
-    EXPECT_EQ(beyond.why, "settle_req starts at 150 but our settlements end at 100");
+    expect_refused(150, 250, "settle_req starts at 150 but our settlements end at 100");
 }
 
 // The seller was killed before it recorded our settlement, which we then broadcast and saw
