@@ -24,10 +24,7 @@ class ChainWorkerTest : public devnet::test::DevnetTest {
         for (int i = 0; i < 100 && clients_->head().number <= 0; ++i) {
             std::this_thread::sleep_for(50ms);
         }
-        auto const colon = endpoints_.wallet.rfind(':');
-        proxy_ = std::make_unique<test::TcpProxy>(
-            endpoints_.wallet.substr(0, colon),
-            static_cast<std::uint16_t>(std::stoi(endpoints_.wallet.substr(colon + 1))));
+        proxy_ = std::make_unique<test::TcpProxy>(endpoints_.wallet);
         tron::NodeConfig node;
         node.wallet_address = proxy_->endpoint();
         node.solidity_address = endpoints_.solidity;

@@ -128,8 +128,8 @@ TEST_P(NodeFaultTest, SettlementWaitsAndLandsOnceAndTheCliSaysWhy) {
     ASSERT_FALSE(payer.empty());
     Devnet devnet;
     ASSERT_TRUE(devnet.start(dir.path(), {payer}));
-    test::TcpProxy wallet_proxy(split_host(devnet.node), split_port(devnet.node));
-    test::TcpProxy solidity_proxy(split_host(devnet.solidity), split_port(devnet.solidity));
+    test::TcpProxy wallet_proxy(devnet.node);
+    test::TcpProxy solidity_proxy(devnet.solidity);
     tron::NodeConfig via_proxy;
     via_proxy.wallet_address = wallet_proxy.endpoint();
     via_proxy.solidity_address = solidity_proxy.endpoint();

@@ -131,6 +131,11 @@ TcpProxy::TcpProxy(std::string target_ip, std::uint16_t target_port)
     thread_ = std::thread([this, listener] { run(listener); });
 }
 
+TcpProxy::TcpProxy(std::string const& target_endpoint)
+    : TcpProxy(target_endpoint.substr(0, target_endpoint.rfind(':')),
+               static_cast<std::uint16_t>(
+                   std::stoi(target_endpoint.substr(target_endpoint.rfind(':') + 1)))) {}
+
 TcpProxy::~TcpProxy() {
     stopping_ = true;
     const char byte = 's';

@@ -23,6 +23,8 @@ class TcpProxy {
     // Listens on a fresh unique loopback address (see unique_loopback_ip) and forwards to
     // target_ip:target_port.
     TcpProxy(std::string target_ip, std::uint16_t target_port);
+    // The same for a target given as "ip:port", as node addresses are.
+    explicit TcpProxy(std::string const& target_endpoint);
     ~TcpProxy();
     TcpProxy(const TcpProxy&) = delete;
     TcpProxy& operator=(const TcpProxy&) = delete;

@@ -492,11 +492,8 @@ namespace {
 // in the status bar while settlements wait, and a note when the node answers again.
 TEST_F(WalletUi, MainWindowShowsANodeOutageUntilTheNodeAnswersAgain) {
     start_devnet();
-    auto direct = settings_->node();
-    auto const colon = direct.wallet_address.rfind(':');
-    lanetorrent::test::TcpProxy proxy(
-        direct.wallet_address.substr(0, colon),
-        static_cast<std::uint16_t>(std::stoi(direct.wallet_address.substr(colon + 1))));
+    auto const direct = settings_->node();
+    lanetorrent::test::TcpProxy proxy(direct.wallet_address);
     proxy.set_mode(lanetorrent::test::TcpProxy::Mode::refuse);
     auto via_proxy = direct;
     via_proxy.wallet_address = proxy.endpoint();
