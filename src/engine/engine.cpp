@@ -13,10 +13,11 @@
 #include <libtorrent/session_stats.hpp>
 #include <libtorrent/torrent_info.hpp>
 #include <libtorrent/torrent_status.hpp>
-#include <set>
 
 #include "engine/atomic_file.hpp"
 #include "engine/disk_fault.hpp"
+#include "engine/pinned_peers.hpp"
+#include "engine/seed_marking.hpp"
 
 namespace lanetorrent {
 namespace fs = std::filesystem;
@@ -39,7 +40,7 @@ struct Engine::Torrent {
     Clock::time_point disk_retry_at{};
     std::chrono::seconds disk_retry_delay{0};
     Clock::time_point disk_resumed_at{};
-    std::vector<lt::tcp::endpoint> pinned_peers;
+    PinnedPeers pinned_peers;
     // libtorrent applies file priorities on its disk thread and reports the old ones until that
     // job returns. The priorities last asked for are what the user sees meanwhile (and after).
     std::vector<lt::download_priority_t> requested_priorities;
@@ -67,6 +68,7 @@ namespace {
 
 constexpr std::size_t max_session_state_bytes = 16 * 1024 * 1024;
 constexpr auto pinned_peer_retry = 3s;
+constexpr auto pinned_peer_recount = 60s;
 constexpr std::chrono::seconds max_disk_retry_delay = 5min;
 
 lt::download_priority_t to_native_priority(int priority) {
@@ -200,6 +202,7 @@ Result<std::unique_ptr<Engine>> Engine::open(Profile profile, EngineSettings set
     try {
         auto session = std::make_unique<lt::session>(std::move(params));
         session->set_peer_class_filter(everyone_in_global_class());
+        session->add_extension(make_seed_marking_plugin());
         return std::unique_ptr<Engine>(
             new Engine(std::move(profile), std::move(settings), std::move(session)));
     } catch (std::exception const& e) {
@@ -216,6 +219,7 @@ Engine::Engine(Profile profile, EngineSettings settings, std::unique_ptr<lt::ses
     next_status_ = now;
     next_resume_save_ = now + settings_.resume_save_interval;
     next_pinned_check_ = now + pinned_peer_retry;
+    next_pinned_recount_ = now + pinned_peer_recount;
     last_stats_time_ = now;
 }
 
@@ -395,7 +399,7 @@ Status Engine::pin_peer(TorrentId const& id, Endpoint const& peer) {
     auto* torrent = find(id);
     if (!torrent) return Error{"no torrent " + id};
     lt::tcp::endpoint const endpoint(lt::make_address(peer.address), peer.port);
-    torrent->pinned_peers.push_back(endpoint);
+    torrent->pinned_peers.add(endpoint);
     torrent->handle.connect_peer(endpoint);
     return Ok{};
 }
@@ -558,17 +562,21 @@ void Engine::run_timers(Clock::time_point now) {
         next_resume_save_ = now + settings_.resume_save_interval;
     }
     if (now >= next_pinned_check_) {
+        bool const recount = now >= next_pinned_recount_;
         for (auto& [id, torrent] : torrents_) {
-            if (torrent->pinned_peers.empty()) continue;
-            std::vector<lt::peer_info> peers;
-            torrent->handle.get_peer_info(peers);
-            std::set<lt::tcp::endpoint> connected;
-            for (auto const& peer : peers) connected.insert(peer.ip);
-            for (auto const& endpoint : torrent->pinned_peers) {
-                if (!connected.count(endpoint)) torrent->handle.connect_peer(endpoint);
+            auto& pins = torrent->pinned_peers;
+            if (pins.empty()) continue;
+            if (recount && pins.any_connected()) {
+                std::vector<lt::peer_info> peers;
+                torrent->handle.get_peer_info(peers);
+                std::vector<lt::address> connected;
+                for (auto const& peer : peers) connected.push_back(peer.ip.address());
+                pins.recount(connected);
             }
+            for (auto const& endpoint : pins.due(now)) torrent->handle.connect_peer(endpoint);
         }
         next_pinned_check_ = now + pinned_peer_retry;
+        if (recount) next_pinned_recount_ = now + pinned_peer_recount;
         retry_after_disk_faults(now);
     }
 }
@@ -711,7 +719,8 @@ void Engine::handle(lt::alert const* alert, std::vector<Event>& out) {
     }
     if (auto const* a = lt::alert_cast<lt::state_update_alert>(alert)) {
         for (auto const& status : a->status) {
-            if (auto const* torrent = find(status.handle)) {
+            if (auto* torrent = find(status.handle)) {
+                torrent->pinned_peers.set_complete(status.is_finished);
                 out.push_back(event::Progress{progress_of(*torrent, status)});
             }
         }
@@ -800,6 +809,7 @@ void Engine::handle(lt::alert const* alert, std::vector<Event>& out) {
         }
         case lt::peer_connect_alert::alert_type: {
             auto const* a = static_cast<lt::peer_connect_alert const*>(alert);
+            torrent->pinned_peers.on_connected(a->endpoint.address());
             out.push_back(
                 event::PeerConnected{id, endpoint_text(a->endpoint),
                                      a->direction == lt::peer_connect_alert::direction_t::in});
@@ -807,6 +817,7 @@ void Engine::handle(lt::alert const* alert, std::vector<Event>& out) {
         }
         case lt::peer_disconnected_alert::alert_type: {
             auto const* a = static_cast<lt::peer_disconnected_alert const*>(alert);
+            torrent->pinned_peers.on_disconnected(a->endpoint.address(), a->error);
             out.push_back(
                 event::PeerDisconnected{id, endpoint_text(a->endpoint), a->error.message()});
             break;

@@ -151,6 +151,7 @@ class Engine {
     Clock::time_point next_status_;
     Clock::time_point next_resume_save_;
     Clock::time_point next_pinned_check_;
+    Clock::time_point next_pinned_recount_;
 
     // For rates in SessionStats.
     Clock::time_point last_stats_time_;

@@ -21,6 +21,10 @@ constexpr int max_messages_per_second = 64;
 // at the next tick: a paid lane's credit window is counted in bytes, and at loopback or LAN rates
 // (or a peer class's burst) a second's worth of upload is many windows.
 constexpr std::int64_t traffic_report_bytes = 128 * 1024;
+// How long a lane peer's connection outlives the moment both sides have every piece: enough for
+// the last IOU, the settlement request and the signed settlement (which needs a block from the
+// payer's node) to cross.
+constexpr auto redundant_grace = std::chrono::seconds(20);
 
 class PeerPlugin;
 
@@ -133,14 +137,20 @@ class PeerPlugin final : public lt::peer_plugin {
 
     // libtorrent drops a connection between two seeds at once, but a buyer that just finished
     // still has its last IOU and the settlement to exchange: keep lane peers a little longer.
+    // libtorrent asks only when something changes, so tick() closes the connection when the
+    // grace is over; else it would hold a connection slot until the 10-minute inactivity
+    // timeout (measured: a buyer of 300 small torrents stalled with 245 such connections).
     bool can_disconnect(lt::error_code const& ec) override {
         bool const both_done = ec == lt::errors::upload_upload_connection ||
                                ec == lt::errors::uninteresting_upload_peer ||
                                ec == lt::errors::torrent_finished;
         if (!both_done || their_id_ <= 0) return true;
         auto const now = lt::clock_type::now();
-        if (!both_seeds_since_) both_seeds_since_ = now;
-        return now - *both_seeds_since_ > std::chrono::seconds(20);
+        if (!both_seeds_since_) {
+            both_seeds_since_ = now;
+            redundant_because_ = ec;
+        }
+        return grace_over(now);
     }
 
     void sent_payload(int bytes) override {
@@ -154,7 +164,15 @@ class PeerPlugin final : public lt::peer_plugin {
         return false;
     }
 
-    void tick() override { report_traffic(); }
+    void tick() override {
+        report_traffic();
+        if (both_seeds_since_ && pc_.upload_only() && !pc_.is_interesting() &&
+            !pc_.is_disconnecting() && grace_over(lt::clock_type::now())) {
+            pc_.disconnect(redundant_because_, lt::operation_t::bittorrent);
+        }
+    }
+
+    bool grace_over(lt::time_point now) const { return now - *both_seeds_since_ > redundant_grace; }
 
     void report_traffic() {
         bool const seed = pc_.is_seed();
@@ -213,6 +231,7 @@ class PeerPlugin final : public lt::peer_plugin {
     bool reported_seed_ = false;
     lt::time_point window_start_{};
     std::optional<lt::time_point> both_seeds_since_;
+    lt::error_code redundant_because_;
     int messages_in_window_ = 0;
 };
 

@@ -270,6 +270,80 @@ TEST_F(EngineTest, RateLimitsBindLoopbackPeers) {
     EXPECT_LT(updates.front().status.have_bytes, updates.back().status.have_bytes);
 }
 
+// A pinned peer is dialled again whenever the connection to it is gone...
+TEST_F(EngineTest, PinnedPeerIsDialledAgainAfterTheConnectionDrops) {
+    EngineSettings limited;
+    limited.upload_limit = 256 * 1024;  // ~12 s for the payload: time to cut the connection
+    Node seeder(dir_.path() / "seeder", limited);
+    start_seeder(seeder);
+    Node downloader(dir_.path() / "downloader");
+    ASSERT_TRUE(downloader.engine().add(download_request(dir_.path() / "save")));
+    ASSERT_TRUE(downloader.engine().pin_peer(id_, *seeder.listening()));
+    ASSERT_TRUE(run_until({&seeder, &downloader}, [&] {
+        auto const progress = downloader.engine().progress(id_);
+        return progress && progress->have_bytes > 0;
+    }));
+
+    // Pausing drops every connection; the seeder does not dial back (it learnt no listen port
+    // it may use: the downloader's was never announced to it as a peer to dial).
+    ASSERT_TRUE(seeder.engine().pause(id_));
+    run_until(
+        {&seeder, &downloader}, [] { return false; }, 1s);
+    seeder.forget_events();
+    ASSERT_TRUE(seeder.engine().resume(id_));
+    ASSERT_TRUE(run_until({&seeder, &downloader}, [&] { return finished(downloader); }));
+    bool dialled_in = false;
+    for (auto const& connected : seeder.events<event::PeerConnected>()) {
+        dialled_in = dialled_in || (connected.incoming &&
+                                    parse_endpoint(connected.peer)->address == downloader.ip());
+    }
+    EXPECT_TRUE(dialled_in) << "the downloader did not dial the seeder again";
+    EXPECT_TRUE(
+        test::files_identical(content_ / "payload.bin", dir_.path() / "save" / "payload.bin"));
+}
+
+// ...but not once both sides have every piece: two seeds have nothing to exchange.
+TEST_F(EngineTest, PinnedPeerIsLeftAloneOnceBothAreSeeds) {
+    Node seeder(dir_.path() / "seeder");
+    start_seeder(seeder);
+    Node downloader(dir_.path() / "downloader");
+    ASSERT_TRUE(downloader.engine().add(download_request(dir_.path() / "save")));
+    ASSERT_TRUE(downloader.engine().pin_peer(id_, *seeder.listening()));
+    ASSERT_TRUE(run_until({&seeder, &downloader}, [&] { return finished(downloader); }));
+    ASSERT_TRUE(run_until({&seeder, &downloader}, [&] {
+        return seeder.events<event::PeerDisconnected>().size() >=
+               seeder.events<event::PeerConnected>().size();
+    }));
+    auto const connections = seeder.events<event::PeerConnected>().size();
+    run_until(
+        {&seeder, &downloader}, [] { return false; }, 10s);  // three redial rounds
+    EXPECT_EQ(seeder.events<event::PeerConnected>().size(), connections);
+}
+
+// libtorrent drops a connection between two seeds on the peer's "upload_only" flag, before its
+// bitfield, so it never learnt the peer was a seed and dialled it again every reconnect interval,
+// for good. The engine's seed-marking plugin holds the close until the bitfield is read.
+TEST_F(EngineTest, SeedDoesNotKeepDiallingAnotherSeed) {
+    auto quick = [] {
+        EngineSettings settings;             // each with its own peer id
+        settings.min_reconnect_seconds = 2;  // libtorrent's redial interval; 10 s by default
+        return settings;
+    };
+    Node first(dir_.path() / "first", quick());
+    start_seeder(first);
+    Node second(dir_.path() / "second", quick());
+    start_seeder(second);
+    // A libtorrent dial, not the engine's pinned-peer redial, is what this is about: add the
+    // peer once.
+    ASSERT_TRUE(first.engine().connect_peer(id_, *second.listening()));
+    run_until(
+        {&first, &second}, [] { return false; }, 12s);
+    EXPECT_EQ(first.events<event::PeerConnected>().size(), 1u);
+    EXPECT_LE(second.events<event::PeerConnected>().size(), 1u);
+    EXPECT_EQ(first.events<event::PeerConnected>().size(),
+              first.events<event::PeerDisconnected>().size());
+}
+
 TEST_F(EngineTest, SeedsManyTorrentsAtOnce) {
     // libtorrent's default queue (5 active seeds) would pause most of these.
     Node seeder(dir_.path() / "seeder");
