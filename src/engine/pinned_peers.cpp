@@ -3,12 +3,9 @@
 #include <algorithm>
 #include <libtorrent/error_code.hpp>
 
-namespace lanetorrent {
+#include "engine/seed_marking.hpp"
 
-bool closed_as_redundant(lt::error_code const& why) {
-    return why == lt::errors::upload_upload_connection ||
-           why == lt::errors::uninteresting_upload_peer || why == lt::errors::torrent_finished;
-}
+namespace lanetorrent {
 
 void PinnedPeers::add(lt::tcp::endpoint const& peer) {
     auto const same = [&](Pin const& pin) { return pin.endpoint == peer; };

@@ -59,7 +59,4 @@ class PinnedPeers {
     bool complete_ = false;
 };
 
-// Whether libtorrent closed a connection because neither side wants anything from the other.
-bool closed_as_redundant(lt::error_code const& why);
-
 }  // namespace lanetorrent

@@ -5,8 +5,6 @@
 #include <libtorrent/peer_connection_handle.hpp>
 #include <optional>
 
-#include "engine/pinned_peers.hpp"
-
 namespace lanetorrent {
 namespace {
 
@@ -70,6 +68,11 @@ class SeedMarking final : public lt::plugin {
 };
 
 }  // namespace
+
+bool closed_as_redundant(lt::error_code const& why) {
+    return why == lt::errors::upload_upload_connection ||
+           why == lt::errors::uninteresting_upload_peer || why == lt::errors::torrent_finished;
+}
 
 std::shared_ptr<lt::plugin> make_seed_marking_plugin() {
     return std::make_shared<SeedMarking>();

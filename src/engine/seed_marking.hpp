@@ -12,10 +12,15 @@
 
 #include <memory>
 
+#include <libtorrent/error_code.hpp>
 #include <libtorrent/extensions.hpp>
 
 namespace lanetorrent {
 
 std::shared_ptr<lt::plugin> make_seed_marking_plugin();
+
+// Whether libtorrent closes (or closed) a connection because neither side wants anything from
+// the other.
+bool closed_as_redundant(lt::error_code const& why);
 
 }  // namespace lanetorrent

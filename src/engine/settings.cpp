@@ -73,6 +73,8 @@ lt::settings_pack to_settings_pack(EngineSettings const& s) {
     pack.set_int(sp::active_lsd_limit, -1);
 
     pack.set_int(sp::min_reconnect_time, s.min_reconnect_seconds);
+    pack.set_int(sp::connections_limit, s.connections_limit);
+    pack.set_int(sp::inactivity_timeout, s.no_interest_timeout_seconds);
     pack.set_int(sp::stop_tracker_timeout, 2);
     // Thousands of torrents produce bursts of alerts at startup; dropped alerts lose state.
     pack.set_int(sp::alert_queue_size, 100000);

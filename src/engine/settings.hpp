@@ -55,6 +55,16 @@ struct EngineSettings {
     // (a peer that was still starting) would then stall a transfer for a minute.
     int min_reconnect_seconds = 10;
 
+    // Open peer connections, all torrents together. libtorrent's default is 200; a session
+    // seeding hundreds of torrents needs a few per torrent, and qBittorrent uses 500.
+    int connections_limit = 500;
+    // A connection on which neither side has wanted anything for this long is closed when the
+    // session is (nearly) out of connection slots. libtorrent waits 10 minutes; with many small
+    // torrents two downloaders filled each other's slots with such connections, for torrents
+    // neither had yet, and stopped both for those 10 minutes while the seeder sat idle
+    // (docs/soak.md).
+    int no_interest_timeout_seconds = 20;
+
     // The 20-byte peer id this session presents on every connection (generate_peer_id()).
     std::string peer_id = generate_peer_id();
 

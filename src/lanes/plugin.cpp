@@ -9,6 +9,7 @@
 #include <libtorrent/torrent_handle.hpp>
 #include <map>
 
+#include "engine/seed_marking.hpp"
 #include "tron/bytes.hpp"
 
 namespace lanetorrent::lanes {
@@ -21,10 +22,13 @@ constexpr int max_messages_per_second = 64;
 // at the next tick: a paid lane's credit window is counted in bytes, and at loopback or LAN rates
 // (or a peer class's burst) a second's worth of upload is many windows.
 constexpr std::int64_t traffic_report_bytes = 128 * 1024;
-// How long a lane peer's connection outlives the moment both sides have every piece: enough for
-// the last IOU, the settlement request and the signed settlement (which needs a block from the
-// payer's node) to cross.
+// How long a lane peer's connection outlives the moment both sides have every piece: until the
+// last IOU, the settlement request and the signed settlement (which needs a block from the
+// payer's node) have crossed, i.e. until no lane message has passed for `lane_quiet`, and at most
+// `redundant_grace`. A buyer of many small torrents finishes several a second; holding each
+// connection the full 20 s kept ~100 of the seller's connection slots from other buyers.
 constexpr auto redundant_grace = std::chrono::seconds(20);
+constexpr auto lane_quiet = std::chrono::seconds(5);
 
 class PeerPlugin;
 
@@ -117,6 +121,7 @@ class PeerPlugin final : public lt::peer_plugin {
             return true;
         }
         if (!pc_.packet_finished()) return true;  // libtorrent calls again as the rest arrives
+        last_lane_message_ = lt::clock_type::now();
         if (count_message_is_flood()) {
             drop(lt::errors::too_many_requests_when_choked);  // closest code libtorrent has
             return true;
@@ -141,10 +146,7 @@ class PeerPlugin final : public lt::peer_plugin {
     // grace is over; else it would hold a connection slot until the 10-minute inactivity
     // timeout (measured: a buyer of 300 small torrents stalled with 245 such connections).
     bool can_disconnect(lt::error_code const& ec) override {
-        bool const both_done = ec == lt::errors::upload_upload_connection ||
-                               ec == lt::errors::uninteresting_upload_peer ||
-                               ec == lt::errors::torrent_finished;
-        if (!both_done || their_id_ <= 0) return true;
+        if (!closed_as_redundant(ec) || their_id_ <= 0) return true;
         auto const now = lt::clock_type::now();
         if (!both_seeds_since_) {
             both_seeds_since_ = now;
@@ -172,7 +174,11 @@ class PeerPlugin final : public lt::peer_plugin {
         }
     }
 
-    bool grace_over(lt::time_point now) const { return now - *both_seeds_since_ > redundant_grace; }
+    bool grace_over(lt::time_point now) const {
+        return now - *both_seeds_since_ > redundant_grace ||
+               (now - *both_seeds_since_ > std::chrono::seconds(2) &&
+                now - last_lane_message_ > lane_quiet);
+    }
 
     void report_traffic() {
         bool const seed = pc_.is_seed();
@@ -193,6 +199,7 @@ class PeerPlugin final : public lt::peer_plugin {
 
     void send(std::string const& body) {
         if (their_id_ <= 0 || closed_) return;
+        last_lane_message_ = lt::clock_type::now();
         auto const framed = frame(their_id_, body);
         pc_.send_buffer(framed.data(), static_cast<int>(framed.size()));
     }
@@ -231,6 +238,7 @@ class PeerPlugin final : public lt::peer_plugin {
     bool reported_seed_ = false;
     lt::time_point window_start_{};
     std::optional<lt::time_point> both_seeds_since_;
+    lt::time_point last_lane_message_ = lt::clock_type::now();
     lt::error_code redundant_because_;
     int messages_in_window_ = 0;
 };

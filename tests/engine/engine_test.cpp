@@ -125,6 +125,16 @@ class EngineTest : public ::testing::Test {
 
     bool finished(Node& node) const { return !node.events<event::Finished>().empty(); }
 
+    // Adds the torrent to `downloader`, saving into save/, with `seeder` as its pinned peer.
+    void start_download(Node& downloader, Node const& seeder) {
+        ASSERT_TRUE(downloader.engine().add(download_request(dir_.path() / "save")));
+        ASSERT_TRUE(downloader.engine().pin_peer(id_, *seeder.listening()));
+    }
+    bool saved_file_is_whole() const {
+        return test::files_identical(content_ / "payload.bin",
+                                     dir_.path() / "save" / "payload.bin");
+    }
+
     test::TempDir dir_;
     fs::path content_;
     lt::add_torrent_params torrent_;
@@ -221,8 +231,7 @@ TEST_F(EngineTest, RestartContinuesFromResumeDataWithoutRechecking) {
     Node seeder(dir_.path() / "seeder");
     start_seeder(seeder);
     Node downloader(dir_.path() / "downloader");
-    ASSERT_TRUE(downloader.engine().add(download_request(dir_.path() / "save")));
-    ASSERT_TRUE(downloader.engine().pin_peer(id_, *seeder.listening()));
+    start_download(downloader, seeder);
     ASSERT_TRUE(run_until({&seeder, &downloader}, [&] { return finished(downloader); }));
     downloader.close();  // shutdown saves resume data
 
@@ -277,8 +286,7 @@ TEST_F(EngineTest, PinnedPeerIsDialledAgainAfterTheConnectionDrops) {
     Node seeder(dir_.path() / "seeder", limited);
     start_seeder(seeder);
     Node downloader(dir_.path() / "downloader");
-    ASSERT_TRUE(downloader.engine().add(download_request(dir_.path() / "save")));
-    ASSERT_TRUE(downloader.engine().pin_peer(id_, *seeder.listening()));
+    start_download(downloader, seeder);
     ASSERT_TRUE(run_until({&seeder, &downloader}, [&] {
         auto const progress = downloader.engine().progress(id_);
         return progress && progress->have_bytes > 0;
@@ -298,8 +306,7 @@ TEST_F(EngineTest, PinnedPeerIsDialledAgainAfterTheConnectionDrops) {
                                     parse_endpoint(connected.peer)->address == downloader.ip());
     }
     EXPECT_TRUE(dialled_in) << "the downloader did not dial the seeder again";
-    EXPECT_TRUE(
-        test::files_identical(content_ / "payload.bin", dir_.path() / "save" / "payload.bin"));
+    EXPECT_TRUE(saved_file_is_whole());
 }
 
 // ...but not once both sides have every piece: two seeds have nothing to exchange.
@@ -307,8 +314,7 @@ TEST_F(EngineTest, PinnedPeerIsLeftAloneOnceBothAreSeeds) {
     Node seeder(dir_.path() / "seeder");
     start_seeder(seeder);
     Node downloader(dir_.path() / "downloader");
-    ASSERT_TRUE(downloader.engine().add(download_request(dir_.path() / "save")));
-    ASSERT_TRUE(downloader.engine().pin_peer(id_, *seeder.listening()));
+    start_download(downloader, seeder);
     ASSERT_TRUE(run_until({&seeder, &downloader}, [&] { return finished(downloader); }));
     ASSERT_TRUE(run_until({&seeder, &downloader}, [&] {
         return seeder.events<event::PeerDisconnected>().size() >=

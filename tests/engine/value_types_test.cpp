@@ -100,6 +100,14 @@ TEST(Settings, NoQueueCapsStopSeeds) {
     EXPECT_EQ(pack.get_int(sp::active_tracker_limit), -1);
 }
 
+// Connection slots are what many small torrents run out of first (docs/soak.md).
+TEST(Settings, IdleConnectionsGiveWayWithinAMinute) {
+    auto const pack = to_settings_pack(EngineSettings{});
+    using sp = lt::settings_pack;
+    EXPECT_EQ(pack.get_int(sp::inactivity_timeout), 20);
+    EXPECT_EQ(pack.get_int(sp::min_reconnect_time), 10);
+}
+
 TEST(Settings, LocalOnlySwitchesOffDiscovery) {
     EngineSettings settings;
     settings.listen_interfaces = "127.0.0.9:7000";
