@@ -24,11 +24,13 @@ constexpr int max_messages_per_second = 64;
 constexpr std::int64_t traffic_report_bytes = 128 * 1024;
 // How long a lane peer's connection outlives the moment both sides have every piece: until the
 // last IOU, the settlement request and the signed settlement (which needs a block from the
-// payer's node) have crossed, i.e. until no lane message has passed for `lane_quiet`, and at most
-// `redundant_grace`. A buyer of many small torrents finishes several a second; holding each
-// connection the full 20 s kept ~100 of the seller's connection slots from other buyers.
+// payer's node) have crossed, i.e. until no lane message has passed for `lane_quiet` (and not
+// before `redundant_min`: the final IOU follows the last traffic report, up to a second later),
+// and at most `redundant_grace`. A buyer of many small torrents finishes several a second; holding
+// each connection the full 20 s kept ~100 of the seller's connection slots from other buyers.
 constexpr auto redundant_grace = std::chrono::seconds(20);
 constexpr auto lane_quiet = std::chrono::seconds(5);
+constexpr auto redundant_min = std::chrono::seconds(2);
 
 class PeerPlugin;
 
@@ -176,8 +178,7 @@ class PeerPlugin final : public lt::peer_plugin {
 
     bool grace_over(lt::time_point now) const {
         return now - *both_seeds_since_ > redundant_grace ||
-               (now - *both_seeds_since_ > std::chrono::seconds(2) &&
-                now - last_lane_message_ > lane_quiet);
+               (now - *both_seeds_since_ > redundant_min && now - last_lane_message_ > lane_quiet);
     }
 
     void report_traffic() {
