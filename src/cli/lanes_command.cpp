@@ -31,8 +31,17 @@ int run_lanes_status(Profile const& profile, LanesStatusOptions const& options) 
     if (!ledger) return fail(exit_failure, ledger.error());
     auto const peers = (*ledger)->live_peers();
     auto const now = tron::now_ms();
-    auto const earned = (*ledger)->total(lanes::Role::earn);
+    // IOUs are promises: what was earned is what settlements in a block paid. What was spent is
+    // every IOU signed, of which `settled` is paid on chain.
+    auto const settled = [&](lanes::Role role) {
+        lanes::Units sum = 0;
+        for (auto const& key : (*ledger)->channels(role)) sum += (*ledger)->channel(key).settled;
+        return sum;
+    };
+    auto const earned = settled(lanes::Role::earn);
+    auto const promised = (*ledger)->total(lanes::Role::earn);
     auto const spent = (*ledger)->total(lanes::Role::spend);
+    auto const spent_on_chain = settled(lanes::Role::spend);
     if (options.json) {
         auto rows = nlohmann::json::array();
         for (auto const& p : peers) {
@@ -47,9 +56,12 @@ int run_lanes_status(Profile const& profile, LanesStatusOptions const& options) 
                             {"paid_units", p.paid},
                             {"age_ms", now - p.updated_ms}});
         }
-        fmt::print("{}\n",
-                   nlohmann::json{{"peers", rows}, {"earned_units", earned}, {"spent_units", spent}}
-                       .dump());
+        fmt::print("{}\n", nlohmann::json{{"peers", rows},
+                                          {"earned_units", earned},
+                                          {"promised_units", promised},
+                                          {"spent_units", spent},
+                                          {"spent_on_chain_units", spent_on_chain}}
+                               .dump());
         return exit_success;
     }
     fmt::print("{:<6} {:<22} {:<7} {:>11} {:>14} {:>14}  {}\n", "role", "peer", "lane", "rate",
@@ -60,7 +72,10 @@ int run_lanes_status(Profile const& profile, LanesStatusOptions const& options) 
                    p.address.empty() ? "-" : p.address);
     }
     if (peers.empty()) fmt::print("(no connected peers)\n");
-    fmt::print("earned {} units, spent {} units\n", earned, spent);
+    fmt::print(
+        "earned {} units on chain ({} promised in IOUs), spent {} units ({} settled on "
+        "chain)\n",
+        earned, promised, spent, spent_on_chain);
     return exit_success;
 }
 

@@ -1,6 +1,7 @@
 // The buyer's side of LaneService: prove our address, ask for the lane the user chose, pay for
 // what arrives, and sign settlements (never two different ones for one debt).
 #include <algorithm>
+#include <limits>
 
 #include "lanes/chain_worker.hpp"
 #include "lanes/lane_service.hpp"
@@ -24,23 +25,41 @@ Lane affordable(Lane wanted, Caps const& caps, Offer const& offer) {
 
 }  // namespace
 
+Caps LaneService::caps_for(TorrentId const& torrent) const {
+    auto const choice = choices_.find(torrent);
+    return choice != choices_.end() ? choice->second.second : config_.buy->default_caps;
+}
+
+Units LaneService::spending_room(TorrentId const& torrent) const {
+    auto const caps = caps_for(torrent);
+    Units room = std::numeric_limits<Units>::max();
+    if (caps.max_per_torrent > 0) {
+        room =
+            std::min(room, caps.max_per_torrent - ledger_->total_for_torrent(Role::spend, torrent));
+    }
+    if (caps.max_per_day > 0) {
+        room = std::min(room, caps.max_per_day -
+                                  ledger_->total_since(Role::spend, tron::now_ms() - 86'400'000));
+    }
+    return std::max<Units>(room, 0);
+}
+
 void LaneService::buy_hello(Conn& conn) {
     auto const& buy = *config_.buy;
     auto const& offer = *conn.hello->offer;
     if (offer.asset != buy.asset) return;  // we hold a different token: stay slow
     auto const choice = choices_.find(conn.torrent);
     Lane const wanted = choice != choices_.end() ? choice->second.first : buy.default_lane;
-    Caps const caps = choice != choices_.end() ? choice->second.second : buy.default_caps;
+    Caps const caps = caps_for(conn.torrent);
     Lane lane = affordable(wanted, caps, offer);
-    if (lane != Lane::slow && caps.max_per_torrent > 0 &&
-        ledger_->total_for_torrent(Role::spend, conn.torrent) >= caps.max_per_torrent) {
+    // Nothing paid: from a seller that billed us for a lane we did not want, while our ledger
+    // cannot record what we sign, or once a cap is reached.
+    if (lane != Lane::slow && (distrusted_payees_.count(offer.payee.base58()) ||
+                               !storage_fault_.empty() || spending_room(conn.torrent) <= 0)) {
         lane = Lane::slow;
     }
-    if (lane != Lane::slow && caps.max_per_day > 0 &&
-        ledger_->total_since(Role::spend, tron::now_ms() - 86'400'000) >= caps.max_per_day) {
-        lane = Lane::slow;
-    }
-    if (lane == Lane::slow && conn.their_lane == Lane::slow) return;
+    if (lane == Lane::slow && conn.their_lane == Lane::slow && conn.asked_lane == Lane::slow)
+        return;
     auto const payer = buy.key.address();
     if (!conn.channel) {
         ProofContext const context{.info_hash_hex = conn.torrent,
@@ -54,7 +73,9 @@ void LaneService::buy_hello(Conn& conn) {
         plugin_->send(conn.id, msg::Prove{payer, tron::sign_message(buy.key, proof_text(context))});
         conn.channel = &channel_for(
             ChannelKey{Role::spend, payer.base58(), offer.payee.base58(), offer.asset});
+        conn.channel->carry_below = offer.min_settlement.value_or(offer.settle_threshold);
     }
+    conn.asked_lane = lane;
     plugin_->send(conn.id, msg::Request{lane, lane == Lane::slow ? 0 : caps.max_price_per_gib});
 }
 
@@ -62,7 +83,7 @@ void LaneService::buy_grant(Conn& conn, msg::Grant const& grant, std::int64_t re
     if (!conn.channel || !conn.hello || !conn.hello->offer) return;
     close_billing(conn);
     conn.their_lane = grant.lane;
-    conn.billing.price = grant.price_per_gib;
+    conn.billing.price = 0;
     notice(LaneNotice::Kind::lane_changed, conn,
            std::string("seller put us in ") + to_string(grant.lane) + ": " + grant.reason);
     if (grant.reconnect) {
@@ -73,58 +94,101 @@ void LaneService::buy_grant(Conn& conn, msg::Grant const& grant, std::int64_t re
         if (seller.port > 0) (void)engine_.connect_peer(conn.torrent, seller);
         return;
     }
-    auto const choice = choices_.find(conn.torrent);
-    Caps const caps = choice != choices_.end() ? choice->second.second : config_.buy->default_caps;
-    if (grant.price_per_gib > caps.max_price_per_gib) {
-        // Never pay more than the user allowed, whatever the seller says: back to slow.
-        conn.billing.price = 0;
-        plugin_->send(conn.id, msg::Request{Lane::slow, 0});
+    if (grant.price_per_gib == 0) {
+        conn.unwanted_paid_since.reset();
         return;
     }
-    if (grant.price_per_gib > 0) conn.billing.start = received;
+    // We pay only for the lane we asked for, at a price within the user's cap, while the caps
+    // leave room: whatever the seller says, anything else is not billed, and we ask again for
+    // what we want (slow, if this price or the caps rule the paid lane out).
+    Caps const caps = caps_for(conn.torrent);
+    bool const affordable_now = grant.price_per_gib <= caps.max_price_per_gib &&
+                                spending_room(conn.torrent) > 0 && storage_fault_.empty();
+    if (!affordable_now) conn.asked_lane = Lane::slow;
+    if (!affordable_now || grant.lane != conn.asked_lane) {
+        notice(LaneNotice::Kind::rejected, conn,
+               std::string("not paying for ") + to_string(grant.lane) +
+                   ": we did not ask for it at that price");
+        if (!conn.unwanted_paid_since) conn.unwanted_paid_since = std::chrono::steady_clock::now();
+        plugin_->send(conn.id,
+                      msg::Request{conn.asked_lane,
+                                   conn.asked_lane == Lane::slow ? 0 : caps.max_price_per_gib});
+        return;
+    }
+    conn.unwanted_paid_since.reset();
+    conn.billing.price = grant.price_per_gib;
+    conn.billing.start = received;
+}
+
+// A seller that keeps us in a paid lane after we asked for slow would bill us for it: we do not
+// sign for those bytes, and after a grace for the grant to cross we leave and never pay it again.
+void LaneService::watch_unwanted_paid_lane(Conn& conn) {
+    constexpr auto grace = std::chrono::seconds(3);
+    if (!conn.unwanted_paid_since || !conn.hello || !conn.hello->offer) return;
+    if (std::chrono::steady_clock::now() - *conn.unwanted_paid_since < grace) return;
+    conn.unwanted_paid_since.reset();
+    distrusted_payees_.insert(conn.hello->offer->payee.base58());
+    notice(LaneNotice::Kind::rejected, conn,
+           "the seller kept us in a paid lane we did not ask for: disconnected, not paid again");
+    plugin_->disconnect(conn.id);
 }
 
 // Sends an IOU for everything owed on the connection's channel once a step's worth has built up
-// (or at once when `final`). The IOU is in our ledger before it leaves: a restart continues the
-// sequence instead of repeating it.
+// (or at once when `final`), never past the user's caps. The IOU is in our ledger before it
+// leaves: a restart continues the sequence instead of repeating it.
 void LaneService::pay(Conn& conn, bool final) {
-    if (!conn.channel || !conn.hello || !conn.hello->offer) return;
+    if (!conn.channel || !conn.hello || !conn.hello->offer || !storage_fault_.empty()) return;
     auto& channel = *conn.channel;
     auto const& offer = *conn.hello->offer;
-    Units const amount = accrued(channel);
+    Units amount = accrued(channel);
     Units const step = cost_of(offer.iou_step_bytes, std::max<Units>(conn.billing.price, 1));
     if (amount <= channel.iou_amount) return;
     if (!final && amount - channel.iou_amount < std::max<Units>(step, 1)) return;
-    msg::Iou iou{.payer = config_.buy->key.address(),
-                 .payee = offer.payee,
-                 .asset = offer.asset,
-                 .amount = amount,
-                 .seq = channel.iou_seq + 1,
-                 .final = final || finished_.count(conn.torrent) > 0,
-                 .signature = {}};
-    iou.signature = tron::sign_message(config_.buy->key, iou_text(iou));
-    if (auto recorded = record_iou(channel, conn.torrent, iou); !recorded) {
-        return notice(LaneNotice::Kind::error, conn, "cannot record IOU: " + recorded.error());
+    Units const room = spending_room(conn.torrent);
+    bool const capped = amount - channel.iou_amount >= room;
+    Units const overflow = amount - std::min(amount, channel.iou_amount + room);
+    amount -= overflow;
+    if (amount > channel.iou_amount) {
+        msg::Iou iou{.payer = config_.buy->key.address(),
+                     .payee = offer.payee,
+                     .asset = offer.asset,
+                     .amount = amount,
+                     .seq = channel.iou_seq + 1,
+                     .final = final || finished_.count(conn.torrent) > 0,
+                     .signature = {}};
+        iou.signature = tron::sign_message(config_.buy->key, iou_text(iou));
+        if (auto recorded = record_iou(channel, conn.torrent, iou); !recorded) {
+            if (recorded.failure().kind == IouError::Kind::storage) {
+                return storage_fault(recorded.error());
+            }
+            return notice(LaneNotice::Kind::error, conn, "cannot record IOU: " + recorded.error());
+        }
+        plugin_->send(conn.id, iou);
     }
-    plugin_->send(conn.id, iou);
-    // Caps are checked as money goes out: once one is reached, ask for the slow lane.
-    auto const choice = choices_.find(conn.torrent);
-    Caps const caps = choice != choices_.end() ? choice->second.second : config_.buy->default_caps;
-    bool const capped =
-        (caps.max_per_torrent > 0 &&
-         ledger_->total_for_torrent(Role::spend, conn.torrent) >= caps.max_per_torrent) ||
-        (caps.max_per_day > 0 &&
-         ledger_->total_since(Role::spend, tron::now_ms() - 86'400'000) >= caps.max_per_day);
-    if (capped && conn.their_lane != Lane::slow) {
-        notice(LaneNotice::Kind::lane_changed, conn, "spending cap reached: asking for slow");
-        plugin_->send(conn.id, msg::Request{Lane::slow, 0});
+    if (capped) {
+        // A cap is reached: nothing more is signed on this torrent. Whatever the seller sends
+        // before it moves us to slow is its risk, inside its window.
+        for (auto& [id, other] : conns_) {
+            if (other->torrent != conn.torrent || !other->spends()) continue;
+            close_billing(*other);
+            other->billing.price = 0;
+            if (other->asked_lane != Lane::slow || other->their_lane != Lane::slow) {
+                other->asked_lane = Lane::slow;
+                notice(LaneNotice::Kind::lane_changed, *other,
+                       "spending cap reached: asking for slow");
+                plugin_->send(other->id, msg::Request{Lane::slow, 0});
+            }
+        }
+        // What was billed past the cap is not owed.
+        channel.closed -= overflow;
     }
 }
 
 void LaneService::buy_settle_request(Conn& conn, msg::SettleRequest const& request) {
-    if (!conn.channel) return reject(conn, "malformed", "settle_req before we paid anything");
+    if (!conn.channel) return reject(conn, "bad_settle_req", "settle_req before we paid anything");
     auto& channel = *conn.channel;
-    auto const answer = answer_settle_request(request, *ledger_, channel.key);
+    auto const answer =
+        answer_settle_request(request, *ledger_, channel.key, channel.recovered_settled);
     switch (answer.kind) {
         case SettleAnswer::Kind::resend: {
             auto const& done = *answer.settlement;
@@ -132,7 +196,7 @@ void LaneService::buy_settle_request(Conn& conn, msg::SettleRequest const& reque
             return;
         }
         case SettleAnswer::Kind::refuse:
-            return reject(conn, "malformed", answer.why);
+            return reject(conn, "bad_settle_req", answer.why);
         case SettleAnswer::Kind::sign:
             break;
     }
@@ -179,6 +243,45 @@ void LaneService::buy_settle_request(Conn& conn, msg::SettleRequest const& reque
             }
         });
     });
+}
+
+// The seller's view of our channel. If it holds an IOU of ours newer than our ledger's (we paid
+// from another device, or our profile was restored from a backup), and the signature is ours,
+// we continue from it: the next IOU goes on from there and no reject follows.
+void LaneService::buy_channel_state(Conn& conn, msg::ChannelState const& state) {
+    if (!conn.channel || !conn.hello || !conn.hello->offer) return;
+    auto& channel = *conn.channel;
+    auto const& offer = *conn.hello->offer;
+    if (state.seq > channel.iou_seq && state.amount >= channel.iou_amount) {
+        msg::Iou const iou{.payer = config_.buy->key.address(),
+                           .payee = offer.payee,
+                           .asset = offer.asset,
+                           .amount = state.amount,
+                           .seq = state.seq,
+                           .final = false,
+                           .signature = state.signature};
+        auto const signer = tron::recover_message_signer(iou_text(iou), iou.signature);
+        if (!signer || !(*signer == iou.payer)) {
+            return notice(LaneNotice::Kind::rejected, conn,
+                          "the seller's channel state does not carry our own signature");
+        }
+        Units const before = channel.iou_amount;
+        // Recorded under no torrent: it was spent from another device, on a torrent we may not
+        // know, and must not count against this torrent's cap.
+        if (auto recorded = record_iou(channel, {}, iou); !recorded) {
+            if (recorded.failure().kind == IouError::Kind::storage) {
+                return storage_fault(recorded.error());
+            }
+            return;
+        }
+        channel.closed += state.amount - before;  // owed from here on, on top of that
+        notice(LaneNotice::Kind::iou, conn,
+               "continued the channel from our IOU " + std::to_string(state.amount) + " (seq " +
+                   std::to_string(state.seq) + ") that the seller holds");
+    }
+    if (state.amount <= channel.iou_amount) {
+        channel.recovered_settled = std::max(channel.recovered_settled, state.settled);
+    }
 }
 
 void LaneService::buy_receipt(Conn& conn, msg::Receipt const& receipt) {

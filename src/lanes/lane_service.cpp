@@ -1,6 +1,7 @@
 #include "lanes/lane_service.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <limits>
 
 #include <libtorrent/session.hpp>
@@ -18,7 +19,14 @@ namespace {
 constexpr auto rate_window = 3s;
 
 Offer offer_of(SellConfig const& sell) {
-    Offer offer{.payee = sell.payee, .asset = sell.asset, .precision = 6, .lanes = {}};
+    Offer offer{.payee = sell.payee,
+                .asset = sell.asset,
+                .precision = 6,
+                .lanes = {},
+                .initial_window_bytes = 0,
+                .iou_step_bytes = 0,
+                .settle_threshold = 0,
+                .min_settlement = std::nullopt};
     offer.precision = sell.precision;
     for (int l = 0; l < lane_count; ++l) {
         offer.lanes[l].price_per_gib = sell.price_per_gib[l];
@@ -27,6 +35,7 @@ Offer offer_of(SellConfig const& sell) {
     offer.initial_window_bytes = sell.initial_window;
     offer.iou_step_bytes = sell.iou_step;
     offer.settle_threshold = sell.settle_threshold;
+    offer.min_settlement = std::min(sell.min_payout, sell.settle_threshold);
     return offer;
 }
 
@@ -69,6 +78,16 @@ LaneService::LaneService(Engine& engine, LaneConfig config, std::unique_ptr<Ledg
     next_second_ = std::chrono::steady_clock::now();
 }
 
+template <class F>
+void LaneService::guarded(F&& work) {
+    try {
+        work();
+    } catch (std::exception const& e) {
+        // The ledger throws only for its disk (full, locked, gone): our fault, never a peer's.
+        storage_fault(e.what());
+    }
+}
+
 LaneService::~LaneService() {
     plugin_->set_wakeup({});
     chain_->set_wakeup({});
@@ -82,16 +101,20 @@ void LaneService::set_wakeup(std::function<void()> wakeup) {
 
 void LaneService::set_lane(TorrentId const& torrent, Lane lane, Caps caps) {
     choices_[torrent] = {lane, caps};
-    for (auto& [id, conn] : conns_) {
-        if (conn->torrent == torrent && conn->hello && conn->hello->offer) buy_hello(*conn);
-    }
+    guarded([&] {
+        for (auto& [id, conn] : conns_) {
+            if (conn->torrent == torrent && conn->hello && conn->hello->offer) buy_hello(*conn);
+        }
+    });
 }
 
 void LaneService::set_buy_config(BuyConfig buy) {
     config_.buy = std::move(buy);
-    for (auto& [id, conn] : conns_) {
-        if (conn->hello && conn->hello->offer) buy_hello(*conn);
-    }
+    guarded([&] {
+        for (auto& [id, conn] : conns_) {
+            if (conn->hello && conn->hello->offer) buy_hello(*conn);
+        }
+    });
 }
 
 std::optional<std::array<Units, lane_count>> LaneService::offered_prices(
@@ -113,19 +136,29 @@ std::optional<std::array<Units, lane_count>> LaneService::offered_prices(
 }
 
 Units LaneService::earned_on(TorrentId const& torrent) const {
-    return ledger_->total_for_torrent(Role::earn, torrent);
+    try {
+        return ledger_->total_for_torrent(Role::earn, torrent);
+    } catch (std::exception const&) {
+        return 0;  // poll() reports the ledger's fault
+    }
 }
 
 Units LaneService::spent_on(TorrentId const& torrent) const {
-    return ledger_->total_for_torrent(Role::spend, torrent);
+    try {
+        return ledger_->total_for_torrent(Role::spend, torrent);
+    } catch (std::exception const&) {
+        return 0;
+    }
 }
 
 void LaneService::observe(Event const& event) {
     if (auto const* finished = std::get_if<event::Finished>(&event)) {
         finished_.insert(finished->id);
-        for (auto& [id, conn] : conns_) {
-            if (conn->torrent == finished->id && conn->channel) pay(*conn, true);
-        }
+        guarded([&] {
+            for (auto& [id, conn] : conns_) {
+                if (conn->torrent == finished->id && conn->channel) pay(*conn, true);
+            }
+        });
     }
 }
 
@@ -142,8 +175,8 @@ void LaneService::close_billing(Conn& conn) {
     conn.billing.start.reset();
 }
 
-Result<Units> LaneService::record_iou(Channel& channel, TorrentId const& torrent,
-                                      msg::Iou const& iou) {
+Result<Units, IouError> LaneService::record_iou(Channel& channel, TorrentId const& torrent,
+                                                msg::Iou const& iou) {
     IouRecord const record{channel.key,
                            torrent,
                            iou.amount,
@@ -171,18 +204,73 @@ LaneService::Channel& LaneService::channel_for(ChannelKey const& key) {
         auto const state = ledger_->channel(key);
         slot->iou_amount = state.iou_amount;
         slot->iou_seq = state.iou_seq;
+        slot->confirmed = state.settled;
         slot->closed = state.iou_amount;
         if (config_.sell) slot->window = config_.sell->initial_window;
     }
     return *slot;
 }
 
+void LaneService::storage_fault(std::string const& text) {
+    bool const first = storage_fault_.empty();
+    storage_fault_ = text.empty() ? "the lanes ledger cannot be written" : text;
+    if (!first) return;
+    notices_.push_back(LaneNotice{LaneNotice::Kind::error,
+                                  {},
+                                  {},
+                                  "lanes paused, the ledger cannot be written: " + storage_fault_,
+                                  {},
+                                  {}});
+    // Selling: every payer to the slow lane until IOUs can be recorded again. Buying: ask every
+    // seller for slow, since IOUs we cannot record we must not sign.
+    for (auto& [key, channel] : channels_) {
+        if (key.role == Role::earn && channel->blocked.empty())
+            channel->blocked = "seller storage fault";
+    }
+    for (auto& [id, conn] : conns_) {
+        if (conn->channel && conn->spends() && conn->asked_lane != Lane::slow) {
+            close_billing(*conn);
+            conn->billing.price = 0;
+            conn->asked_lane = Lane::slow;
+            plugin_->send(conn->id, msg::Request{Lane::slow, 0});
+        }
+    }
+    for (auto& [key, channel] : channels_) {
+        if (key.role == Role::earn) try {
+                review(*channel);
+            } catch (std::exception const&) {
+            }
+    }
+}
+
+void LaneService::storage_recovered() {
+    if (storage_fault_.empty()) return;
+    storage_fault_.clear();
+    notices_.push_back(
+        LaneNotice{LaneNotice::Kind::settlement, {}, {}, "the lanes ledger works again", {}, {}});
+    for (auto& [key, channel] : channels_) {
+        if (channel->blocked == "seller storage fault") {
+            channel->blocked.clear();
+            review(*channel);
+        }
+    }
+    if (config_.buy) {
+        for (auto& [id, conn] : conns_) {
+            if (conn->hello && conn->hello->offer) buy_hello(*conn);
+        }
+    }
+}
+
 void LaneService::poll() {
-    for (auto& event : plugin_->take_events()) on_event(event);
-    for (auto& done : chain_->take_done()) done();
+    for (auto& event : plugin_->take_events()) guarded([&] { on_event(event); });
+    for (auto& done : chain_->take_done()) guarded(done);
     auto const now = std::chrono::steady_clock::now();
     if (now < next_second_) return;
     next_second_ = now + 1s;
+    guarded([&] { once_a_second(now); });
+}
+
+void LaneService::once_a_second(std::chrono::steady_clock::time_point now) {
     for (auto& [id, conn] : conns_) {
         if (conn->reconnect_asked && now - *conn->reconnect_asked >= 1s) plugin_->disconnect(id);
     }
@@ -193,6 +281,8 @@ void LaneService::poll() {
             maybe_settle(*channel);
         }
     }
+    for (auto& [id, conn] : conns_) watch_unwanted_paid_lane(*conn);
+    hold_connections_for_settlements();
     rebalance();
     std::vector<LivePeer> live;
     for (auto const& peer : peers()) {
@@ -201,6 +291,26 @@ void LaneService::poll() {
                                 peer.debt, peer.paid, tron::now_ms()});
     }
     ledger_->replace_live_peers(live);
+    storage_recovered();  // that write went through
+}
+
+// A tail worth a transfer is settled before the connection closes: keep a finished connection
+// open while its channel has a settlement asked for, being signed, or not yet in a block.
+void LaneService::hold_connections_for_settlements() {
+    std::map<Channel const*, bool> busy;
+    for (auto const& [key, channel] : channels_) {
+        auto const open = ledger_->open_settlement(key);
+        busy[channel.get()] = channel->ask || channel->signing > 0 ||
+                              (open && (open->status == SettlementStatus::signed_ ||
+                                        open->status == SettlementStatus::pending));
+    }
+    for (auto& [id, conn] : conns_) {
+        bool const held = conn->channel && busy[conn->channel];
+        if (held != conn->held_open) {
+            conn->held_open = held;
+            plugin_->hold_open(id, held);
+        }
+    }
 }
 
 void LaneService::on_event(PluginEvent const& event) {
@@ -258,6 +368,12 @@ void LaneService::on_message(Conn& conn, wire::Incoming const& incoming) {
     if (!incoming.error.empty()) return reject(conn, "malformed", incoming.error);
     if (!incoming.message) return;  // a type from a later version
     auto const& message = *incoming.message;
+    // While our ledger cannot record anything, money messages are dropped: IOUs are cumulative
+    // and a settlement is asked for again, so nothing is lost and no peer is blamed.
+    if (!storage_fault_.empty() && (std::holds_alternative<msg::Iou>(message) ||
+                                    std::holds_alternative<msg::Settlement>(message))) {
+        return;
+    }
     bool const selling = config_.sell.has_value();
     bool const buying = config_.buy.has_value();
     if (auto const* m = std::get_if<msg::Prove>(&message); m && selling)
@@ -277,6 +393,9 @@ void LaneService::on_message(Conn& conn, wire::Incoming const& incoming) {
     }
     if (auto const* m = std::get_if<msg::Receipt>(&message); m && buying) {
         return buy_receipt(conn, *m);
+    }
+    if (auto const* m = std::get_if<msg::ChannelState>(&message); m && buying) {
+        return buy_channel_state(conn, *m);
     }
     if (auto const* m = std::get_if<msg::Reject>(&message)) {
         return notice(LaneNotice::Kind::rejected, conn,
@@ -335,12 +454,21 @@ std::vector<LaneNotice> LaneService::take_notices() {
 
 bool LaneService::settled_up() const {
     if (!chain_->idle() || !tracking_.empty()) return false;
-    for (auto const& [key, channel] : channels_) {
-        if (ledger_->open_settlement(key) || channel->signing > 0 || channel->settle_asked) {
-            return false;
+    try {
+        for (auto const& [key, channel] : channels_) {
+            if (channel->signing > 0 || channel->ask) return false;
+            auto const open = ledger_->open_settlement(key);
+            if (open && open->status != SettlementStatus::confirmed) return false;
+            // A tail below the seller's minimum settlement is carried in the channel, not lost:
+            // it is asked for at the next meeting or after a day.
+            auto const state = ledger_->channel(key);
+            Units const carry_below = key.role == Role::earn
+                                          ? (config_.sell ? config_.sell->min_payout : 0)
+                                          : channel->carry_below;
+            if (state.iou_amount - state.settled >= std::max<Units>(carry_below, 1)) return false;
         }
-        auto const state = ledger_->channel(key);
-        if (state.settled < state.iou_amount) return false;
+    } catch (std::exception const&) {
+        return false;
     }
     return true;
 }

@@ -22,6 +22,7 @@
 #include "lanes/enforcer.hpp"
 #include "lanes/ledger.hpp"
 #include "lanes/plugin.hpp"
+#include "lanes/seller_rules.hpp"
 #include "tron/client.hpp"
 #include "tron/keys.hpp"
 
@@ -42,10 +43,14 @@ struct SellConfig {
     // uncapped seeder discovers its capacity.
     std::int64_t upload_budget = 0;
     std::int64_t initial_window = 8 << 20;  // credit before the first IOU
-    std::int64_t max_window = 64 << 20;     // it grows by one IOU step per timely IOU, to this
+    // The window grows by one IOU step per timely IOU, to this. It must cover what the lane
+    // sends while a settlement goes from settle_req to a block (docs/lane-protocol.md, "Choosing
+    // window and threshold"): 128 MiB is 8 s at 16 MiB/s, over two 3 s blocks.
+    std::int64_t max_window = 128 << 20;
     std::int64_t iou_step = 2 << 20;
     // Settle once this much is unsettled (500 BTT: below one on-chain transfer per GiB even in the
-    // fast lane), or any amount of at least min_payout once a payer is done or a day has passed.
+    // fast lane), or a tail of at least min_payout once a payer is done or comes back, or any
+    // tail after settle_interval. A smaller tail is carried in the channel.
     Units settle_threshold = 500'000'000;
     Units min_payout = 1'000'000;
     std::chrono::seconds settle_interval{24 * 3600};
@@ -138,12 +143,20 @@ class LaneService {
   private:
     LaneService(Engine& engine, LaneConfig config, std::unique_ptr<Ledger> ledger);
 
+    void once_a_second(std::chrono::steady_clock::time_point now);
+    void hold_connections_for_settlements();
     void on_event(PluginEvent const& event);
     void on_hello(Conn& conn, wire::HelloReceived const& hello);
     void on_message(Conn& conn, wire::Incoming const& incoming);
     void on_traffic(Conn& conn, std::int64_t sent, std::int64_t received);
     void on_closed(Conn& conn);
     void reject(Conn& conn, std::string code, std::string text);
+    // Our own storage failed: stop selling and buying paid lanes, say so; never blame a peer.
+    void storage_fault(std::string const& text);
+    void storage_recovered();
+    // Runs `work`; an exception (a ledger whose disk is full or locked) becomes a storage fault.
+    template <class F>
+    void guarded(F&& work);
     void notice(LaneNotice::Kind kind, Conn const& conn, std::string text, std::string txid = {});
 
     // selling.cpp
@@ -153,6 +166,9 @@ class LaneService {
     void sell_settlement(Conn& conn, msg::Settlement const& settlement);
     void review(Channel& channel);
     void set_sell_lane(Conn& conn, Lane lane, std::string reason);
+    CreditTerms credit_terms(Channel const& channel, Lane lane) const;
+    std::int64_t window_left(Conn const& conn) const;
+    void send_channel_state(Conn& conn);
     void maybe_settle(Channel& channel);
     void rebalance();
 
@@ -161,18 +177,26 @@ class LaneService {
     void buy_grant(Conn& conn, msg::Grant const& grant, std::int64_t received);
     void buy_settle_request(Conn& conn, msg::SettleRequest const& request);
     void buy_receipt(Conn& conn, msg::Receipt const& receipt);
+    void buy_channel_state(Conn& conn, msg::ChannelState const& state);
     void pay(Conn& conn, bool final);
+    Caps caps_for(TorrentId const& torrent) const;
+    // What we may still sign on `torrent` under its caps (max: no cap).
+    Units spending_room(TorrentId const& torrent) const;
+    void watch_unwanted_paid_lane(Conn& conn);
 
     // settlements.cpp
     void track_settlements();
     void finish_settlement(std::string const& txid, SettlementStatus status, std::int64_t block);
+    void send_receipt(Channel const& channel, std::string const& txid, SettlementStatus status,
+                      Units to);
 
     Channel& channel_for(ChannelKey const& key);
     // Units a channel's paid bytes come to: closed segments plus its connections' open ones.
     Units accrued(Channel const& channel) const;
     void close_billing(Conn& conn);
     // Records an IOU (received or about to be sent) in the ledger and the channel's mirror of it.
-    Result<Units> record_iou(Channel& channel, TorrentId const& torrent, msg::Iou const& iou);
+    Result<Units, IouError> record_iou(Channel& channel, TorrentId const& torrent,
+                                       msg::Iou const& iou);
     Conn* find(ConnectionId id);
 
     Engine& engine_;
@@ -187,6 +211,9 @@ class LaneService {
     std::set<TorrentId> finished_;
     std::vector<LaneNotice> notices_;
     std::set<std::string> tracking_;  // txids whose status is being fetched
+    std::string storage_fault_;       // non-empty while our ledger cannot be written
+    // Payees of sellers that billed us for a lane we did not ask for: never paid again.
+    std::set<std::string> distrusted_payees_;
     std::chrono::steady_clock::time_point next_second_;
     std::int64_t last_total_sent_ = 0;
     std::chrono::steady_clock::time_point last_rebalance_ = std::chrono::steady_clock::now();

@@ -259,17 +259,19 @@ Result<std::unique_ptr<Ledger>> Ledger::open(std::filesystem::path const& file) 
     }
 }
 
-Result<Units> Ledger::record_iou(IouRecord const& iou) {
+Result<Units, IouError> Ledger::record_iou(IouRecord const& iou) {
+    using Kind = IouError::Kind;
     try {
         WriteTransaction tx(impl_->db);
         auto const current = channel(iou.channel);
         if (iou.amount <= current.iou_amount) {
-            return Error{"IOU amount " + std::to_string(iou.amount) + " does not exceed " +
-                         std::to_string(current.iou_amount)};
+            return IouError{Kind::stale, "IOU amount " + std::to_string(iou.amount) +
+                                             " does not exceed " +
+                                             std::to_string(current.iou_amount)};
         }
         if (iou.seq <= current.iou_seq) {
-            return Error{"IOU seq " + std::to_string(iou.seq) + " does not exceed " +
-                         std::to_string(current.iou_seq)};
+            return IouError{Kind::stale, "IOU seq " + std::to_string(iou.seq) +
+                                             " does not exceed " + std::to_string(current.iou_seq)};
         }
         Units const increase = iou.amount - current.iou_amount;
         std::int64_t const at_ms = iou.at_ms != 0 ? iou.at_ms : tron::now_ms();
@@ -296,7 +298,7 @@ Result<Units> Ledger::record_iou(IouRecord const& iou) {
         tx.commit();
         return increase;
     } catch (SqliteError const& e) {
-        return Error{std::string("cannot record the IOU: ") + e.what()};
+        return IouError{Kind::storage, std::string("cannot record the IOU: ") + e.what()};
     }
 }
 

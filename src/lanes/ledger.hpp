@@ -99,6 +99,13 @@ struct LivePeer {
     std::int64_t updated_ms = 0;
 };
 
+// Why an IOU was not recorded: the payer's fault (not newer than the last) or ours (the disk).
+struct IouError {
+    enum class Kind { stale, storage };
+    Kind kind = Kind::storage;
+    std::string message;
+};
+
 class Ledger {
   public:
     static Result<std::unique_ptr<Ledger>> open(std::filesystem::path const& file);
@@ -107,7 +114,7 @@ class Ledger {
     // Records a new IOU on its channel if it is newer than the last one: amount and seq both
     // strictly greater. Otherwise an error saying which ("IOU amount 5 does not exceed 7"); the
     // ledger is unchanged. Returns the increase.
-    Result<Units> record_iou(IouRecord const& iou);
+    Result<Units, IouError> record_iou(IouRecord const& iou);
     ChannelState channel(ChannelKey const& key) const;  // zeros for a channel never seen
     std::vector<ChannelKey> channels(Role role) const;
 

@@ -31,6 +31,10 @@ constexpr std::int64_t traffic_report_bytes = 128 * 1024;
 constexpr auto redundant_grace = std::chrono::seconds(20);
 constexpr auto lane_quiet = std::chrono::seconds(5);
 constexpr auto redundant_min = std::chrono::seconds(2);
+// While the app holds a connection open for a settlement in progress (a tail worth a transfer is
+// settled before the connection closes), at most this long after both sides became seeds: the
+// payer has 60 s to hand over a settlement, and a block follows within seconds.
+constexpr auto settlement_hold_max = std::chrono::seconds(90);
 
 class PeerPlugin;
 
@@ -177,6 +181,7 @@ class PeerPlugin final : public lt::peer_plugin {
     }
 
     bool grace_over(lt::time_point now) const {
+        if (held_open_) return now - *both_seeds_since_ > settlement_hold_max;
         return now - *both_seeds_since_ > redundant_grace ||
                (now - *both_seeds_since_ > redundant_min && now - last_lane_message_ > lane_quiet);
     }
@@ -209,6 +214,7 @@ class PeerPlugin final : public lt::peer_plugin {
     void unchoke() {
         if (!closed_) pc_.maybe_unchoke_this_peer();
     }
+    void hold_open(bool held) { held_open_ = held; }
 
   private:
     bool count_message_is_flood() {
@@ -232,6 +238,7 @@ class PeerPlugin final : public lt::peer_plugin {
     Nonce nonce_{};
     int their_id_ = -1;
     bool closed_ = false;
+    bool held_open_ = false;
     std::int64_t sent_ = 0;
     std::int64_t received_ = 0;
     std::int64_t reported_sent_ = 0;
@@ -346,6 +353,12 @@ void LanePlugin::send_grant(ConnectionId conn, msg::Grant const& grant) {
 void LanePlugin::disconnect(ConnectionId conn) {
     post([conn](Shared& shared) {
         with_peer(shared, conn, [](PeerPlugin& peer) { peer.disconnect(); });
+    });
+}
+
+void LanePlugin::hold_open(ConnectionId conn, bool held) {
+    post([conn, held](Shared& shared) {
+        with_peer(shared, conn, [held](PeerPlugin& peer) { peer.hold_open(held); });
     });
 }
 

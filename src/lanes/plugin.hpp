@@ -101,6 +101,9 @@ class LanePlugin : public lt::plugin {
     // After a lane class starts ignoring unchoke slots: unchoke now rather than at the next
     // unchoke round (up to 15 s away).
     void unchoke(ConnectionId conn);
+    // While held, a finished connection (both sides seeds) stays open for a settlement in
+    // progress, up to 90 s after both became seeds, instead of closing once lane talk is quiet.
+    void hold_open(ConnectionId conn, bool held);
 
     // --- libtorrent (network thread) ---
     void added(lt::session_handle const& session) override;

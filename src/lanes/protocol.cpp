@@ -300,6 +300,18 @@ Result<msg::Reject> decode_reject(Reader r) {
     return m;
 }
 
+Result<msg::ChannelState> decode_channel_state(Reader r) {
+    msg::ChannelState m;
+    m.amount = r.integer("amount", amount_range);
+    m.seq = r.integer("seq", amount_range);
+    m.signature = r.fixed<65>("sig");
+    m.settled = r.integer("settled", amount_range);
+    r.check(m.seq > 0 || m.amount == 0, "an amount needs a seq");
+    r.check(m.settled <= m.amount, "settled must not exceed the amount");
+    if (r.failed()) return r.error();
+    return m;
+}
+
 template <class T>
 Result<std::optional<Message>> as_message(Result<T> decoded) {
     if (!decoded) return decoded.failure();
@@ -374,6 +386,15 @@ lt::entry to_entry(msg::Reject const& m) {
     return e;
 }
 
+lt::entry to_entry(msg::ChannelState const& m) {
+    lt::entry e;
+    e["amount"] = m.amount;
+    e["seq"] = m.seq;
+    e["sig"] = raw(m.signature);
+    e["settled"] = m.settled;
+    return e;
+}
+
 std::string bencode(lt::entry const& e) {
     std::string out;
     lt::bencode(std::back_inserter(out), e);
@@ -397,6 +418,7 @@ lt::entry offer_entry(Offer const& offer) {
     e["window"] = offer.initial_window_bytes;
     e["step"] = offer.iou_step_bytes;
     e["settle"] = offer.settle_threshold;
+    if (offer.min_settlement) e["min_settle"] = *offer.min_settlement;
     return e;
 }
 
@@ -439,11 +461,14 @@ Result<Offer> decode_offer(lt::bdecode_node const& node) {
     auto const window = r.integer("window", offer_window_range);
     auto const step = r.integer("step", offer_window_range);
     auto const settle = r.integer("settle", amount_range);
+    std::optional<Units> min_settlement;
+    if (r.has("min_settle")) min_settlement = r.integer("min_settle", amount_range);
     r.check(step <= window, "step must not exceed window");
+    r.check(!min_settlement || *min_settlement <= settle, "min_settle must not exceed settle");
     if (r.failed()) return r.error();
     auto lanes = decode_lanes(lanes_node);
     if (!lanes) return lanes.failure();
-    return Offer{*payee, std::move(asset), precision, *lanes, window, step, settle};
+    return Offer{*payee, std::move(asset), precision, *lanes, window, step, settle, min_settlement};
 }
 
 }  // namespace
@@ -483,6 +508,8 @@ Result<std::optional<Message>> decode(std::string_view body) {
             return as_message(decode_receipt({dict, "receipt"}));
         case 8:
             return as_message(decode_reject({dict, "reject"}));
+        case 9:
+            return as_message(decode_channel_state({dict, "state"}));
         default:
             return std::optional<Message>{};  // a later version's message: ignored
     }

@@ -22,7 +22,7 @@
 namespace lanetorrent::lanes {
 
 inline constexpr char const* extension_name = "ln_lanes";
-inline constexpr int protocol_version = 1;
+inline constexpr int protocol_version = 2;
 // The id under which we receive our messages (BEP 10 lets each side choose its own; libtorrent's
 // built-in extensions use 1-8).
 inline constexpr int local_message_id = 21;
@@ -48,6 +48,9 @@ struct Offer {
     std::int64_t initial_window_bytes = 0;    // credit before the first IOU must arrive
     std::int64_t iou_step_bytes = 0;          // how often the seeder expects an IOU
     Units settle_threshold = 0;               // unsettled amount that triggers a settlement
+    // v2: a smaller tail is carried in the channel rather than settled at the end of a download
+    // (asked for at the next meeting or after a day). Absent (v1 sellers): settle_threshold.
+    std::optional<Units> min_settlement;
     friend bool operator==(Offer const&, Offer const&) = default;
 };
 
@@ -120,10 +123,21 @@ struct Reject {
     friend bool operator==(Reject const&, Reject const&) = default;
 };
 
+// 9 (v2): the seeder tells a proven payer where their channel stands: the payer's own latest IOU
+// (its signature lets a payer whose ledger is behind verify and continue from it) and what
+// settlements in a block have paid.
+struct ChannelState {
+    Units amount = 0;             // the latest IOU's amount (0 with seq 0: none yet)
+    std::int64_t seq = 0;         // the latest IOU's seq
+    tron::Signature signature{};  // the latest IOU's signature (zeros with seq 0)
+    Units settled = 0;            // cumulative amount of the settlements in a block
+    friend bool operator==(ChannelState const&, ChannelState const&) = default;
+};
+
 }  // namespace msg
 
 using Message = std::variant<msg::Prove, msg::Request, msg::Grant, msg::Iou, msg::SettleRequest,
-                             msg::Settlement, msg::Receipt, msg::Reject>;
+                             msg::Settlement, msg::Receipt, msg::Reject, msg::ChannelState>;
 
 // The "t" value of each alternative, in variant order starting at 1.
 int message_type(Message const& message);

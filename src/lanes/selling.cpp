@@ -1,6 +1,7 @@
 // The seller's side of LaneService: proofs, lane grants, the credit window, IOUs and the request
 // for settlement. docs/lane-protocol.md is the contract; comments here say how we apply it.
 #include <algorithm>
+#include <limits>
 
 #include "lanes/chain_worker.hpp"
 #include "lanes/lane_service.hpp"
@@ -36,15 +37,23 @@ void LaneService::sell_prove(Conn& conn, msg::Prove const& prove) {
     conn.payer = prove.payer;
     conn.channel =
         &channel_for(ChannelKey{Role::earn, prove.payer.base58(), sell.payee.base58(), sell.asset});
+    // What the channel stands at, so a payer whose own ledger is behind continues from it; and a
+    // payer that comes back is asked for a tail it left unsettled.
+    send_channel_state(conn);
+    conn.channel->payer_back = true;
     review(*conn.channel);
+    maybe_settle(*conn.channel);
+    conn.channel->payer_back = false;
 }
 
 void LaneService::sell_request(Conn& conn, msg::Request const& request) {
     if (!conn.payer && request.lane != Lane::slow) {
+        set_sell_lane(conn, Lane::slow, "no proof");
         return reject(conn, "no_proof", "prove an address before asking for a paid lane");
     }
     conn.requested = request.lane;
     conn.max_price = request.max_price_per_gib;
+    conn.request_unanswered = true;
     if (conn.channel) {
         review(*conn.channel);
     } else {
@@ -52,35 +61,39 @@ void LaneService::sell_request(Conn& conn, msg::Request const& request) {
     }
 }
 
-// Decides the lane of every connection of one payer, from what it asked for and how it pays.
+CreditTerms LaneService::credit_terms(Channel const& channel, Lane lane) const {
+    auto const& sell = *config_.sell;
+    return CreditTerms{channel.window, sell.price_per_gib[static_cast<int>(lane)],
+                       sell.settle_threshold};
+}
+
+// Decides the lane of every connection of one payer, from what it asked for and how it pays
+// (seller_rules.hpp has the money rules).
 void LaneService::review(Channel& channel) {
     auto const& sell = *config_.sell;
-    Units const debt = accrued(channel) - channel.iou_amount;
+    auto const money = channel.money(accrued(channel));
     for (auto& [id, conn] : conns_) {
         // A connection being replaced for its new class is not reviewed again before it closes.
         if (conn->channel != &channel || conn->reconnect_asked) continue;
         Lane lane = conn->requested;
         std::string reason = "requested";
         Units const price = sell.price_per_gib[static_cast<int>(lane)];
-        Units const window_units = cost_of(channel.window, std::max<Units>(price, 1));
         if (lane != Lane::slow && price > conn->max_price) {
             lane = Lane::slow;
             reason = "price above your cap";
         } else if (lane != Lane::slow && !channel.blocked.empty()) {
             lane = Lane::slow;
             reason = channel.blocked;
-        } else if (lane != Lane::slow && debt > window_units) {
-            channel.over_window = true;
-            lane = Lane::slow;
-            reason = "window exceeded";
-        } else if (lane != Lane::slow && channel.over_window && debt > window_units / 2) {
-            lane = Lane::slow;
-            reason = "window exceeded";
         } else if (lane != Lane::slow) {
-            channel.over_window = false;
+            channel.held = credit_verdict(money, credit_terms(channel, lane), channel.held);
+            if (channel.held != Credit::ok) {
+                lane = Lane::slow;
+                reason = reason_text(channel.held);
+            }
         }
-        if (lane != conn->lane ||
+        if (lane != conn->lane || conn->request_unanswered ||
             (lane != Lane::slow && !conn->billing.start && conn->billing.price == 0)) {
+            conn->request_unanswered = false;
             set_sell_lane(*conn, lane, reason);
         }
     }
@@ -89,16 +102,18 @@ void LaneService::review(Channel& channel) {
 void LaneService::set_sell_lane(Conn& conn, Lane lane, std::string reason) {
     auto const& sell = *config_.sell;
     close_billing(conn);
+    conn.request_unanswered = false;
     bool const reconnect = enforcer_->want(conn.ip, conn.held, lane);
     msg::Grant grant;
     grant.lane = lane;
     grant.price_per_gib = sell.price_per_gib[static_cast<int>(lane)];
-    grant.window_bytes = conn.channel ? conn.channel->window : sell.initial_window;
+    grant.window_bytes = lane == Lane::slow ? 0 : window_left(conn);
     grant.reason = reason;
     grant.reconnect = reconnect && lane != Lane::slow;
     if (grant.reconnect) {
         // The new class needs a new connection: nothing is billed on this one, which closes.
         grant.price_per_gib = 0;
+        grant.window_bytes = 0;
         conn.lane = Lane::slow;
         conn.billing.price = 0;
         conn.reconnect_asked = std::chrono::steady_clock::now();
@@ -115,34 +130,75 @@ void LaneService::set_sell_lane(Conn& conn, Lane lane, std::string reason) {
     notice(LaneNotice::Kind::lane_changed, conn, std::string(to_string(lane)) + ": " + reason);
 }
 
+// The credit extended now, in bytes at the connection's lane: what is left of the window before
+// unsigned debt or exposure would hold the payer back.
+std::int64_t LaneService::window_left(Conn const& conn) const {
+    if (!conn.channel) return 0;
+    auto const& channel = *conn.channel;
+    auto const terms = credit_terms(channel, conn.requested);
+    auto const money = channel.money(accrued(channel));
+    Units const left = std::min(window_units(terms) - money.unsigned_debt(),
+                                exposure_bound(terms) - money.exposure());
+    if (left <= 0) return 0;
+    Units const price = std::max<Units>(terms.price_per_gib, 1);
+    // Whatever is left beyond 2^33 units is more than any window: no overflow below that.
+    if (left > (std::numeric_limits<std::int64_t>::max() >> 30)) return channel.window;
+    return std::min((left << 30) / price, channel.window);
+}
+
 void LaneService::sell_iou(Conn& conn, msg::Iou const& iou) {
     auto const& sell = *config_.sell;
     if (!conn.payer || !conn.channel) return reject(conn, "no_proof", "IOU before a valid proof");
     auto& channel = *conn.channel;
     if (!(iou.payer == *conn.payer) || !(iou.payee == sell.payee) || iou.asset != sell.asset) {
-        channel.blocked = "bad IOU";
+        channel.blocked = "bad iou";
         review(channel);
         return reject(conn, "bad_iou", "the IOU is not for this payer, payee and asset");
     }
     auto const signer = tron::recover_message_signer(iou_text(iou), iou.signature);
     if (!signer || !(*signer == iou.payer)) {
-        channel.blocked = "bad IOU";
+        channel.blocked = "bad iou";
         review(channel);
         return reject(conn, "bad_iou", "the IOU signature is not the payer's");
     }
-    Units const debt_before = accrued(channel) - channel.iou_amount;
+    Units const served = accrued(channel);
+    auto const money = channel.money(served);
+    if (iou_beyond_service(iou.amount, money, credit_terms(channel, conn.requested))) {
+        channel.blocked = "bad iou";
+        review(channel);
+        return reject(conn, "bad_iou",
+                      "the IOU promises " + std::to_string(iou.amount) + " for service worth " +
+                          std::to_string(served));
+    }
+    // The same amount again under a higher seq changes nothing but is no offence: a final IOU
+    // whose last segment cost less than a unit.
+    if (iou.amount == channel.iou_amount && iou.seq > channel.iou_seq) {
+        if (iou.final) channel.final_seen = true;
+        maybe_settle(channel);
+        return;
+    }
     auto recorded = record_iou(channel, conn.torrent, iou);
     if (!recorded) {
-        channel.blocked = "stale IOU";
+        if (recorded.failure().kind == IouError::Kind::storage) {
+            // Our disk, not the payer: stop selling paid lanes until it works again, say so,
+            // and do not punish the payer.
+            return storage_fault(recorded.error());
+        }
+        channel.blocked = "stale iou";
         review(channel);
-        return reject(conn, "stale_iou", recorded.error());
+        reject(conn, "stale_iou", recorded.error());
+        // The payer's own latest IOU, so a payer whose ledger is behind (another device, a
+        // restored backup) can verify its signature and continue from it.
+        return send_channel_state(conn);
     }
     // A good IOU lifts an IOU block (not a settlement block) and, if it came while the payer was
     // within its window, earns it more credit.
-    if (channel.blocked == "bad IOU" || channel.blocked == "stale IOU") channel.blocked.clear();
+    if (channel.blocked == "bad iou" || channel.blocked == "stale iou") channel.blocked.clear();
     Units const price = std::max<Units>(sell.price_per_gib[static_cast<int>(conn.requested)], 1);
-    if (debt_before <= cost_of(channel.window, price)) {
-        channel.window = std::min(channel.window + sell.iou_step, sell.max_window);
+    if (money.unsigned_debt() <= cost_of(channel.window, price)) {
+        // Up to the maximum, never below the initial window (a seller may start above it).
+        channel.window =
+            std::max(std::min(channel.window + sell.iou_step, sell.max_window), channel.window);
     }
     if (iou.final) channel.final_seen = true;
     notices_.push_back(LaneNotice{LaneNotice::Kind::iou,
@@ -157,46 +213,58 @@ void LaneService::sell_iou(Conn& conn, msg::Iou const& iou) {
 
 void LaneService::maybe_settle(Channel& channel) {
     auto const& sell = *config_.sell;
+    auto const now = std::chrono::steady_clock::now();
     // A request whose connection closed unanswered (the payer left, or it was a connection
     // replaced for a lane class) is not the payer's fault: ask again on the next connection.
-    if (channel.settle_asked && !find(channel.settle_conn)) channel.settle_asked.reset();
-    if (channel.settle_asked) {
-        auto const now = std::chrono::steady_clock::now();
+    if (channel.ask && !find(channel.ask->conn)) channel.ask.reset();
+    if (channel.ask) {
         // While our own node fails, the payer most likely cannot sign either (it needs a recent
         // block), and we could not broadcast what it hands over: the clock runs only while the
-        // node answers. The credit window still bounds what the payer owes meanwhile.
-        if (!chain_->node_answers()) channel.settle_asked = now;
-        if (now - *channel.settle_asked < sell.settle_timeout) return;
-        channel.settle_asked.reset();
-        if (!ledger_->open_settlement(channel.key)) {
+        // node answers. The credit bound still holds what the payer owes meanwhile.
+        if (!chain_->node_answers()) channel.ask->at = now;
+        if (now - channel.ask->at >= sell.settle_timeout) {
+            channel.ask.reset();
             channel.blocked = "settlement not delivered";
             channel.accepted_since_block.clear();
             review(channel);
+            return;
         }
     }
-    if (ledger_->open_settlement(channel.key)) return;
+    auto const open = ledger_->open_settlement(channel.key);
+    bool const in_flight = open && (open->status == SettlementStatus::signed_ ||
+                                    open->status == SettlementStatus::pending);
+    auto const money = channel.money(accrued(channel));
+    if (channel.ask) {
+        // A partial settlement is in a block: ask for the rest, on the same clock.
+        if (!in_flight && money.confirmed > channel.ask->range.from &&
+            money.confirmed < money.promised) {
+            channel.ask->range = SettleRange{money.confirmed, money.promised};
+            if (auto* conn = find(channel.ask->conn)) {
+                plugin_->send(conn->id, msg::SettleRequest{money.confirmed, money.promised});
+            }
+        }
+        return;
+    }
     auto const state = ledger_->channel(channel.key);
-    Units const unsettled = state.iou_amount - state.settled;
-    if (unsettled <= 0) return;
-    bool const overdue =
+    SettleSituation situation;
+    situation.in_flight = in_flight;
+    situation.payer_done = channel.final_seen;
+    for (auto const& [id, conn] : conns_) {
+        if (conn->channel == &channel && conn->peer_is_seed) situation.payer_done = true;
+    }
+    situation.payer_back = channel.payer_back;
+    situation.overdue =
         state.first_unsettled_ms > 0 && tron::now_ms() - state.first_unsettled_ms >=
                                             std::chrono::milliseconds(sell.settle_interval).count();
-    // A payer whose download is complete (it says so with a final IOU, or its bitfield does)
-    // will not send more: settle what there is rather than wait for the threshold.
-    bool payer_done = channel.final_seen;
-    for (auto const& [id, conn] : conns_) {
-        if (conn->channel == &channel && conn->peer_is_seed) payer_done = true;
-    }
-    bool const due = unsettled >= sell.settle_threshold ||
-                     (unsettled >= sell.min_payout && (payer_done || overdue));
-    if (!due) return;
+    auto const range =
+        settlement_due(money, SettlePolicy{sell.settle_threshold, sell.min_payout}, situation);
+    if (!range) return;
     for (auto& [id, conn] : conns_) {
         // Not on a connection about to close for a new class: the payer closes it as soon as
         // the grant arrives, before it could read a request sent after the grant.
         if (conn->channel != &channel || conn->reconnect_asked) continue;
-        plugin_->send(conn->id, msg::SettleRequest{state.settled, state.iou_amount});
-        channel.settle_asked = std::chrono::steady_clock::now();
-        channel.settle_conn = conn->id;
+        plugin_->send(conn->id, msg::SettleRequest{range->from, range->to});
+        channel.ask = Channel::Ask{*range, now, conn->id};
         return;
     }
 }
@@ -248,6 +316,11 @@ void LaneService::sell_settlement(Conn& conn, msg::Settlement const& settlement)
             "settlement handed over again; already " + std::string(to_string(held->status)),
             held->txid);
     }
+    // Any other use of a recorded transaction is a replay, whatever range it claims.
+    if (ledger_->settlement(tron::to_hex(tron::transaction_id(tx)))) {
+        return fail("replayed_settlement",
+                    "transaction " + tron::to_hex(tron::transaction_id(tx)) + " was already used");
+    }
     auto const transfer = tron::asset_transfer_of(tx);
     if (!transfer) return fail("bad_settlement", transfer.error());
     auto const state = ledger_->channel(channel.key);
@@ -260,12 +333,20 @@ void LaneService::sell_settlement(Conn& conn, msg::Settlement const& settlement)
     if (!owner || !(*owner == *conn.payer)) return fail("bad_settlement", "not from the payer");
     if (!to || !(*to == sell.payee)) return fail("bad_settlement", "not paid to us");
     if (transfer->asset_name() != sell.asset) return fail("bad_settlement", "wrong asset");
-    if (settlement.from != state.settled || settlement.to > state.iou_amount ||
-        settlement.to <= settlement.from) {
+    ChannelMoney const money{accrued(channel), state.iou_amount, state.settled};
+    auto const range_verdict = settlement_range_verdict(
+        SettleRange{settlement.from, settlement.to}, money,
+        channel.ask ? std::optional<SettleRange>(channel.ask->range) : std::nullopt);
+    if (range_verdict == RangeVerdict::bad) {
         return fail("bad_settlement", "the range does not match the IOUs and what is settled");
     }
     if (transfer->amount() != settlement.to - settlement.from) {
         return fail("bad_settlement", "the amount is not to - from");
+    }
+    // What java-tron accepts from an ordinary account: the owner permission (id 0) and one
+    // signature. Anything else may fail on chain after we served against it.
+    if (tx.raw_data().contract(0).permission_id() != 0) {
+        return fail("bad_settlement", "the transfer must use the owner permission (id 0)");
     }
     if (tx.signature_size() != 1) return fail("bad_settlement", "expected one signature");
     auto const txid = tron::transaction_id(tx);
@@ -285,17 +366,22 @@ void LaneService::sell_settlement(Conn& conn, msg::Settlement const& settlement)
     record.transaction = settlement.transaction;
     record.status = SettlementStatus::pending;
     record.created_ms = record.updated_ms = tron::now_ms();
-    if (ledger_->settlement(record.txid)) {
-        return fail("replayed_settlement", "transaction " + record.txid + " was already used");
-    }
     if (auto added = ledger_->add_settlement(record); !added) {
         return fail("replayed_settlement", added.error());
     }
-    channel.settle_asked.reset();
-    channel.accepted_since_block.insert(record.txid);
-    notice(LaneNotice::Kind::settlement, conn,
-           "settlement of " + std::to_string(settlement.to - settlement.from) + " units broadcast",
-           record.txid);
+    // Only a settlement that covers the request answers it; a part is money all the same, but
+    // the request stays open and its clock keeps running.
+    // Only a covering one can lift a settlement block once it is in a block.
+    if (range_verdict == RangeVerdict::covers) {
+        channel.ask.reset();
+        channel.accepted_since_block.insert(record.txid);
+    }
+    notice(
+        LaneNotice::Kind::settlement, conn,
+        std::string(range_verdict == RangeVerdict::covers ? "settlement" : "partial settlement") +
+            " of " + std::to_string(settlement.to - settlement.from) + " units broadcast",
+        record.txid);
+    send_receipt(channel, record.txid, SettlementStatus::pending, record.to);
     // Broadcast by us: the payer cannot claim it paid without the transfer reaching the chain.
     chain_->submit([this, txid = record.txid, tx](tron::TronClient& client) {
         auto const outcome = client.broadcast(tx);
@@ -312,6 +398,20 @@ void LaneService::sell_settlement(Conn& conn, msg::Settlement const& settlement)
             // Transport failures: the status tracker keeps trying until the transaction expires.
         });
     });
+}
+
+void LaneService::send_channel_state(Conn& conn) {
+    if (!conn.channel) return;
+    auto const state = ledger_->channel(conn.channel->key);
+    msg::ChannelState message;
+    message.amount = state.iou_amount;
+    message.seq = state.iou_seq;
+    if (state.iou_signature.size() == message.signature.size()) {
+        std::copy(state.iou_signature.begin(), state.iou_signature.end(),
+                  message.signature.begin());
+    }
+    message.settled = std::min(state.settled, state.iou_amount);
+    plugin_->send(conn.id, message);
 }
 
 }  // namespace lanetorrent::lanes

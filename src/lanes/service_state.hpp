@@ -8,6 +8,7 @@
 #include <string>
 
 #include "lanes/lane_service.hpp"
+#include "lanes/seller_rules.hpp"
 
 namespace lanetorrent::lanes {
 
@@ -45,11 +46,17 @@ struct LaneService::Conn {
     Lane requested = Lane::slow;
     Units max_price = 0;
     Lane lane = Lane::slow;
+    // Every request gets a grant, even one that changes nothing.
+    bool request_unanswered = false;
+    bool held_open = false;  // kept open for a settlement in progress (LanePlugin::hold_open)
     std::optional<SteadyTime> reconnect_asked;  // we sent a reconnect grant; close it soon
     Channel* channel = nullptr;                 // set once proven (selling) or once paying (buying)
 
-    // Buying: the lane the seller says we are in.
+    // Buying: the lane the seller says we are in, and the one we last asked it for.
     Lane their_lane = Lane::slow;
+    Lane asked_lane = Lane::slow;
+    // Since when the seller has kept us in a paid lane we did not ask for (or asked it to leave).
+    std::optional<SteadyTime> unwanted_paid_since;
 
     // The current segment, on `sent` when the channel earns and `received` when it spends.
     Billing billing;
@@ -62,19 +69,34 @@ struct LaneService::Channel {
     // The latest IOU's amount, mirrored from the ledger: billing reads it on every traffic report.
     Units iou_amount = 0;
     std::int64_t iou_seq = 0;
+    // What settlements in a block have paid, mirrored from the ledger (earning channels).
+    Units confirmed = 0;
     // Units for segments already closed, sent (earning) or received (spending), since this
     // start; the ledger's IOU amount at start counts as accrued, so old debts are not re-counted.
     Units closed = 0;
     std::int64_t window = 0;
-    bool over_window = false;
-    std::string blocked;  // non-empty: held in the slow lane for this reason
+    Credit held = Credit::ok;  // the credit verdict in force (seller_rules.hpp)
+    std::string blocked;       // non-empty: held in the slow lane for this reason
     // Settlements accepted since the last settlement block: only their confirmation lifts it (an
     // earlier one confirming later must not undo a block that a bad or replayed one caused).
     std::set<std::string> accepted_since_block;
     bool final_seen = false;
-    std::optional<SteadyTime> settle_asked;  // when a settle_req went out unanswered
-    ConnectionId settle_conn = 0;            // the connection it went out on
-    std::int64_t signing = 0;                // settlements being built (head block in flight)
+    bool payer_back = false;  // set while a new connection's proof is being handled
+    // The settle_req waiting for a settlement that covers it. A partial settlement leaves it open
+    // (and its clock running); it is asked again for the rest once the part is in a block.
+    struct Ask {
+        SettleRange range;
+        SteadyTime at;
+        ConnectionId conn = 0;  // the connection it went out on
+    };
+    std::optional<Ask> ask;
+    std::int64_t signing = 0;  // settlements being built (head block in flight)
+    // Buying: the seller's minimum settlement; a smaller tail is carried, not asked for now.
+    Units carry_below = 0;
+    // Buying: settled as the seller's channel state says (settlements from another device).
+    Units recovered_settled = 0;
+
+    ChannelMoney money(Units accrued) const { return {accrued, iou_amount, confirmed}; }
 };
 
 inline bool LaneService::Conn::spends() const {

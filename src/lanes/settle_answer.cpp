@@ -5,7 +5,7 @@
 namespace lanetorrent::lanes {
 
 SettleAnswer answer_settle_request(msg::SettleRequest const& request, Ledger const& ledger,
-                                   ChannelKey const& spend) {
+                                   ChannelKey const& spend, Units recovered_settled) {
     using Kind = SettleAnswer::Kind;
     auto const state = ledger.channel(spend);
     if (request.to > state.iou_amount || request.to <= request.from) {
@@ -17,7 +17,8 @@ SettleAnswer answer_settle_request(msg::SettleRequest const& request, Ledger con
     if (open && open->from == request.from) return {Kind::resend, open, {}};
     // The seller may see our open settlement in a block before we do and ask for the range after
     // it: our settlements end there, so that is the next one to sign.
-    Units const settled_to = open ? std::max(open->to, state.settled) : state.settled;
+    Units const settled_to = std::max(open ? std::max(open->to, state.settled) : state.settled,
+                                      std::min(recovered_settled, state.iou_amount));
     // A range we already settled (a seller killed before it recorded our settlement, which we
     // then broadcast ourselves): hand over that same settlement again, so both ledgers count it.
     if (request.from < settled_to) {

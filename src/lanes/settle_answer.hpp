@@ -15,14 +15,17 @@ struct SettleAnswer {
     enum class Kind {
         resend,  // hand over `settlement` again, byte for byte
         sign,    // sign a new transfer for [request.from, request.to)
-        refuse,  // reject as malformed, for `why`
+        refuse,  // reject as bad_settle_req, for `why`
     };
     Kind kind = Kind::refuse;
     std::optional<SettlementRecord> settlement;  // resend
     std::string why;                             // refuse
 };
 
+// `recovered_settled`: what the seller said, in a channel state that came with our own latest
+// IOU, that settlements in a block have paid (another device of ours paid them). It can only
+// raise where our settlements end: a range below it is never signed again.
 SettleAnswer answer_settle_request(msg::SettleRequest const& request, Ledger const& ledger,
-                                   ChannelKey const& spend);
+                                   ChannelKey const& spend, Units recovered_settled = 0);
 
 }  // namespace lanetorrent::lanes

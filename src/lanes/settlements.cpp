@@ -120,17 +120,24 @@ void LaneService::finish_settlement(std::string const& txid, SettlementStatus st
         channel.blocked.clear();
         if (config_.sell) channel.window = config_.sell->initial_window;
     }
+    channel.confirmed = ledger_->channel(channel.key).settled;
+    send_receipt(channel, txid, status, record->to);
+    review(channel);
+    maybe_settle(channel);  // the next settlement may go as soon as this one is in a block
+}
+
+void LaneService::send_receipt(Channel const& channel, std::string const& txid,
+                               SettlementStatus status, Units to) {
     msg::Receipt receipt;
     auto const bytes = tron::from_hex(txid);
     if (bytes && bytes->size() == receipt.txid.size()) {
         std::copy(bytes->begin(), bytes->end(), receipt.txid.begin());
     }
     receipt.status = to_string(status);
-    receipt.to = record->to;
+    receipt.to = to;
     for (auto& [id, conn] : conns_) {
         if (conn->channel == &channel) plugin_->send(conn->id, receipt);
     }
-    review(channel);
 }
 
 void LaneService::rebalance() {

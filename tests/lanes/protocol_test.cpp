@@ -47,7 +47,7 @@ msg::Iou sample_iou() {
 }
 
 Offer sample_offer() {
-    Offer offer{payee(), "1002000", 6, {}, 4 << 20, 1 << 20, 1'000'000};
+    Offer offer{payee(), "1002000", 6, {}, 4 << 20, 1 << 20, 1'000'000, 250'000};
     offer.lanes[0] = {0, 200};
     offer.lanes[1] = {50'000, 300};
     offer.lanes[2] = {200'000, 500};
@@ -64,6 +64,7 @@ std::vector<Message> every_message() {
         msg::Settlement{100, 123'456, std::string("\x0a\x02\x00\xff signed tx", 14)},
         msg::Receipt{counting<32>(0xe0), "confirmed", 123'456},
         msg::Reject{"stale_iou", "seq 7 is not above 9"},
+        msg::ChannelState{123'456, 7, counting<65>(3), 100'000},
     };
 }
 
@@ -256,7 +257,7 @@ TEST(LaneProtocolMalformed, TypeField) {
 }
 
 TEST(LaneProtocolMalformed, UnknownTypesAreIgnoredNotErrors) {
-    std::int64_t const types[] = {0, 9, 21, -1, std::numeric_limits<std::int64_t>::max()};
+    std::int64_t const types[] = {0, 10, 21, -1, std::numeric_limits<std::int64_t>::max()};
     for (auto t : types) {
         lt::entry e;
         e["t"] = t;
@@ -266,7 +267,7 @@ TEST(LaneProtocolMalformed, UnknownTypesAreIgnoredNotErrors) {
         EXPECT_FALSE(decoded.value().has_value()) << "t=" << t;
     }
     // ...but an unknown type must still be a well-formed dictionary.
-    EXPECT_FALSE(decode("d1:ti9e"));
+    EXPECT_FALSE(decode("d1:ti10e"));
 }
 
 TEST(LaneProtocolMalformed, ExtraKeysAreIgnored) {
@@ -429,6 +430,24 @@ TEST(LaneProtocolMalformed, ReceiptAndReject) {
     EXPECT_EQ(entry_error(bad), "reject: msg must be 0..200 bytes");
 }
 
+TEST(LaneProtocolMalformed, ChannelState) {
+    auto const state = entry_of(encode(msg::ChannelState{500, 3, counting<65>(0), 200}));
+    auto bad = state;
+    bad["settled"] = 501;
+    EXPECT_EQ(entry_error(bad), "state: settled must not exceed the amount");
+    bad = state;
+    bad["seq"] = 0;
+    EXPECT_EQ(entry_error(bad), "state: an amount needs a seq");
+    bad = state;
+    bad["sig"] = std::string(64, 's');
+    EXPECT_EQ(entry_error(bad), "state: sig must be exactly 65 bytes");
+    bad = state;
+    bad.dict().erase("settled");
+    EXPECT_EQ(entry_error(bad), "state: settled is missing");
+    // A channel with no IOU yet: all zeros.
+    EXPECT_EQ(decode_error(encode(msg::ChannelState{0, 0, {}, 0})), "");
+}
+
 // ---- the handshake ----
 
 TEST(LaneHello, RoundTripsWithAndWithoutOffer) {
@@ -437,7 +456,7 @@ TEST(LaneHello, RoundTripsWithAndWithoutOffer) {
     ASSERT_TRUE(decoded) << decoded.error();
     EXPECT_EQ(decoded.value(), buyer);
     EXPECT_EQ(encode_hello(buyer),
-              "d5:nonce16:" + std::string(buyer.nonce.begin(), buyer.nonce.end()) + "1:vi1ee");
+              "d5:nonce16:" + std::string(buyer.nonce.begin(), buyer.nonce.end()) + "1:vi2ee");
 
     Hello const seller{protocol_version, counting<nonce_bytes>(0x20), sample_offer()};
     decoded = decode_hello(encode_hello(seller));
