@@ -235,6 +235,7 @@ void LaneService::buy_settle_request(Conn& conn, msg::SettleRequest const& reque
                            "cannot record settlement: " + added.error());
                 return;
             }
+            watch_closely_until_ = std::chrono::steady_clock::now() + std::chrono::seconds(10);
             if (peer) {
                 plugin_->send(conn_id, msg::Settlement{from, to, record.transaction});
                 notice(LaneNotice::Kind::settlement, *peer,

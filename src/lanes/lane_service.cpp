@@ -265,6 +265,10 @@ void LaneService::poll() {
     for (auto& event : plugin_->take_events()) guarded([&] { on_event(event); });
     for (auto& done : chain_->take_done()) guarded(done);
     auto const now = std::chrono::steady_clock::now();
+    if (now < watch_closely_until_ && now >= next_close_look_ && now < next_second_) {
+        next_close_look_ = now + 200ms;
+        guarded([&] { track_settlements(); });
+    }
     if (now < next_second_) return;
     next_second_ = now + 1s;
     guarded([&] { once_a_second(now); });

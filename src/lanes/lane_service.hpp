@@ -215,6 +215,12 @@ class LaneService {
     // Payees of sellers that billed us for a lane we did not ask for: never paid again.
     std::set<std::string> distrusted_payees_;
     std::chrono::steady_clock::time_point next_second_;
+    // After a settlement is accepted or signed, the chain is asked about it every 200 ms for a
+    // while rather than once a second: the seller's exposure waits for it to be in a block, so
+    // every second of delay is a second of the lane's rate (docs/lane-protocol.md, "Choosing
+    // window and threshold").
+    std::chrono::steady_clock::time_point watch_closely_until_{};
+    std::chrono::steady_clock::time_point next_close_look_{};
     std::int64_t last_total_sent_ = 0;
     std::chrono::steady_clock::time_point last_rebalance_ = std::chrono::steady_clock::now();
     std::deque<std::int64_t> recent_rates_;  // total upload per second, for the budget

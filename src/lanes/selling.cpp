@@ -371,6 +371,7 @@ void LaneService::sell_settlement(Conn& conn, msg::Settlement const& settlement)
     }
     // Only a settlement that covers the request answers it; a part is money all the same, but
     // the request stays open and its clock keeps running.
+    watch_closely_until_ = std::chrono::steady_clock::now() + 10s;
     // Only a covering one can lift a settlement block once it is in a block.
     if (range_verdict == RangeVerdict::covers) {
         channel.ask.reset();

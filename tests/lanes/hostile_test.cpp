@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <functional>
 #include <iostream>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -90,6 +91,7 @@ class HostileTest : public ::testing::Test {
         sell.initial_window = kWindow;
         sell.max_window = kWindow;  // no growth: the bound below is exact
         sell.iou_step = kStep;
+        configure(sell);
         LaneConfig lanes;
         lanes.ledger_file = dir_.path() / "seller-lanes.sqlite";
         lanes.sell = sell;
@@ -114,6 +116,9 @@ class HostileTest : public ::testing::Test {
         auto added = hostile_->download(torrent_, dir_.path() / "hostile-save", *listening_);
         ASSERT_TRUE(added) << added.error();
     }
+
+    // A test's seller terms, before the seller starts.
+    virtual void configure(SellConfig&) {}
 
     void TearDown() override {
         hostile_.reset();
@@ -691,6 +696,165 @@ TEST_F(HostileTest, PeerThatHangsUpInsideEveryMessageLeavesNothingBehind) {
     std::cout << "[ torn     ] " << connections << " torn connections; anonymous memory "
               << memory_before << " KiB before, " << memory_after << " KiB after\n";
     EXPECT_LT(memory_after - memory_before, 16 * 1024);
+}
+
+}  // namespace
+}  // namespace lanetorrent::lanes::test
+
+namespace lanetorrent::lanes::test {
+namespace {
+
+// Issue 12's attacks, measured from outside: what the paid-lane bytes the cheater received cost,
+// minus what the payee gained on chain. The seller's terms: a 1 BTT settle threshold (3.4 MiB in
+// the fast lane) and a 10 s settle timeout, so a test sees many settlement rounds.
+class HostileMoneyTest : public HostileTest {
+  protected:
+    static constexpr Units kThreshold = 1'000'000;
+    static constexpr Units kFastPrice = 300'000'000;
+
+    void configure(SellConfig& sell) override {
+        sell.settle_threshold = kThreshold;
+        sell.min_payout = kThreshold / 10;
+        sell.settle_timeout = 10s;
+        sell.initial_window = sell.max_window = window_;
+    }
+
+    // docs/lane-protocol.md's bound (the window at the fast price plus the threshold), with the
+    // paid data that was already on its way when the seller decided (kInFlight, see above).
+    Units bound() const {
+        return cost_of(window_, kFastPrice) + kThreshold + cost_of(kInFlight, kFastPrice);
+    }
+
+    Units on_chain_gain() { return clients_->btt(payee_.address()); }
+
+    // Called from the script: the cheater's exposure now, against the chain, every 100 ms.
+    void sample_exposure() {
+        auto const now = std::chrono::steady_clock::now();
+        if (now - last_sample_ < 100ms) return;
+        last_sample_ = now;
+        peak_exposure_ = std::max(peak_exposure_, hostile_->paid_cost() - on_chain_gain());
+    }
+
+    void report(char const* what) {
+        peak_exposure_ = std::max(peak_exposure_, hostile_->paid_cost() - on_chain_gain());
+        std::cout << "[ money    ] " << what << ": paid-lane bytes " << hostile_->paid_bytes()
+                  << ", their cost " << hostile_->paid_cost() << " units, on chain "
+                  << on_chain_gain() << ", peak exposure " << peak_exposure_ << " (bound "
+                  << bound() << ")\n";
+        RecordProperty("peak_exposure_units", std::to_string(peak_exposure_));
+        RecordProperty("bound_units", std::to_string(bound()));
+    }
+
+    // Every settle_req seen on any connection, once: `answer(conn, request)`.
+    void answer_settle_requests(
+        std::function<void(HostileConnId, msg::SettleRequest const&)> const& answer) {
+        for (auto const& conn : hostile_->connections()) {
+            auto& done = answered_[conn.id];
+            while (done < conn.settle_requests.size())
+                answer(conn.id, conn.settle_requests[done++]);
+        }
+    }
+
+    // Runs until the cheater has its whole download or `limit` passed.
+    void run_download(std::chrono::seconds limit) {
+        run_until([&] { return hostile_->finished(); }, limit);
+        run_for(2s);
+    }
+
+    std::int64_t window_ = kWindow;
+    Units peak_exposure_ = 0;
+    std::chrono::steady_clock::time_point last_sample_{};
+    std::map<HostileConnId, std::size_t> answered_;
+};
+
+TEST_F(HostileMoneyTest, OneUnitSettlementsDoNotKeepThePaidLane) {
+    // Honest IOUs, but every settle_req is answered with a valid transfer of 1 unit.
+    script_ = [this] {
+        for (auto const& conn : fresh()) prove_and_request(conn);
+        pay_honestly();
+        answer_settle_requests([&](HostileConnId id, msg::SettleRequest const& request) {
+            hostile_->send(id, msg::Settlement{request.from, request.from + 1,
+                                               transfer(payee_.address(), "1002000", 1)});
+        });
+        sample_exposure();
+    };
+    ASSERT_TRUE(run_until([&] { return seq_ >= 2; }, 60s)) << "never got into the paid lane";
+    run_download(40s);
+    report("1-unit settlements");
+    EXPECT_LE(peak_exposure_, bound());
+    EXPECT_GT(hostile_->paid_bytes(), 0);
+    expect_slow();
+}
+
+TEST_F(HostileMoneyTest, AHugeIouBuysNothing) {
+    // One properly signed IOU for 2^50 units as soon as paid data flows, then nothing.
+    bool sent = false;
+    script_ = [&] {
+        for (auto const& conn : fresh()) prove_and_request(conn);
+        if (!sent && proven_ && hostile_->paid_bytes() > 0) {
+            sent = true;
+            hostile_->send(*proven_, iou(Units{1} << 50, 1, payer_));
+        }
+        sample_exposure();
+    };
+    ASSERT_TRUE(run_until([&] { return has_code(hostile_->rejects(), "bad_iou"); }, 60s));
+    run_download(30s);
+    report("a 2^50 IOU");
+    EXPECT_LE(peak_exposure_, bound());
+    auto const state = service_->ledger().channel(channel());
+    EXPECT_LT(state.iou_amount, Units{1} << 40) << "the promise was recorded";
+    expect_slow();
+}
+
+TEST_F(HostileMoneyTest, SettleRequestsNeverAnsweredAreBoundedByTheExposure) {
+    honest_until([] { return true; });  // IOUs, but no settlement ever
+    auto const base = script_;
+    script_ = [&, base] {
+        base();
+        sample_exposure();
+    };
+    ASSERT_TRUE(run_until([&] { return seq_ >= 2; }, 60s)) << "never got into the paid lane";
+    run_download(40s);
+    report("settle_req never answered");
+    EXPECT_LE(peak_exposure_, bound());
+    EXPECT_FALSE(latest() && latest()->settle_requests.empty()) << "the seller never asked";
+    expect_slow();
+}
+
+// The spec's sizing rule: the window covers what the lane sends while a settlement goes from
+// settle_req to a block. Here 8 MiB/s for up to ~1.5 s (the seller asks the chain once a second,
+// the devnet makes a block every 100 ms): a 16 MiB window.
+class HonestPayerTest : public HostileMoneyTest {
+  protected:
+    HonestPayerTest() { window_ = 16 * kMiB; }
+};
+
+TEST_F(HonestPayerTest, IsNeverHeldBackAndStaysWithinTheBound) {
+    script_ = [this] {
+        for (auto const& conn : fresh()) prove_and_request(conn);
+        pay_honestly();
+        answer_settle_requests([&](HostileConnId id, msg::SettleRequest const& request) {
+            hostile_->send(id, msg::Settlement{request.from, request.to,
+                                               transfer(payee_.address(), "1002000",
+                                                        request.to - request.from)});
+        });
+        sample_exposure();
+    };
+    ASSERT_TRUE(run_until([&] { return seq_ >= 2; }, 60s)) << "never got into the paid lane";
+    run_download(60s);
+    report("honest payer");
+    EXPECT_LE(peak_exposure_, bound());
+    EXPECT_GT(on_chain_gain(), 0) << "no settlement reached the chain";
+    // Never held back: once in the paid lane, the only slow grants are reconnects.
+    for (auto const& conn : hostile_->connections()) {
+        bool paid = false;
+        for (auto const& grant : conn.grants) {
+            paid = paid || grant.lane != Lane::slow;
+            if (paid && grant.lane == Lane::slow && !grant.reconnect) {
+                ADD_FAILURE() << "held back: " << grant.reason;
+            }
+        }
+    }
 }
 
 }  // namespace
