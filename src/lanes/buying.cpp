@@ -109,7 +109,10 @@ void LaneService::buy_grant(Conn& conn, msg::Grant const& grant, std::int64_t re
         notice(LaneNotice::Kind::rejected, conn,
                std::string("not paying for ") + to_string(grant.lane) +
                    ": we did not ask for it at that price");
-        if (!conn.unwanted_paid_since) conn.unwanted_paid_since = std::chrono::steady_clock::now();
+        // Asked once per episode: a seller that answers every request with the same grant must
+        // not turn this into a ping-pong.
+        if (conn.unwanted_paid_since) return;
+        conn.unwanted_paid_since = std::chrono::steady_clock::now();
         plugin_->send(conn.id,
                       msg::Request{conn.asked_lane,
                                    conn.asked_lane == Lane::slow ? 0 : caps.max_price_per_gib});
@@ -144,9 +147,12 @@ void LaneService::pay(Conn& conn, bool final) {
     Units const step = cost_of(offer.iou_step_bytes, std::max<Units>(conn.billing.price, 1));
     if (amount <= channel.iou_amount) return;
     if (!final && amount - channel.iou_amount < std::max<Units>(step, 1)) return;
+    // What the caps still allow (no cap: everything). Compared as an increase: iou + room could
+    // overflow.
     Units const room = spending_room(conn.torrent);
-    bool const capped = amount - channel.iou_amount >= room;
-    Units const overflow = amount - std::min(amount, channel.iou_amount + room);
+    Units const increase = amount - channel.iou_amount;
+    bool const capped = increase >= room;
+    Units const overflow = capped ? increase - room : 0;
     amount -= overflow;
     if (amount > channel.iou_amount) {
         msg::Iou iou{.payer = config_.buy->key.address(),

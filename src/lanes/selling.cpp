@@ -200,7 +200,8 @@ void LaneService::sell_iou(Conn& conn, msg::Iou const& iou) {
         channel.window =
             std::max(std::min(channel.window + sell.iou_step, sell.max_window), channel.window);
     }
-    if (iou.final) channel.final_seen = true;
+    // A payer that pays on is not done (it may be this payer's next download).
+    channel.final_seen = iou.final;
     notices_.push_back(LaneNotice{LaneNotice::Kind::iou,
                                   conn.torrent,
                                   conn.ip + ":" + std::to_string(conn.port),
@@ -265,6 +266,7 @@ void LaneService::maybe_settle(Channel& channel) {
         if (conn->channel != &channel || conn->reconnect_asked) continue;
         plugin_->send(conn->id, msg::SettleRequest{range->from, range->to});
         channel.ask = Channel::Ask{*range, now, conn->id};
+        channel.final_seen = false;  // this request settles what the final IOU left
         return;
     }
 }

@@ -30,6 +30,7 @@ struct HostilePeer::Shared {
     std::map<HostileConnId, std::weak_ptr<HostilePeerPlugin>> peers;
     std::array<std::uint8_t, 20> our_peer_id{};
     std::optional<lt::session_handle> session;
+    std::optional<Offer> offer;  // set before the session starts
 };
 
 namespace {
@@ -55,6 +56,7 @@ class HostilePeerPlugin final : public lt::peer_plugin {
         handshake["m"][extension_name] = local_message_id;
         Hello hello;
         hello.nonce = nonce_;
+        hello.offer = shared_->offer;
         auto const bytes = encode_hello(hello);
         lt::error_code ec;
         auto const node = lt::bdecode(bytes, ec);
@@ -106,6 +108,12 @@ class HostilePeerPlugin final : public lt::peer_plugin {
                 c.settle_requests.push_back(*request);
             } else if (auto const* receipt = std::get_if<msg::Receipt>(&message)) {
                 c.receipts.push_back(*receipt);
+            } else if (auto const* prove = std::get_if<msg::Prove>(&message)) {
+                c.proves.push_back(*prove);
+            } else if (auto const* asked = std::get_if<msg::Request>(&message)) {
+                c.requests.push_back(*asked);
+            } else if (auto const* iou = std::get_if<msg::Iou>(&message)) {
+                c.ious.push_back(*iou);
             }
         });
         return true;
@@ -122,6 +130,10 @@ class HostilePeerPlugin final : public lt::peer_plugin {
             }
         });
         return false;
+    }
+
+    void sent_payload(int bytes) override {
+        update([&](HostileConn& c) { c.sent += bytes; });
     }
 
     void on_disconnect(lt::error_code const& ec) override {
@@ -213,14 +225,17 @@ void on_network_thread(std::shared_ptr<HostilePeer::Shared> const& shared, Hosti
 
 }  // namespace
 
-HostilePeer::HostilePeer(std::filesystem::path const& profile_dir)
+HostilePeer::HostilePeer(std::filesystem::path const& profile_dir, std::optional<Offer> offer,
+                         int upload_limit)
     : ip_(lanetorrent::test::unique_loopback_ip()), shared_(std::make_shared<Shared>()) {
+    shared_->offer = std::move(offer);
     EngineSettings settings;
     settings.listen_interfaces = ip_ + ":0";
     settings.try_next_ports = false;
     settings.make_local_only();
     settings.status_interval = std::chrono::milliseconds(200);
     settings.min_reconnect_seconds = 1;
+    settings.upload_limit = upload_limit;
     peer_id_ = settings.peer_id;
     std::copy_n(peer_id_.begin(), std::min<std::size_t>(peer_id_.size(), 20),
                 shared_->our_peer_id.begin());
@@ -247,10 +262,22 @@ Result<TorrentId> HostilePeer::download(lt::add_torrent_params source,
     return added;
 }
 
+Result<TorrentId> HostilePeer::seed(lt::add_torrent_params source,
+                                    std::filesystem::path const& data) {
+    AddTorrent request;
+    request.source = std::move(source);
+    request.save_path = data;
+    request.seed_only = true;
+    return engine_->add(std::move(request));
+}
+
 std::vector<Event> HostilePeer::poll(std::chrono::milliseconds wait) {
     auto events = engine_->poll(wait);
     for (auto const& event : events) {
         if (std::holds_alternative<event::Finished>(event)) finished_ = true;
+        if (auto const* l = std::get_if<event::Listening>(&event)) {
+            listening_ = Endpoint{l->address, static_cast<std::uint16_t>(l->port)};
+        }
     }
     return events;
 }

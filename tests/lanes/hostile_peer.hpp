@@ -49,11 +49,19 @@ struct HostileConn {
     std::int64_t received = 0;       // payload bytes
     std::int64_t paid_received = 0;  // payload bytes while in a paid lane
     Units cost = 0;                  // what those paid bytes cost at each segment's price
+    // As a hostile seller: what the buyer sent, and the payload we sent it.
+    std::vector<msg::Prove> proves;
+    std::vector<msg::Request> requests;
+    std::vector<msg::Iou> ious;
+    std::int64_t sent = 0;
 };
 
 class HostilePeer {
   public:
-    explicit HostilePeer(std::filesystem::path const& profile_dir);
+    // With an offer, it announces it in every handshake: a hostile seller.
+    // upload_limit: bytes/s, 0 for none.
+    explicit HostilePeer(std::filesystem::path const& profile_dir,
+                         std::optional<Offer> offer = std::nullopt, int upload_limit = 0);
     ~HostilePeer();
     HostilePeer(HostilePeer const&) = delete;
     HostilePeer& operator=(HostilePeer const&) = delete;
@@ -64,7 +72,10 @@ class HostilePeer {
     // Downloads `source` into `save`, dialling `seller` whenever not connected.
     Result<TorrentId> download(lt::add_torrent_params source, std::filesystem::path const& save,
                                Endpoint const& seller);
+    // Seeds `source` from `data` (a hostile seller).
+    Result<TorrentId> seed(lt::add_torrent_params source, std::filesystem::path const& data);
     std::vector<Event> poll(std::chrono::milliseconds wait);
+    std::optional<Endpoint> listening() const { return listening_; }
     bool finished() const { return finished_; }
 
     std::vector<HostileConn> connections() const;  // oldest first
@@ -94,6 +105,7 @@ class HostilePeer {
     std::unique_ptr<Engine> engine_;
     std::shared_ptr<Shared> shared_;
     bool finished_ = false;
+    std::optional<Endpoint> listening_;
 };
 
 }  // namespace lanetorrent::lanes::test

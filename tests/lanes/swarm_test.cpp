@@ -399,6 +399,61 @@ TEST_F(SwarmTest, PaymentsReachTheChain) {
               << " settlements; balance " << balance_before << " -> " << balance_after << "\n";
 }
 
+// One wallet in two profiles (the GUI and the CLI on one machine, or two machines) buys from one
+// seller in turn. The second profile's ledger knows nothing of the first one's IOUs and
+// settlements: it continues the channel from the seller's state (its own latest IOU, which it
+// verifies), without a reject, and nothing is paid twice.
+TEST_F(SwarmTest, OneWalletInTwoProfilesBuysInTurnWithoutARejectOrADoublePayment) {
+    make_torrent(24 * MiB, 7011);
+    auto const payee = tron::PrivateKey::generate().address();
+    auto const& key = chain->buyers[5];
+    auto const payer_before = chain->btt(key.address());
+    auto seed = seller("seller", 8 * MiB, payee);
+    auto const settled_up = [&](Client& b) {
+        return seed->lanes->settled_up() && b.lanes->settled_up();
+    };
+    {
+        auto first = buyer("device-a", *seed, Lane::fast, key);
+        std::vector<Client*> all{seed.get(), first.get()};
+        ASSERT_TRUE(run_until(
+            all, [&] { return first->finished; }, 90s));
+        ASSERT_TRUE(run_until(
+            all, [&] { return settled_up(*first); }, 60s));
+        EXPECT_GT(first->lanes->ledger().total(Role::spend), 0) << "device A never paid";
+        if (std::getenv("LANES_TRACE")) {
+            for (auto const& n : first->notices) std::cout << "device A: " << n.text << "\n";
+        }
+    }
+    auto second = buyer("device-b", *seed, Lane::fast, key);
+    std::vector<Client*> all{seed.get(), second.get()};
+    ASSERT_TRUE(run_until(
+        all, [&] { return second->finished; }, 90s));
+    ASSERT_TRUE(run_until(
+        all, [&] { return settled_up(*second); }, 60s));
+
+    for (auto const* c : {seed.get(), second.get()}) {
+        for (auto const& n : c->notices) {
+            EXPECT_NE(n.kind, LaneNotice::Kind::rejected) << n.peer << ": " << n.text;
+            if (std::getenv("LANES_TRACE"))
+                std::cout << (c == seed.get() ? "seller: " : "buyer: ") << n.peer << ": " << n.text
+                          << "\n";
+        }
+    }
+    EXPECT_GT(second->lanes->ledger().total(Role::spend), 0) << "device B never paid";
+    ChannelKey const earn{Role::earn, key.address().base58(), payee.base58(), "1002000"};
+    auto const state = seed->lanes->ledger().channel(earn);
+    auto const paid = payer_before - chain->btt(key.address());
+    std::cout << "[ lanes    ] two profiles: IOUs " << state.iou_amount << ", settled "
+              << state.settled << ", the payer paid " << paid << ", the payee gained "
+              << chain->btt(payee) << "\n";
+    // Both devices bought (nearly) the whole torrent in the fast lane.
+    EXPECT_GE(state.iou_amount, cost_of(2 * total_ - 16 * MiB, 300'000'000));
+    EXPECT_EQ(chain->btt(payee), state.settled);
+    EXPECT_EQ(paid, state.settled) << "paid twice, or not at all";
+    EXPECT_LT(state.iou_amount - state.settled, 1'000'000) << "more than a carried tail is owed";
+    expect_settlements_chain("seller", seed->lanes->ledger().settlements(Role::earn));
+}
+
 // More paying IPs than the enforcer has slots (26): the rest share the fast lane's class, and
 // every one of them is still served in its lane, completes and pays.
 TEST_F(SwarmTest, MoreThanThirtyTwoIpsStillWork) {
