@@ -39,6 +39,9 @@ struct LaneCliOptions {
     std::int64_t price_fast = 300'000'000;
     std::string shares = "100,300,600";  // permille of the upload: slow, medium, fast
     std::int64_t settle_threshold = 500'000'000;
+    // The smallest tail settled when a payer is done or comes back; smaller ones are carried.
+    // Default (0): the settle threshold.
+    std::int64_t min_settlement = 0;
     // Buying (download): the lane to ask for and what the user allows.
     std::string lane = "slow";
     std::int64_t max_price = 0;  // per GiB; 0: the seller's price for the chosen lane is refused

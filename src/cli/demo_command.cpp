@@ -213,6 +213,7 @@ int run_demo(DemoOptions const& options) {
     // Seeder and downloaders.
     lanes::SellConfig sell(payee.address());
     sell.upload_budget = demo_upload_budget;
+    sell.min_payout = units_per_btt;  // the demo settles every tail it can, to show the chain
     lanes::LaneConfig seller_config{
         .ledger_file = {}, .sell = sell, .buy = {}, .node = node_config};
     auto seeder = start_node("seeder", "127.0.0.2", work, seller_config, 0);

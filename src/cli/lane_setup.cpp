@@ -62,6 +62,7 @@ Result<std::optional<lanes::LaneConfig>> lane_config(Profile const& profile,
         sell.price_per_gib = {0, cli.price_medium, cli.price_fast};
         sell.shares = *shares;
         sell.settle_threshold = cli.settle_threshold;
+        sell.min_payout = cli.min_settlement > 0 ? cli.min_settlement : cli.settle_threshold;
         sell.upload_budget = static_cast<std::int64_t>(options.max_up_kib) * 1024;
         config.sell = sell;
         return std::optional(std::move(config));

@@ -49,6 +49,11 @@ void add_sell_options(CLI::App& command, cli::LaneCliOptions& lanes) {
         .add_option("--settle-threshold", lanes.settle_threshold,
                     "Unsettled units that trigger an on-chain settlement")
         ->check(CLI::NonNegativeNumber);
+    command
+        .add_option("--min-settlement", lanes.min_settlement,
+                    "Smallest tail (units) settled when a buyer is done or comes back; smaller "
+                    "tails are carried to the next meeting or a day (default: the threshold)")
+        ->check(CLI::NonNegativeNumber);
     add_node_options(command, lanes);
 }
 

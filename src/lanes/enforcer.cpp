@@ -11,9 +11,13 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// A slot whose IP has had no connection for this long goes back to the pool; a peer that
-// reconnects within it (our own lane reconnect, a brief network drop) keeps its class.
+// A slot whose IP has had no connection for this long goes back to the pool; a payer that
+// reconnects within it (a brief network drop) keeps its class, though it is re-armed first.
 constexpr auto slot_linger = 30s;
+// The least an empty class is given: a newcomer's handshake and bitfield must not crawl (a limit
+// of 1 B/s, which libtorrent raises to 10, once held new connections up for 10 s).
+constexpr std::int64_t min_welcome = 16 * 1024;
+constexpr int tick_ms = 100;  // libtorrent's quota tick on a seller, see the constructor
 
 std::uint32_t bit(lt::peer_class_t id) {
     return 1u << static_cast<std::uint32_t>(id);
@@ -35,6 +39,70 @@ std::array<std::int64_t, lane_count> lane_budgets(std::int64_t budget, LaneShare
     return out;
 }
 
+ClassTargets class_targets(std::int64_t budget, LaneShares const& shares,
+                           std::vector<Seat> const& seats) {
+    std::array<int, lane_count> per_lane{};
+    for (auto const& s : seats) ++per_lane[static_cast<int>(s.lane)];
+    auto const budgets = lane_budgets(budget, shares, per_lane);
+    auto part = [&](Lane lane) {
+        auto const l = static_cast<int>(lane);
+        return std::max<std::int64_t>(budgets[l] / std::max(per_lane[l], 1), 1);
+    };
+    ClassTargets out;
+    for (auto const& s : seats) {
+        if (s.held.slot >= 0 && s.held.slot < lane_slot_count) {
+            out.slot[s.held.slot] += part(s.lane);
+            ++out.slot_members[s.held.slot];
+        } else {
+            auto const l = static_cast<int>(s.held.lane);
+            out.shared[l] += part(s.lane);
+            ++out.shared_members[l];
+        }
+    }
+    // What one more slow connection would get, rounded down to a power of two: 26 empty slots
+    // need not be set again every time a connection comes or goes.
+    auto with_newcomer = per_lane;
+    ++with_newcomer[0];
+    auto const part_of_newcomer = lane_budgets(budget, shares, with_newcomer)[0] / with_newcomer[0];
+    auto welcome = min_welcome;
+    while (welcome * 2 <= part_of_newcomer) welcome *= 2;
+    for (int l = 0; l < lane_count; ++l) {
+        if (out.shared_members[l] == 0) out.shared[l] = welcome;
+    }
+    for (int s = 0; s < lane_slot_count; ++s) {
+        if (out.slot_members[s] == 0) out.slot[s] = welcome;
+    }
+    return out;
+}
+
+// libtorrent's limiter does not deliver exactly the limit it is given (measured: a shared class of
+// one peer ran 17-20 % over, slots 1-3 % under), so each class learns the ratio delivered/allowed
+// and is given target / ratio. A class can deliver in bursts (0.1 of its limit one second, 1.6 the
+// next), so the ratio comes from sums that decay over a few seconds, not from single seconds: a
+// ratio fed only the bursts would creep up and starve the class. Only a class that used at least
+// 90 % of its limit over those seconds says how the limiter errs; one whose peers wanted less says
+// nothing. The ratio a class has learnt is kept across target changes: the limiter errs the same
+// way at the new limit, and starting over at 1.0 would overshoot again for three seconds.
+std::int64_t LimiterCorrection::update(std::int64_t target, std::int64_t measured,
+                                       std::int64_t allowed_limit) {
+    constexpr double keep = 0.7;  // per second: the sums span about three seconds
+    // Right after the target moves, the last second still shows the old limit: start the sums
+    // over.
+    bool const steady =
+        last_target > 0 && std::abs(static_cast<double>(target) / last_target - 1) < 0.1;
+    last_target = target;
+    if (!steady || allowed_limit <= 0) {
+        delivered = allowed = 0;
+        seconds = 0;
+    } else {
+        delivered = keep * delivered + static_cast<double>(measured);
+        allowed = keep * allowed + static_cast<double>(allowed_limit);
+        double const used = delivered / allowed;
+        if (++seconds >= 3 && used >= 0.9) ratio = std::clamp(used, 0.67, 1.5);
+    }
+    return limit(target);
+}
+
 LaneEnforcer::LaneEnforcer(lt::session& session, LaneShares shares)
     : session_(session), shares_(shares) {
     for (int l = 0; l < lane_count; ++l) {
@@ -48,6 +116,13 @@ LaneEnforcer::LaneEnforcer(lt::session& session, LaneShares shares)
         // Someone created classes before us (a per-torrent limit); the filter cannot reach these.
         throw std::logic_error("lane classes must be created before any torrent is added");
     }
+    // libtorrent hands out upload quota once per tick (500 ms by default), and a rate-limited
+    // connection's every send waits for the next one: a reconnect's handshake round trips, the
+    // grant behind a second's payload, each took up to half a second, and a lane change showed
+    // in bursts. 100 ms ticks cut each such wait to a tenth of a second.
+    lt::settings_pack pack;
+    pack.set_int(lt::settings_pack::tick_interval, tick_ms);
+    session_.apply_settings(std::move(pack));
     install_filter();
 }
 
@@ -60,7 +135,10 @@ void LaneEnforcer::install_filter() {
     filter.add_rule(lt::make_address("0.0.0.0"), lt::make_address("255.255.255.255"), everyone);
     filter.add_rule(lt::make_address("::"),
                     lt::make_address("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"), everyone);
+    // Only an armed IP maps to its class, and only until its next connection opens: a class
+    // serves the one connection that was asked to reconnect into it.
     for (auto const& [ip, state] : ips_) {
+        if (!state.armed) continue;
         std::uint32_t mask = 0;
         if (state.slot >= 0) {
             mask = global | bit(slots_[state.slot]);
@@ -79,8 +157,21 @@ void LaneEnforcer::install_filter() {
 HeldClass LaneEnforcer::on_open(std::string const& ip) {
     auto& state = ips_[ip];
     ++state.connections;
-    if (state.slot >= 0) return HeldClass{state.slot, Lane::slow};
-    return HeldClass{-1, state.shared_lane};
+    HeldClass held;
+    if (state.armed) {
+        // This connection took the class (the filter and the connection both live on the network
+        // thread, and the filter was set before the grant that asked for the reconnect left).
+        // Disarm: any further connection from this IP is nobody's payer until it proves one.
+        held =
+            state.slot >= 0 ? HeldClass{state.slot, Lane::slow} : HeldClass{-1, state.shared_lane};
+        state.armed = false;
+        install_filter();
+    }
+    // Slow until a grant says otherwise: an unproven connection gets the slow lane's part, even in
+    // a slot.
+    seats_.push_back(Held{ip, Seat{held, Lane::slow}});
+    apply(nullptr);
+    return held;
 }
 
 void LaneEnforcer::on_close(std::string const& ip) {
@@ -90,12 +181,49 @@ void LaneEnforcer::on_close(std::string const& ip) {
         it->second.connections = 0;
         it->second.last_closed = std::chrono::steady_clock::now();
     }
+    // Which of the IP's connections closed is not said; the next rebalance knows. Until then
+    // guess the one a reconnect replaces: slow, outside the IP's class (its successor, in the
+    // class, must not lose its limit for a second).
+    auto seat = std::find_if(seats_.begin(), seats_.end(), [&](Held const& h) {
+        return h.ip == ip && h.seat.held.slot < 0 && h.seat.lane == Lane::slow;
+    });
+    if (seat == seats_.end()) {
+        seat =
+            std::find_if(seats_.begin(), seats_.end(), [&](Held const& h) { return h.ip == ip; });
+    }
+    if (seat != seats_.end()) {
+        seats_.erase(seat);
+        apply(nullptr);
+    }
+}
+
+void LaneEnforcer::set_seat_lane(std::string const& ip, HeldClass const& held, Lane lane) {
+    bool found = false;
+    for (auto& h : seats_) {
+        if (h.ip == ip && h.seat.held.slot == held.slot &&
+            (held.slot >= 0 || h.seat.held.lane == held.lane)) {
+            h.seat.lane = lane;
+            found = true;
+        }
+    }
+    if (!found) seats_.push_back(Held{ip, Seat{held, lane}});
+    apply(nullptr);
 }
 
 bool LaneEnforcer::want(std::string const& ip, HeldClass const& held, Lane lane) {
     auto& state = ips_[ip];
-    if (held.slot >= 0 && held.slot == state.slot) return false;  // limits do it, live
-    if (state.slot < 0 && lane != Lane::slow) {
+    bool const in_own_slot = held.slot >= 0 && held.slot == state.slot;
+    bool const in_lane_class = held.slot < 0 && state.slot < 0 && held.lane == lane;
+    if (in_own_slot || in_lane_class || (lane == Lane::slow && held.slot < 0)) {
+        // The class can carry the lane: new limits, now rather than at the next rebalance.
+        set_seat_lane(ip, held, lane);
+        return held.slot < 0 && held.lane != lane;  // a paid shared class cannot serve slow
+    }
+    if (lane == Lane::slow) {
+        set_seat_lane(ip, held, lane);
+        return true;  // a slot that is not its IP's any more: only a reconnect leaves it
+    }
+    if (state.slot < 0) {
         for (int s = 0; s < slot_count; ++s) {
             if (!slot_owner_[s].empty()) continue;
             slot_owner_[s] = ip;
@@ -104,9 +232,10 @@ bool LaneEnforcer::want(std::string const& ip, HeldClass const& held, Lane lane)
         }
     }
     if (state.slot < 0) state.shared_lane = lane;
+    state.armed = true;
     install_filter();
-    // A connection in the shared class of the lane it wants is already right.
-    return !(held.slot < 0 && state.slot < 0 && held.lane == lane);
+    apply(nullptr);
+    return true;
 }
 
 void LaneEnforcer::configure(lt::peer_class_t id, std::int64_t limit, bool ignore_slots) {
@@ -115,86 +244,87 @@ void LaneEnforcer::configure(lt::peer_class_t id, std::int64_t limit, bool ignor
     auto const it = applied_.find(key);
     if (it != applied_.end() && it->second == wanted) return;
     applied_[key] = wanted;
-    // set_peer_class writes every field: read, change, write back.
-    auto info = session_.get_peer_class(id);
-    info.upload_limit = static_cast<int>(std::min<std::int64_t>(limit, INT32_MAX));
-    info.ignore_unchoke_slots = ignore_slots;
-    session_.set_peer_class(id, info);
+    // set_peer_class writes every field: start from the record as libtorrent has it (read once;
+    // we are its only writer, and reading is a blocking round trip to the network thread).
+    auto info = info_.find(key);
+    if (info == info_.end()) info = info_.emplace(key, session_.get_peer_class(id)).first;
+    info->second.upload_limit = static_cast<int>(std::min<std::int64_t>(limit, INT32_MAX));
+    info->second.ignore_unchoke_slots = ignore_slots;
+    session_.set_peer_class(id, info->second);
+}
+
+// rates: per seat, measured over the last second (a rebalance), or null between rebalances,
+// when the limits follow a change at once with what each class has learnt so far.
+void LaneEnforcer::apply(std::vector<std::int64_t> const* rates) {
+    if (budget_ <= 0) return;  // before the first rebalance
+    std::vector<Seat> seats;
+    seats.reserve(seats_.size());
+    for (auto const& h : seats_) seats.push_back(h.seat);
+    auto const targets = class_targets(budget_, shares_, seats);
+    std::array<std::int64_t, lane_count> shared_rate{};
+    std::array<std::int64_t, slot_count> slot_rate{};
+    std::array<bool, slot_count> slot_paid{};
+    for (std::size_t i = 0; i < seats.size(); ++i) {
+        auto const rate = rates ? (*rates)[i] : 0;
+        auto const& held = seats[i].held;
+        if (held.slot >= 0) {
+            slot_rate[held.slot] += rate;
+            slot_paid[held.slot] = slot_paid[held.slot] || seats[i].lane != Lane::slow;
+        } else {
+            shared_rate[static_cast<int>(held.lane)] += rate;
+        }
+    }
+    auto limit_of = [&](lt::peer_class_t id, std::int64_t target, int members, std::int64_t rate) {
+        auto const key = static_cast<int>(id);
+        if (members == 0) {
+            correction_.erase(key);
+            return target;
+        }
+        auto& c = correction_[key];
+        if (!rates) return c.limit(target);
+        auto const last = applied_.find(key);
+        return c.update(target, rate, last == applied_.end() ? 0 : last->second.first);
+    };
+    for (int l = 0; l < lane_count; ++l) {
+        configure(
+            shared_[l],
+            limit_of(shared_[l], targets.shared[l], targets.shared_members[l], shared_rate[l]),
+            l != static_cast<int>(Lane::slow));
+    }
+    for (int s = 0; s < slot_count; ++s) {
+        auto limit = limit_of(slots_[s], targets.slot[s], targets.slot_members[s], slot_rate[s]);
+        // An empty slot armed for a payer's reconnect is unlimited until that connection opens
+        // (on_open sets its limit): its encryption and BitTorrent handshakes then need no quota
+        // ticks (they took a second with a fresh class's empty quota). Nothing else can land
+        // there, and no payload moves before the connection is attached to a torrent.
+        if (targets.slot_members[s] == 0 && armed_slot(s)) limit = 0;
+        configure(slots_[s], limit, slot_paid[s]);
+    }
+}
+
+bool LaneEnforcer::armed_slot(int slot) const {
+    auto const& owner = slot_owner_[slot];
+    if (owner.empty()) return false;
+    auto const it = ips_.find(owner);
+    return it != ips_.end() && it->second.armed;
 }
 
 void LaneEnforcer::rebalance(std::int64_t budget, std::vector<Member> const& members) {
-    std::array<int, lane_count> per_lane{};
-    std::array<int, lane_count> in_shared{};
-    std::array<int, slot_count> in_slot{};
-    std::array<std::int64_t, lane_count> shared_rate{};
-    std::array<std::int64_t, slot_count> slot_rate{};
-    std::array<Lane, slot_count> slot_lane{};
+    budget_ = budget;
+    seats_.clear();
+    std::vector<std::int64_t> rates;
     for (auto const& m : members) {
-        ++per_lane[static_cast<int>(m.lane)];
         auto const it = ips_.find(m.ip);
+        // A slot counts only while it is still this IP's (it always is while connected).
         bool const owns_slot =
             m.held.slot >= 0 && it != ips_.end() && it->second.slot == m.held.slot;
-        if (owns_slot) {
-            ++in_slot[m.held.slot];
-            slot_rate[m.held.slot] += m.rate;
-            slot_lane[m.held.slot] = std::max(slot_lane[m.held.slot], m.lane);
-        } else {
-            ++in_shared[static_cast<int>(m.held.lane)];
-            shared_rate[static_cast<int>(m.held.lane)] += m.rate;
-        }
+        HeldClass const held =
+            owns_slot ? m.held : HeldClass{-1, m.held.slot >= 0 ? Lane::slow : m.held.lane};
+        seats_.push_back(Held{m.ip, Seat{held, m.lane}});
+        rates.push_back(m.rate);
     }
-    auto const budgets = lane_budgets(budget, shares_, per_lane);
-    // A class with nobody in it yet gets the whole budget: its first member's handshake must not
-    // crawl (libtorrent raises a limit of 1 to 10 B/s), and the next rebalance cuts it to size.
-    auto per_peer = [&](Lane lane) {
-        auto const l = static_cast<int>(lane);
-        return per_lane[l] > 0 ? std::max<std::int64_t>(budgets[l] / per_lane[l], 1) : budget;
-    };
-    for (int l = 0; l < lane_count; ++l) {
-        auto const target = per_peer(Lane(l)) * std::max(in_shared[l], 1);
-        auto const limit =
-            in_shared[l] > 0 ? corrected(shared_[l], target, shared_rate[l]) : target;
-        configure(shared_[l], limit, l != static_cast<int>(Lane::slow));
-    }
-    for (int s = 0; s < slot_count; ++s) {
-        if (in_slot[s] == 0) {
-            correction_.erase(static_cast<int>(slots_[s]));
-            configure(slots_[s], budget, false);
-            continue;
-        }
-        auto const target = per_peer(slot_lane[s]) * in_slot[s];
-        configure(slots_[s], corrected(slots_[s], target, slot_rate[s]),
-                  slot_lane[s] != Lane::slow);
-    }
+    apply(&rates);
     release_idle_slots();
-}
-
-// libtorrent's limiter does not deliver exactly the limit it is given (measured: a shared class of
-// one peer ran 17-20 % over, slots 1-3 % under), so each class learns the ratio delivered/allowed
-// and is given target / ratio. A class can deliver in bursts (0.1 of its limit one second, 1.6 the
-// next), so the ratio comes from sums that decay over a few seconds, not from single seconds: a
-// ratio fed only the bursts would creep up and starve the class. Only a class that used at least
-// 90 % of its limit over those seconds says how the limiter errs; one whose peers wanted less says
-// nothing.
-std::int64_t LaneEnforcer::corrected(lt::peer_class_t id, std::int64_t target,
-                                     std::int64_t measured) {
-    constexpr double keep = 0.7;  // per second: the sums span about three seconds
-    auto& c = correction_[static_cast<int>(id)];
-    // Right after the target moves, the last second still shows the old limit: start over.
-    bool const steady =
-        c.last_target > 0 && std::abs(static_cast<double>(target) / c.last_target - 1) < 0.1;
-    c.last_target = target;
-    auto const last = applied_.find(static_cast<int>(id));
-    if (!steady || last == applied_.end() || last->second.first <= 0) {
-        c.delivered = c.allowed = 0;
-        c.seconds = 0;
-    } else {
-        c.delivered = keep * c.delivered + static_cast<double>(measured);
-        c.allowed = keep * c.allowed + static_cast<double>(last->second.first);
-        double const used = c.delivered / c.allowed;
-        if (++c.seconds >= 3 && used >= 0.9) c.ratio = std::clamp(used, 0.67, 1.5);
-    }
-    return static_cast<std::int64_t>(target / c.ratio);
 }
 
 void LaneEnforcer::release_idle_slots() {
@@ -207,7 +337,7 @@ void LaneEnforcer::release_idle_slots() {
             continue;
         }
         if (state.slot >= 0) slot_owner_[state.slot].clear();
-        changed = changed || state.slot >= 0 || state.shared_lane != Lane::slow;
+        changed = changed || state.armed;
         it = ips_.erase(it);
     }
     if (changed) install_filter();

@@ -467,7 +467,9 @@ bool LaneService::settled_up() const {
             // it is asked for at the next meeting or after a day.
             auto const state = ledger_->channel(key);
             Units const carry_below = key.role == Role::earn
-                                          ? (config_.sell ? config_.sell->min_payout : 0)
+                                          ? (config_.sell ? std::min(config_.sell->min_payout,
+                                                                     config_.sell->settle_threshold)
+                                                          : 0)
                                           : channel->carry_below;
             if (state.iou_amount - state.settled >= std::max<Units>(carry_below, 1)) return false;
         }

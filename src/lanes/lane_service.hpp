@@ -50,9 +50,13 @@ struct SellConfig {
     std::int64_t iou_step = 2 << 20;
     // Settle once this much is unsettled (500 BTT: below one on-chain transfer per GiB even in the
     // fast lane), or a tail of at least min_payout once a payer is done or comes back, or any
-    // tail after settle_interval. A smaller tail is carried in the channel.
+    // tail after settle_interval. A smaller tail is carried in the channel. The default carries
+    // every tail below the threshold: a transfer costs the payer ~281 bytes of bandwidth (2 a
+    // day are free on mainnet), and settling each finished torrent's tail made 24 transfers per
+    // GiB with 3 seeders; carried, a buyer makes at most price / threshold transfers per GiB (0.6
+    // in the fast lane) plus one per seller a day (docs/lane-protocol.md, "Tails").
     Units settle_threshold = 500'000'000;
-    Units min_payout = 1'000'000;
+    Units min_payout = 500'000'000;  // clamped to settle_threshold
     std::chrono::seconds settle_interval{24 * 3600};
     std::chrono::seconds settle_timeout{60};  // for the payer to hand over a settlement
 };

@@ -257,8 +257,10 @@ void LaneService::maybe_settle(Channel& channel) {
     situation.overdue =
         state.first_unsettled_ms > 0 && tron::now_ms() - state.first_unsettled_ms >=
                                             std::chrono::milliseconds(sell.settle_interval).count();
-    auto const range =
-        settlement_due(money, SettlePolicy{sell.settle_threshold, sell.min_payout}, situation);
+    auto const range = settlement_due(
+        money,
+        SettlePolicy{sell.settle_threshold, std::min(sell.min_payout, sell.settle_threshold)},
+        situation);
     if (!range) return;
     for (auto& [id, conn] : conns_) {
         // Not on a connection about to close for a new class: the payer closes it as soon as

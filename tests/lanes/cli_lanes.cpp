@@ -109,6 +109,8 @@ std::unique_ptr<test::Process> CliLanes::seeder(int run, std::optional<int> max_
                                   node_.solidity_address,
                                   "--settle-threshold",
                                   std::to_string(seller_.settle_threshold),
+                                  "--min-settlement",
+                                  std::to_string(seller_.min_settlement),
                                   "--seconds",
                                   std::to_string(seller_.seconds),
                                   "--json"};

@@ -57,6 +57,7 @@ struct CliBuyer {
 struct CliSeller {
     int max_up_kib = 4096;  // the lanes' upload budget
     Units settle_threshold = 3'000'000;
+    Units min_settlement = 1'000'000;  // tails of 1 BTT and more are settled at the end
     int seconds = 200;
     int resume_interval = 0;  // 0: the CLI's default
 };

@@ -181,10 +181,15 @@ class SwarmTest : public ::testing::Test {
         total_ = bytes;
     }
 
+    // min_payout: these tests settle every tail of 1 BTT or more when a download ends, unless
+    // they say otherwise (the default carries tails below the settle threshold).
     std::unique_ptr<Client> seller(std::string const& name, std::int64_t budget,
-                                   tron::Address const& payee) {
+                                   tron::Address const& payee, Units min_payout = 1'000'000,
+                                   Units settle_threshold = 500'000'000) {
         SellConfig sell(payee);
         sell.upload_budget = budget;
+        sell.min_payout = min_payout;
+        sell.settle_threshold = settle_threshold;
         // The budget is the lanes' alone, as the CLI does: a session-wide cap as well would bind
         // first and split by peer instead of by lane.
         auto client = std::make_unique<Client>(dir_.path() / name, sell, std::nullopt);
@@ -375,8 +380,11 @@ TEST_F(SwarmTest, PaymentsReachTheChain) {
         EXPECT_EQ(theirs.settled, mine.settled);
         settled_sum += theirs.settled;
     }
+    // Settled up means in a block: the next settlement need not wait for solidity.
     for (auto const& s : earn.settlements(Role::earn)) {
-        EXPECT_EQ(s.status, SettlementStatus::solidified) << s.txid;
+        EXPECT_TRUE(s.status == SettlementStatus::confirmed ||
+                    s.status == SettlementStatus::solidified)
+            << s.txid << " is " << to_string(s.status);
     }
     auto const balance_after = chain->btt(payee);
     EXPECT_EQ(balance_after - balance_before, settled_sum);
@@ -452,6 +460,145 @@ TEST_F(SwarmTest, OneWalletInTwoProfilesBuysInTurnWithoutARejectOrADoublePayment
     EXPECT_EQ(paid, state.settled) << "paid twice, or not at all";
     EXPECT_LT(state.iou_amount - state.settled, 1'000'000) << "more than a carried tail is owed";
     expect_settlements_chain("seller", seed->lanes->ledger().settlements(Role::earn));
+}
+
+// Issue 12's swarm: 3 seeders and 3 buyers (fast, medium, slow), two downloads in a row between
+// the same peers. Every unit is accounted for, per channel: IOU'd = settled + carried, carried
+// below the minimum settlement (so at most the threshold), settled = the seeder's on-chain gain;
+// a tail carried after the first download is settled after the second once it is worth it.
+TEST_F(SwarmTest, ThreeSeedersThreeBuyersAccountForEveryUnitAcrossTwoDownloads) {
+    constexpr Units min_settlement = 5'000'000;
+    constexpr Units threshold = 20'000'000;
+    constexpr std::int64_t size = 32 * MiB;
+    make_torrent(size, 7021);
+    auto const first_torrent = torrent_;
+    auto const first_id = id_;
+    std::vector<tron::Address> payees;
+    std::vector<std::unique_ptr<Client>> sellers;
+    for (int i = 0; i < 3; ++i) {
+        payees.push_back(tron::PrivateKey::generate().address());
+        sellers.push_back(seller("seller-" + std::to_string(i), 8 * MiB, payees.back(),
+                                 min_settlement, threshold));
+    }
+    struct Buying {
+        char const* name;
+        Lane lane;
+        std::optional<tron::PrivateKey> key;
+    };
+    std::vector<Buying> const plan{{"fast", Lane::fast, chain->buyers[0]},
+                                   {"medium", Lane::medium, chain->buyers[1]},
+                                   {"slow", Lane::slow, std::nullopt}};
+    std::vector<std::unique_ptr<Client>> buyers;
+    for (auto const& b : plan) {
+        buyers.push_back(buyer(b.name, *sellers[0], b.lane, b.key));
+        for (int i = 1; i < 3; ++i) {
+            EXPECT_TRUE(buyers.back()->engine->pin_peer(id_, *sellers[i]->listening));
+        }
+    }
+    std::vector<Client*> all;
+    for (auto const& c : sellers) all.push_back(c.get());
+    for (auto const& c : buyers) all.push_back(c.get());
+    auto const everyone_settled_up = [&] {
+        return std::all_of(all.begin(), all.end(),
+                           [](Client* c) { return c->lanes->settled_up(); });
+    };
+    auto const download = [&](TorrentId const& id) {
+        auto const have = [&](Client& c) {
+            auto const p = c.engine->progress(id);
+            return p && p->have_bytes == size;
+        };
+        ASSERT_TRUE(run_until(
+            all,
+            [&] {
+                return std::all_of(buyers.begin(), buyers.end(),
+                                   [&](auto const& c) { return have(*c); });
+            },
+            180s));
+        ASSERT_TRUE(run_until(all, everyone_settled_up, 60s));
+    };
+    struct Channel {
+        ChannelState seller;
+        ChannelState buyer;
+    };
+    auto const channels = [&](std::size_t buyer) {
+        std::vector<Channel> out;
+        auto const& key = *plan[buyer].key;
+        for (std::size_t i = 0; i < 3; ++i) {
+            ChannelKey k{Role::earn, key.address().base58(), payees[i].base58(), "1002000"};
+            Channel c;
+            c.seller = sellers[i]->lanes->ledger().channel(k);
+            k.role = Role::spend;
+            c.buyer = buyers[buyer]->lanes->ledger().channel(k);
+            out.push_back(c);
+        }
+        return out;
+    };
+    auto const check = [&](char const* when) {
+        std::array<Units, 3> settled_per_payee{};
+        for (std::size_t b = 0; b < 2; ++b) {
+            Units carried = 0;
+            Units settled = 0;
+            auto const cs = channels(b);
+            for (std::size_t i = 0; i < 3; ++i) {
+                auto const& c = cs[i];
+                EXPECT_EQ(c.seller.iou_amount, c.buyer.iou_amount) << plan[b].name << " " << i;
+                EXPECT_EQ(c.seller.settled, c.buyer.settled) << plan[b].name << " " << i;
+                EXPECT_LE(c.seller.settled, c.seller.iou_amount);
+                EXPECT_LT(c.seller.iou_amount - c.seller.settled, min_settlement)
+                    << plan[b].name << " carries more than a tail to seller " << i;
+                carried += c.seller.iou_amount - c.seller.settled;
+                settled += c.seller.settled;
+                settled_per_payee[i] += c.seller.settled;
+            }
+            std::cout << "[ lanes    ] " << when << ": " << plan[b].name << " IOU'd "
+                      << buyers[b]->lanes->ledger().total(Role::spend) << " = settled " << settled
+                      << " + carried " << carried << " in "
+                      << buyers[b]->lanes->ledger().settlements(Role::spend).size()
+                      << " transfer(s)\n";
+            EXPECT_EQ(buyers[b]->lanes->ledger().total(Role::spend), settled + carried)
+                << plan[b].name;
+        }
+        for (std::size_t i = 0; i < 3; ++i) {
+            EXPECT_EQ(chain->btt(payees[i]), settled_per_payee[i]) << "seller " << i;
+        }
+        EXPECT_TRUE(buyers[2]->lanes->ledger().channels(Role::spend).empty()) << "slow paid";
+    };
+
+    ASSERT_NO_FATAL_FAILURE(download(first_id));
+    check("first download");
+    Units carried_after_first = 0;
+    for (auto const& c : channels(0)) carried_after_first += c.seller.iou_amount - c.seller.settled;
+
+    // The second download, between the same peers.
+    make_torrent(size, 7022);
+    for (auto& s : sellers) {
+        AddTorrent request;
+        request.source = torrent_;
+        request.save_path = content_;
+        request.seed_only = true;
+        ASSERT_TRUE(s->engine->add(request));
+    }
+    ASSERT_TRUE(run_until(
+                    all, [] { return false; }, 2s) ||
+                true);
+    for (std::size_t b = 0; b < buyers.size(); ++b) {
+        AddTorrent request;
+        request.source = torrent_;
+        request.save_path = dir_.path() / (std::string(plan[b].name) + "-save-2");
+        ASSERT_TRUE(buyers[b]->engine->add(request));
+        if (plan[b].key) buyers[b]->lanes->set_lane(id_, plan[b].lane, Caps{kMaxPrice, 0, 0});
+        for (auto const& s : sellers) EXPECT_TRUE(buyers[b]->engine->pin_peer(id_, *s->listening));
+    }
+    ASSERT_NO_FATAL_FAILURE(download(id_));
+    check("second download");
+    // Over the two downloads the fast buyer owed each seller more than the minimum settlement:
+    // whatever the first one left carried was asked for and settled.
+    Units settled_fast = 0;
+    for (auto const& c : channels(0)) settled_fast += c.seller.settled;
+    std::cout << "[ lanes    ] the fast buyer carried " << carried_after_first
+              << " after the first download; settled " << settled_fast << " after the second\n";
+    EXPECT_GT(settled_fast, 0);
+    (void)first_torrent;
 }
 
 // More paying IPs than the enforcer has slots (26): the rest share the fast lane's class, and
