@@ -67,6 +67,7 @@ struct TransferOptions {
     int max_up_kib = 0;
     int max_down_kib = 0;
     int resume_interval = 10;
+    int progress_ms = 1000;  // progress events (and their rates) this often
     bool json = false;
     bool no_dht = false;
     bool no_lsd = false;

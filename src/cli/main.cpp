@@ -22,6 +22,11 @@ void add_transfer_options(CLI::App& command, cli::TransferOptions& options) {
         .add_option("--resume-interval", options.resume_interval,
                     "Seconds between resume-data saves while transferring")
         ->check(CLI::PositiveNumber);
+    command
+        .add_option("--progress-ms", options.progress_ms,
+                    "Milliseconds between progress reports (default 1000; bench/lanes uses 100 "
+                    "to time a lane's rate)")
+        ->check(CLI::Range(50, 60000));
     command.add_flag("--json", options.json, "Print one JSON object per line");
     command.add_flag("--no-dht", options.no_dht, "Disable the DHT");
     command.add_flag("--no-lsd", options.no_lsd, "Disable local service discovery");

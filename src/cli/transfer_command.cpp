@@ -233,6 +233,7 @@ int run_transfer(Profile const& profile, TransferOptions const& options) {
     if (options.no_upnp) settings.upnp = false;
     settings.outgoing_utp = options.utp;
     settings.resume_save_interval = std::chrono::seconds(std::max(1, options.resume_interval));
+    settings.status_interval = std::chrono::milliseconds(options.progress_ms);
 
     auto lane_settings = lane_config(profile, options);
     if (!lane_settings) return fail(exit_usage, lane_settings.error());
