@@ -2,8 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
+#include <libtorrent/extensions.hpp>
 #include <libtorrent/ip_filter.hpp>
+#include <libtorrent/peer_connection.hpp>
+#include <libtorrent/peer_connection_handle.hpp>
 #include <libtorrent/session.hpp>
+#include <mutex>
 #include <stdexcept>
 
 namespace lanetorrent::lanes {
@@ -19,9 +24,77 @@ constexpr auto slot_linger = 30s;
 constexpr std::int64_t min_welcome = 16 * 1024;
 constexpr int tick_ms = 100;  // libtorrent's quota tick on a seller, see the constructor
 
+// A slot is handed to newcomers only while more than this many are free: the rest wait for payers
+// that came when no spare was left (they get theirs through one reconnect).
+constexpr int kept_for_reconnects = 4;
+// Owner of a slot that is nobody's own: a second slot of an IP, or one two IPs dialled into.
+char const* const stray_owner = "*";
+
 std::uint32_t bit(lt::peer_class_t id) {
     return 1u << static_cast<std::uint32_t>(id);
 }
+
+}  // namespace
+
+// Which classes libtorrent gave each connection, read on the network thread when the connection
+// is attached to a torrent (its classes were fixed when it was accepted or dialled). The filter
+// changes while connections are in their handshakes, so what the filter said when the app thread
+// hears of a connection is not enough: two connections in one handshake window would be told
+// apart wrongly.
+struct LaneEnforcer::Probe {
+    std::mutex mutex;
+    std::map<std::string, std::deque<std::uint32_t>> opened;  // ip -> class masks, oldest first
+
+    // The classes of the connection the next Opened event for `ip` is about; 0 if unknown.
+    std::uint32_t take(std::string const& ip) {
+        std::lock_guard lock(mutex);
+        auto const it = opened.find(ip);
+        if (it == opened.end()) return 0;
+        auto const mask = it->second.front();
+        it->second.pop_front();
+        if (it->second.empty()) opened.erase(it);
+        return mask;
+    }
+};
+
+namespace {
+
+class ProbeTorrent final : public lt::torrent_plugin {
+  public:
+    explicit ProbeTorrent(std::shared_ptr<LaneEnforcer::Probe> probe) : probe_(std::move(probe)) {}
+
+    std::shared_ptr<lt::peer_plugin> new_connection(lt::peer_connection_handle const& pc) override {
+        // The same connections LanePlugin reports as opened, and before it does (this plugin is
+        // added to the session first), so the mask is there when the app thread reads the event.
+        if (pc.type() != lt::connection_type::bittorrent) return nullptr;
+        std::uint32_t mask = 0;
+        if (auto const c = pc.native_handle()) {
+            for (int i = 0; i < c->num_classes(); ++i) {
+                auto const id = static_cast<std::uint32_t>(c->class_at(i));
+                if (id < 32) mask |= 1u << id;
+            }
+        }
+        std::lock_guard lock(probe_->mutex);
+        auto& queue = probe_->opened[pc.remote().address().to_string()];
+        if (queue.size() < 256) queue.push_back(mask);
+        return nullptr;
+    }
+
+  private:
+    std::shared_ptr<LaneEnforcer::Probe> probe_;
+};
+
+class ProbePlugin final : public lt::plugin {
+  public:
+    explicit ProbePlugin(std::shared_ptr<LaneEnforcer::Probe> probe) : probe_(std::move(probe)) {}
+    std::shared_ptr<lt::torrent_plugin> new_torrent(lt::torrent_handle const&,
+                                                    lt::client_data_t) override {
+        return std::make_shared<ProbeTorrent>(probe_);
+    }
+
+  private:
+    std::shared_ptr<LaneEnforcer::Probe> probe_;
+};
 
 }  // namespace
 
@@ -104,7 +177,7 @@ std::int64_t LimiterCorrection::update(std::int64_t target, std::int64_t measure
 }
 
 LaneEnforcer::LaneEnforcer(lt::session& session, LaneShares shares)
-    : session_(session), shares_(shares) {
+    : session_(session), shares_(shares), probe_(std::make_shared<Probe>()) {
     for (int l = 0; l < lane_count; ++l) {
         shared_[l] =
             session_.create_peer_class((std::string("lane-") + to_string(Lane(l))).c_str());
@@ -123,7 +196,33 @@ LaneEnforcer::LaneEnforcer(lt::session& session, LaneShares shares)
     lt::settings_pack pack;
     pack.set_int(lt::settings_pack::tick_interval, tick_ms);
     session_.apply_settings(std::move(pack));
+    session_.add_extension(std::make_shared<ProbePlugin>(probe_));
+    pick_spare();
     install_filter();
+}
+
+LaneEnforcer::~LaneEnforcer() = default;
+
+void LaneEnforcer::pick_spare() {
+    if (spare_ >= 0 && slot_owner_[spare_].empty()) return;
+    spare_ = -1;
+    if (free_slots() <= kept_for_reconnects) return;
+    for (int s = 0; s < slot_count; ++s) {
+        if (slot_owner_[s].empty()) {
+            spare_ = s;
+            return;
+        }
+    }
+}
+
+HeldClass LaneEnforcer::held_of(std::uint32_t mask) const {
+    for (int s = 0; s < slot_count; ++s) {
+        if (mask & bit(slots_[s])) return HeldClass{s, Lane::slow};
+    }
+    for (int l = lane_count - 1; l > 0; --l) {
+        if (mask & bit(shared_[l])) return HeldClass{-1, Lane(l)};
+    }
+    return HeldClass{};
 }
 
 void LaneEnforcer::install_filter() {
@@ -131,21 +230,22 @@ void LaneEnforcer::install_filter() {
     lt::ip_filter filter;
     // Every address, loopback and LAN included (libtorrent exempts those by default), starts in
     // the slow lane under the global limit.
-    auto const everyone = global | bit(shared_[0]);
+    // An address we have not met lands in the spare slot while there is one (a class of its own
+    // from its first connection, so proving a payer needs no reconnect), else in the shared slow
+    // class.
+    auto const everyone = global | (spare_ >= 0 ? bit(slots_[spare_]) : bit(shared_[0]));
     filter.add_rule(lt::make_address("0.0.0.0"), lt::make_address("255.255.255.255"), everyone);
     filter.add_rule(lt::make_address("::"),
                     lt::make_address("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"), everyone);
-    // Only an armed IP maps to its class, and only until its next connection opens: a class
-    // serves the one connection that was asked to reconnect into it.
+    // A known address lands in its class only while armed (until its next connection opens: a
+    // class serves the one connection that was asked to reconnect into it, or the IP's only one
+    // coming back); any other connection from it lands in the shared slow class.
     for (auto const& [ip, state] : ips_) {
-        if (!state.armed) continue;
-        std::uint32_t mask = 0;
-        if (state.slot >= 0) {
+        std::uint32_t mask = global | bit(shared_[0]);
+        if (state.armed && state.slot >= 0) {
             mask = global | bit(slots_[state.slot]);
-        } else if (state.shared_lane != Lane::slow) {
+        } else if (state.armed && state.shared_lane != Lane::slow) {
             mask = global | bit(shared_[static_cast<int>(state.shared_lane)]);
-        } else {
-            continue;
         }
         lt::error_code ec;
         auto const address = lt::make_address(ip, ec);
@@ -157,16 +257,31 @@ void LaneEnforcer::install_filter() {
 HeldClass LaneEnforcer::on_open(std::string const& ip) {
     auto& state = ips_[ip];
     ++state.connections;
-    HeldClass held;
-    if (state.armed) {
-        // This connection took the class (the filter and the connection both live on the network
-        // thread, and the filter was set before the grant that asked for the reconnect left).
-        // Disarm: any further connection from this IP is nobody's payer until it proves one.
-        held =
-            state.slot >= 0 ? HeldClass{state.slot, Lane::slow} : HeldClass{-1, state.shared_lane};
-        state.armed = false;
-        install_filter();
+    HeldClass const held = held_of(probe_->take(ip));
+    // Disarmed: any further connection from this IP is nobody's payer until it proves one.
+    state.armed = false;
+    if (held.slot >= 0) {
+        auto& owner = slot_owner_[held.slot];
+        if (owner.empty()) {
+            // The spare: this IP's own class from now on (a second one for an IP that has one
+            // already serves until it empties).
+            if (state.slot < 0) {
+                state.slot = held.slot;
+                owner = ip;
+            } else {
+                owner = stray_owner;
+            }
+        } else if (owner != ip && owner != stray_owner) {
+            // Two addresses dialled into one spare before the filter moved on: it is neither's.
+            if (auto const other = ips_.find(owner);
+                other != ips_.end() && other->second.slot == held.slot) {
+                other->second.slot = -1;
+            }
+            owner = stray_owner;
+        }
     }
+    pick_spare();
+    install_filter();
     // Slow until a grant says otherwise: an unproven connection gets the slow lane's part, even in
     // a slot.
     seats_.push_back(Held{ip, Seat{held, Lane::slow}});
@@ -180,6 +295,11 @@ void LaneEnforcer::on_close(std::string const& ip) {
     if (--it->second.connections <= 0) {
         it->second.connections = 0;
         it->second.last_closed = std::chrono::steady_clock::now();
+        // Its next connection (a redial, or the reconnect we asked for) goes back to its class.
+        if (it->second.slot >= 0 || it->second.shared_lane != Lane::slow) {
+            it->second.armed = true;
+            install_filter();
+        }
     }
     // Which of the IP's connections closed is not said; the next rebalance knows. Until then
     // guess the one a reconnect replaces: slow, outside the IP's class (its successor, in the
@@ -224,12 +344,16 @@ bool LaneEnforcer::want(std::string const& ip, HeldClass const& held, Lane lane)
         return true;  // a slot that is not its IP's any more: only a reconnect leaves it
     }
     if (state.slot < 0) {
-        for (int s = 0; s < slot_count; ++s) {
-            if (!slot_owner_[s].empty()) continue;
-            slot_owner_[s] = ip;
-            state.slot = s;
-            break;
+        for (int pass = 0; pass < 2 && state.slot < 0; ++pass) {
+            for (int s = 0; s < slot_count; ++s) {
+                // The spare last: it is a newcomer's class.
+                if (!slot_owner_[s].empty() || (pass == 0 && s == spare_)) continue;
+                slot_owner_[s] = ip;
+                state.slot = s;
+                break;
+            }
         }
+        pick_spare();
     }
     if (state.slot < 0) state.shared_lane = lane;
     state.armed = true;
@@ -313,17 +437,19 @@ void LaneEnforcer::rebalance(std::int64_t budget, std::vector<Member> const& mem
     budget_ = budget;
     seats_.clear();
     std::vector<std::int64_t> rates;
+    std::array<int, slot_count> in_slot{};
     for (auto const& m : members) {
-        auto const it = ips_.find(m.ip);
-        // A slot counts only while it is still this IP's (it always is while connected).
-        bool const owns_slot =
-            m.held.slot >= 0 && it != ips_.end() && it->second.slot == m.held.slot;
-        HeldClass const held =
-            owns_slot ? m.held : HeldClass{-1, m.held.slot >= 0 ? Lane::slow : m.held.lane};
-        seats_.push_back(Held{m.ip, Seat{held, m.lane}});
+        // The class it is in, as libtorrent gave it (a slot that is no longer its IP's own is
+        // still the class its bytes go through).
+        seats_.push_back(Held{m.ip, Seat{m.held, m.lane}});
         rates.push_back(m.rate);
+        if (m.held.slot >= 0) ++in_slot[m.held.slot];
     }
     apply(&rates);
+    // A stray slot goes back to the pool once nobody is in it.
+    for (int s = 0; s < slot_count; ++s) {
+        if (slot_owner_[s] == stray_owner && in_slot[s] == 0) slot_owner_[s].clear();
+    }
     release_idle_slots();
 }
 
@@ -336,11 +462,15 @@ void LaneEnforcer::release_idle_slots() {
             ++it;
             continue;
         }
-        if (state.slot >= 0) slot_owner_[state.slot].clear();
-        changed = changed || state.armed;
+        if (state.slot >= 0 && slot_owner_[state.slot] == it->first) {
+            slot_owner_[state.slot].clear();
+        }
         it = ips_.erase(it);
+        changed = true;
     }
-    if (changed) install_filter();
+    auto const spare = spare_;
+    pick_spare();
+    if (changed || spare != spare_) install_filter();
 }
 
 int LaneEnforcer::free_slots() const {

@@ -24,6 +24,7 @@
 #include <array>
 #include <chrono>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -97,6 +98,8 @@ class LaneEnforcer {
     // Creates the classes and installs the filter. Call before any torrent is added: per-torrent
     // limits take class ids from the same pool, and only ids up to 31 can be used by the filter.
     LaneEnforcer(lt::session& session, LaneShares shares);
+    ~LaneEnforcer();
+    struct Probe;
 
     // A connection from `ip` was attached: the class it holds. Also sets the limits at once.
     HeldClass on_open(std::string const& ip);
@@ -138,6 +141,8 @@ class LaneEnforcer {
     void apply(std::vector<std::int64_t> const* rates);
     void release_idle_slots();
     bool armed_slot(int slot) const;
+    void pick_spare();
+    HeldClass held_of(std::uint32_t mask) const;
     void set_seat_lane(std::string const& ip, HeldClass const& held, Lane lane);
 
     lt::session& session_;
@@ -153,6 +158,8 @@ class LaneEnforcer {
     std::map<int, std::pair<std::int64_t, bool>> applied_;  // class id -> (limit, ignore slots)
     std::map<int, lt::peer_class_info> info_;               // class id -> record as we wrote it
     std::map<int, LimiterCorrection> correction_;           // class id ->
+    std::shared_ptr<Probe> probe_;
+    int spare_ = -1;  // the free slot unknown addresses land in, or -1
 };
 
 }  // namespace lanetorrent::lanes
