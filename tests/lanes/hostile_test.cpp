@@ -21,6 +21,7 @@
 #include "hostile_peer.hpp"
 #include "lanes/lane_service.hpp"
 #include "net.hpp"
+#include "sqlite/sqlite.hpp"
 #include "temp_dir.hpp"
 #include "torn_peer.hpp"
 #include "tron/clock.hpp"
@@ -819,6 +820,61 @@ TEST_F(HostileMoneyTest, SettleRequestsNeverAnsweredAreBoundedByTheExposure) {
     EXPECT_LE(peak_exposure_, bound());
     EXPECT_FALSE(latest() && latest()->settle_requests.empty()) << "the seller never asked";
     expect_slow();
+}
+
+// Our own storage failing is our fault, never the payer's: a ledger locked by another process
+// (or a full disk) pauses paid lanes with a notice, sends no reject, throws nothing out of the
+// service, and the lane comes back once the ledger can be written again.
+class LockedLedgerTest : public HostileTest {
+  protected:
+    // 2 MiB/s: the download outlasts the lock and the busy timeout.
+    void configure(SellConfig& sell) override { sell.upload_budget = 2 * kMiB; }
+};
+
+TEST_F(LockedLedgerTest, PausesLanesWithoutBlamingThePayer) {
+    honest_until([] { return true; });
+    ASSERT_TRUE(run_until([&] { return seq_ >= 2; }, 60s)) << "never got into the paid lane";
+    std::vector<LaneNotice> notices;
+    auto const collect = [&] {
+        for (auto& n : service_->take_notices()) notices.push_back(std::move(n));
+    };
+    auto const noticed = [&](std::string const& words) {
+        return std::any_of(notices.begin(), notices.end(), [&](LaneNotice const& n) {
+            return n.text.find(words) != std::string::npos;
+        });
+    };
+    {
+        // Another process holds the ledger's write lock for longer than the busy timeout (5 s).
+        sqlite::Database other(dir_.path() / "seller-lanes.sqlite", sqlite::Sync::full, 0);
+        other.exec("BEGIN IMMEDIATE");
+        ASSERT_TRUE(run_until(
+            [&] {
+                collect();
+                return noticed("lanes paused");
+            },
+            30s))
+            << "the seller never said its ledger failed";
+        run_for(2s);
+        auto const conn = latest();
+        ASSERT_TRUE(conn);
+        ASSERT_FALSE(conn->grants.empty());
+        EXPECT_EQ(conn->grants.back().lane, Lane::slow);
+        EXPECT_EQ(conn->grants.back().reason, "seller storage fault");
+        other.exec("COMMIT");
+    }
+    ASSERT_TRUE(run_until(
+        [&] {
+            collect();
+            auto const conn = latest();
+            return noticed("works again") && conn && !conn->grants.empty() &&
+                   conn->grants.back().lane == Lane::fast;
+        },
+        30s))
+        << "the paid lane did not come back";
+    EXPECT_TRUE(hostile_->rejects().empty())
+        << "the payer was blamed: " << hostile_->rejects().front().code;
+    // Nothing was recorded twice or beyond what the payer signed.
+    EXPECT_LE(service_->ledger().channel(channel()).iou_amount, honest_amount_);
 }
 
 // The spec's sizing rule: the window covers what the lane sends while a settlement goes from
