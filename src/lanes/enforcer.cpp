@@ -1,6 +1,7 @@
 #include "lanes/enforcer.hpp"
 
 #include <algorithm>
+#include <boost/asio/steady_timer.hpp>
 #include <cmath>
 #include <deque>
 #include <libtorrent/extensions.hpp>
@@ -327,7 +328,39 @@ void LaneEnforcer::set_seat_lane(std::string const& ip, HeldClass const& held, L
         }
     }
     if (!found) seats_.push_back(Held{ip, Seat{held, lane}});
+    if (held.slot < 0) return apply(nullptr);
+    auto const id = slots_[held.slot];
+    auto const before =
+        applied_.count(static_cast<int>(id)) ? applied_[static_cast<int>(id)].first : 0;
     apply(nullptr);
+    auto const after = applied_[static_cast<int>(id)].first;
+    if (lane != Lane::slow && before > 0 && after > before) precharge(id, after);
+}
+
+// libtorrent sends at once only while a class holds more than a second's worth of quota; below
+// that every send waits for the next tick, one send buffer (a block or two for a new connection)
+// per tick. Quota builds at the class's limit, so after a promotion (or the first grant on a new
+// connection) the lane showed only after a second. Raising the limit tenfold for about one tick
+// builds that second's worth in a tenth of it; the limit then drops back to the lane's. The cost:
+// the payer may use a few tenths of a second's worth above its rate, once per promotion.
+void LaneEnforcer::precharge(lt::peer_class_t id, std::int64_t limit) {
+    constexpr int boost = 10;
+    auto const key = static_cast<int>(id);
+    auto info = info_.at(key);
+    auto const generation = ++generation_->at(static_cast<std::size_t>(key));
+    auto boosted = info;
+    boosted.upload_limit = static_cast<int>(std::min<std::int64_t>(limit * boost, INT32_MAX));
+    session_.set_peer_class(id, boosted);
+    auto timer = std::make_shared<boost::asio::steady_timer>(session_.get_context());
+    timer->expires_after(std::chrono::milliseconds(tick_ms + tick_ms / 5));
+    // The timer runs on the network thread, where session calls execute at once; it restores the
+    // limit only if the app thread has not set another since.
+    timer->async_wait(
+        [timer, generations = generation_, generation, key, id, info,
+         session = lt::session_handle(session_)](boost::system::error_code const& ec) mutable {
+            if (ec || generations->at(static_cast<std::size_t>(key)) != generation) return;
+            session.set_peer_class(id, info);
+        });
 }
 
 bool LaneEnforcer::want(std::string const& ip, HeldClass const& held, Lane lane) {
@@ -374,6 +407,7 @@ void LaneEnforcer::configure(lt::peer_class_t id, std::int64_t limit, bool ignor
     if (info == info_.end()) info = info_.emplace(key, session_.get_peer_class(id)).first;
     info->second.upload_limit = static_cast<int>(std::min<std::int64_t>(limit, INT32_MAX));
     info->second.ignore_unchoke_slots = ignore_slots;
+    ++generation_->at(static_cast<std::size_t>(key));  // a pending precharge must not undo this
     session_.set_peer_class(id, info->second);
 }
 
@@ -417,16 +451,17 @@ void LaneEnforcer::apply(std::vector<std::int64_t> const* rates) {
     }
     for (int s = 0; s < slot_count; ++s) {
         auto limit = limit_of(slots_[s], targets.slot[s], targets.slot_members[s], slot_rate[s]);
-        // An empty slot armed for a payer's reconnect is unlimited until that connection opens
-        // (on_open sets its limit): its encryption and BitTorrent handshakes then need no quota
-        // ticks (they took a second with a fresh class's empty quota). Nothing else can land
-        // there, and no payload moves before the connection is attached to a torrent.
+        // An empty slot armed for a connection (the spare, or a payer's class for its reconnect)
+        // is unlimited until that connection opens (on_open sets its limit): its encryption and
+        // BitTorrent handshakes then need no quota ticks (they took a second with a fresh class's
+        // empty quota), and no payload moves before a connection is attached to a torrent.
         if (targets.slot_members[s] == 0 && armed_slot(s)) limit = 0;
         configure(slots_[s], limit, slot_paid[s]);
     }
 }
 
 bool LaneEnforcer::armed_slot(int slot) const {
+    if (slot == spare_) return true;  // armed for whoever comes first
     auto const& owner = slot_owner_[slot];
     if (owner.empty()) return false;
     auto const it = ips_.find(owner);

@@ -22,6 +22,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -142,6 +143,7 @@ class LaneEnforcer {
     void release_idle_slots();
     bool armed_slot(int slot) const;
     void pick_spare();
+    void precharge(lt::peer_class_t id, std::int64_t limit);
     HeldClass held_of(std::uint32_t mask) const;
     void set_seat_lane(std::string const& ip, HeldClass const& held, Lane lane);
 
@@ -160,6 +162,10 @@ class LaneEnforcer {
     std::map<int, LimiterCorrection> correction_;           // class id ->
     std::shared_ptr<Probe> probe_;
     int spare_ = -1;  // the free slot unknown addresses land in, or -1
+    // Per class id, bumped whenever its limit is set: a precharge restores only its own limit.
+    // Shared with the network thread's timers.
+    std::shared_ptr<std::array<std::atomic<std::uint64_t>, 32>> generation_ =
+        std::make_shared<std::array<std::atomic<std::uint64_t>, 32>>();
 };
 
 }  // namespace lanetorrent::lanes
