@@ -14,17 +14,6 @@
 
 namespace lanetorrent::lanes {
 
-namespace {
-
-// What we ask for on a torrent: the user's lane, unless its price is above their cap.
-Lane affordable(Lane wanted, Caps const& caps, Offer const& offer) {
-    if (wanted == Lane::slow) return Lane::slow;
-    auto const price = offer.lanes[static_cast<int>(wanted)].price_per_gib;
-    return price <= caps.max_price_per_gib ? wanted : Lane::slow;
-}
-
-}  // namespace
-
 Caps LaneService::caps_for(TorrentId const& torrent) const {
     auto const choice = choices_.find(torrent);
     return choice != choices_.end() ? choice->second.second : config_.buy->default_caps;
@@ -32,16 +21,12 @@ Caps LaneService::caps_for(TorrentId const& torrent) const {
 
 Units LaneService::spending_room(TorrentId const& torrent) const {
     auto const caps = caps_for(torrent);
-    Units room = std::numeric_limits<Units>::max();
-    if (caps.max_per_torrent > 0) {
-        room =
-            std::min(room, caps.max_per_torrent - ledger_->total_for_torrent(Role::spend, torrent));
-    }
-    if (caps.max_per_day > 0) {
-        room = std::min(room, caps.max_per_day -
-                                  ledger_->total_since(Role::spend, tron::now_ms() - 86'400'000));
-    }
-    return std::max<Units>(room, 0);
+    // The ledger is asked only for the caps that are set.
+    Units const on_torrent =
+        caps.max_per_torrent > 0 ? ledger_->total_for_torrent(Role::spend, torrent) : 0;
+    Units const today =
+        caps.max_per_day > 0 ? ledger_->total_since(Role::spend, tron::now_ms() - 86'400'000) : 0;
+    return lanes::spending_room(caps, on_torrent, today);
 }
 
 void LaneService::buy_hello(Conn& conn) {
@@ -51,11 +36,10 @@ void LaneService::buy_hello(Conn& conn) {
     auto const choice = choices_.find(conn.torrent);
     Lane const wanted = choice != choices_.end() ? choice->second.first : buy.default_lane;
     Caps const caps = caps_for(conn.torrent);
-    Lane lane = affordable(wanted, caps, offer);
-    // Nothing paid: from a seller that billed us for a lane we did not want, while our ledger
-    // cannot record what we sign, or once a cap is reached.
-    if (lane != Lane::slow && (distrusted_payees_.count(offer.payee.base58()) ||
-                               !storage_fault_.empty() || spending_room(conn.torrent) <= 0)) {
+    Lane lane = lane_to_ask(wanted, caps, offer, spending_room(conn.torrent));
+    // Nothing paid to a seller that billed us for a lane we did not want, nor while our ledger
+    // cannot record what we sign.
+    if (distrusted_payees_.count(offer.payee.base58()) || !storage_fault_.empty()) {
         lane = Lane::slow;
     }
     if (lane == Lane::slow && conn.their_lane == Lane::slow && conn.asked_lane == Lane::slow)
@@ -81,7 +65,11 @@ void LaneService::buy_hello(Conn& conn) {
 
 void LaneService::buy_grant(Conn& conn, msg::Grant const& grant, std::int64_t received) {
     if (!conn.channel || !conn.hello || !conn.hello->offer) return;
+    bool const was_billing = conn.billing.start.has_value();
     close_billing(conn);
+    // Leaving a paid lane (or its price): pay for the segment that ends here at once, as the
+    // spec asks, rather than at the next step.
+    if (was_billing) pay(conn, true);
     conn.their_lane = grant.lane;
     conn.billing.price = 0;
     notice(LaneNotice::Kind::lane_changed, conn,
@@ -102,10 +90,12 @@ void LaneService::buy_grant(Conn& conn, msg::Grant const& grant, std::int64_t re
     // leave room: whatever the seller says, anything else is not billed, and we ask again for
     // what we want (slow, if this price or the caps rule the paid lane out).
     Caps const caps = caps_for(conn.torrent);
-    bool const affordable_now = grant.price_per_gib <= caps.max_price_per_gib &&
-                                spending_room(conn.torrent) > 0 && storage_fault_.empty();
-    if (!affordable_now) conn.asked_lane = Lane::slow;
-    if (!affordable_now || grant.lane != conn.asked_lane) {
+    Units const room = storage_fault_.empty() ? spending_room(conn.torrent) : 0;
+    if (!pays_for(grant, conn.asked_lane, caps, room)) {
+        // Ask again for what we want, or for slow if this price or the caps rule it out.
+        if (grant.price_per_gib > caps.max_price_per_gib || room <= 0) {
+            conn.asked_lane = Lane::slow;
+        }
         notice(LaneNotice::Kind::rejected, conn,
                std::string("not paying for ") + to_string(grant.lane) +
                    ": we did not ask for it at that price");
@@ -139,28 +129,25 @@ void LaneService::watch_unwanted_paid_lane(Conn& conn) {
 // Sends an IOU for everything owed on the connection's channel once a step's worth has built up
 // (or at once when `final`), never past the user's caps. The IOU is in our ledger before it
 // leaves: a restart continues the sequence instead of repeating it.
-void LaneService::pay(Conn& conn, bool final) {
+void LaneService::pay(Conn& conn, bool now) {
     if (!conn.channel || !conn.hello || !conn.hello->offer || !storage_fault_.empty()) return;
     auto& channel = *conn.channel;
     auto const& offer = *conn.hello->offer;
     Units amount = accrued(channel);
     Units const step = cost_of(offer.iou_step_bytes, std::max<Units>(conn.billing.price, 1));
     if (amount <= channel.iou_amount) return;
-    if (!final && amount - channel.iou_amount < std::max<Units>(step, 1)) return;
-    // What the caps still allow (no cap: everything). Compared as an increase: iou + room could
-    // overflow.
-    Units const room = spending_room(conn.torrent);
-    Units const increase = amount - channel.iou_amount;
-    bool const capped = increase >= room;
-    Units const overflow = capped ? increase - room : 0;
-    amount -= overflow;
+    if (!now && amount - channel.iou_amount < std::max<Units>(step, 1)) return;
+    auto const step_taken = next_iou(amount, channel.iou_amount, spending_room(conn.torrent));
+    bool const capped = step_taken.capped;
+    Units const overflow = step_taken.forgiven;
+    amount = step_taken.amount;
     if (amount > channel.iou_amount) {
         msg::Iou iou{.payer = config_.buy->key.address(),
                      .payee = offer.payee,
                      .asset = offer.asset,
                      .amount = amount,
                      .seq = channel.iou_seq + 1,
-                     .final = final || finished_.count(conn.torrent) > 0,
+                     .final = finished_.count(conn.torrent) > 0,
                      .signature = {}};
         iou.signature = tron::sign_message(config_.buy->key, iou_text(iou));
         if (auto recorded = record_iou(channel, conn.torrent, iou); !recorded) {

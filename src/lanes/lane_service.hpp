@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "engine/engine.hpp"
+#include "lanes/buyer_rules.hpp"
 #include "lanes/enforcer.hpp"
 #include "lanes/ledger.hpp"
 #include "lanes/plugin.hpp"
@@ -59,12 +60,6 @@ struct SellConfig {
     Units min_payout = 500'000'000;  // clamped to settle_threshold
     std::chrono::seconds settle_interval{24 * 3600};
     std::chrono::seconds settle_timeout{60};  // for the payer to hand over a settlement
-};
-
-struct Caps {
-    Units max_price_per_gib = 0;  // a seller asking more is not paid; 0 = no paid lane
-    Units max_per_torrent = 0;    // 0 = no cap
-    Units max_per_day = 0;        // rolling 24 h, all torrents; 0 = no cap
 };
 
 struct BuyConfig {
@@ -182,7 +177,9 @@ class LaneService {
     void buy_settle_request(Conn& conn, msg::SettleRequest const& request);
     void buy_receipt(Conn& conn, msg::Receipt const& receipt);
     void buy_channel_state(Conn& conn, msg::ChannelState const& state);
-    void pay(Conn& conn, bool final);
+    // An IOU for what is owed once a step's worth built up, or at once with `now` (the torrent is
+    // complete, or we are leaving a paid lane).
+    void pay(Conn& conn, bool now);
     Caps caps_for(TorrentId const& torrent) const;
     // What we may still sign on `torrent` under its caps (max: no cap).
     Units spending_room(TorrentId const& torrent) const;
