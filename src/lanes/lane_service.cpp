@@ -294,7 +294,20 @@ void LaneService::once_a_second(std::chrono::steady_clock::time_point now) {
                                 peer.lane, peer.role == Role::earn ? peer.up_rate : peer.down_rate,
                                 peer.debt, peer.paid, tron::now_ms()});
     }
+    // Rewritten only when something changed (or every 30 s, so a reader sees the client is
+    // alive), and always while the ledger failed: that write is what tells it works again.
+    auto const same = [](std::vector<LivePeer> const& a, std::vector<LivePeer> const& b) {
+        return std::equal(
+            a.begin(), a.end(), b.begin(), b.end(), [](LivePeer const& x, LivePeer const& y) {
+                return x.role == y.role && x.torrent == y.torrent && x.endpoint == y.endpoint &&
+                       x.client == y.client && x.address == y.address && x.lane == y.lane &&
+                       x.rate == y.rate && x.debt == y.debt && x.paid == y.paid;
+            });
+    };
+    if (storage_fault_.empty() && same(live, last_live_) && now - last_live_write_ < 30s) return;
     ledger_->replace_live_peers(live);
+    last_live_ = std::move(live);
+    last_live_write_ = now;
     storage_recovered();  // that write went through
 }
 

@@ -211,8 +211,10 @@ class LaneService {
     std::map<TorrentId, std::pair<Lane, Caps>> choices_;
     std::set<TorrentId> finished_;
     std::vector<LaneNotice> notices_;
-    std::set<std::string> tracking_;  // txids whose status is being fetched
-    std::string storage_fault_;       // non-empty while our ledger cannot be written
+    std::set<std::string> tracking_;   // txids whose status is being fetched
+    std::string storage_fault_;        // non-empty while our ledger cannot be written
+    std::vector<LivePeer> last_live_;  // as last written for `lanes status`
+    std::chrono::steady_clock::time_point last_live_write_{};
     // Payees of sellers that billed us for a lane we did not ask for: never paid again.
     std::set<std::string> distrusted_payees_;
     std::chrono::steady_clock::time_point next_second_;

@@ -102,7 +102,8 @@ class PeerPlugin final : public lt::peer_plugin {
         event.conn = conn_;
         event.peer_id = bytes_of(pc_.pid());
         event.our_peer_id = bytes_of(our_id_);
-        event.client = std::string(handshake.dict_find_string_value("v"));
+        auto const name = handshake.dict_find_string_value("v");
+        event.client = printable_client_name({name.data(), name.size()});
         event.listen_port = static_cast<int>(handshake.dict_find_int_value("p", 0));
         auto const ids = handshake.dict_find_dict("m");
         their_id_ = ids ? static_cast<int>(ids.dict_find_int_value(extension_name, -1)) : -1;

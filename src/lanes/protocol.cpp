@@ -563,6 +563,15 @@ std::string proof_text(ProofContext const& c) {
            "\npayer-peer-id: " + tron::to_hex(c.payer_peer_id);
 }
 
+std::string printable_client_name(std::string_view name) {
+    std::string out;
+    out.reserve(std::min(name.size(), max_client_name_bytes));
+    for (char c : name.substr(0, max_client_name_bytes)) {
+        out.push_back(c >= 0x20 && c < 0x7f ? c : '?');
+    }
+    return out;
+}
+
 std::string iou_text(msg::Iou const& iou) {
     return "LaneTorrent IOU v1\npayer: " + iou.payer.base58() + "\npayee: " + iou.payee.base58() +
            "\nasset: " + iou.asset + "\namount: " + std::to_string(iou.amount) +

@@ -167,6 +167,12 @@ struct ProofContext {
     std::array<std::uint8_t, 20> payer_peer_id{};
 };
 std::string proof_text(ProofContext const& context);
+
+// A peer's client name (the extended handshake's "v") as it may be stored and shown: at most 64
+// bytes, printable ASCII only (anything else becomes '?'), so a peer can neither make us store a
+// megabyte per connection nor put control sequences on a terminal.
+inline constexpr std::size_t max_client_name_bytes = 64;
+std::string printable_client_name(std::string_view name);
 std::string iou_text(msg::Iou const& iou);  // everything but the signature
 
 }  // namespace lanetorrent::lanes

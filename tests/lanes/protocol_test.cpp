@@ -448,6 +448,13 @@ TEST(LaneProtocolMalformed, ChannelState) {
     EXPECT_EQ(decode_error(encode(msg::ChannelState{0, 0, {}, 0})), "");
 }
 
+TEST(LaneHello, ClientNamesAreBoundedAndPrintable) {
+    EXPECT_EQ(printable_client_name("LaneTorrent 0.4"), "LaneTorrent 0.4");
+    EXPECT_EQ(printable_client_name("evil\x1b]0;title\x07"), "evil?]0;title?");
+    EXPECT_EQ(printable_client_name(std::string(1 << 20, 'v')).size(), max_client_name_bytes);
+    EXPECT_EQ(printable_client_name("caf\xc3\xa9"), "caf??");
+}
+
 // ---- the handshake ----
 
 TEST(LaneHello, RoundTripsWithAndWithoutOffer) {
