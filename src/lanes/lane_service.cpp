@@ -492,6 +492,19 @@ bool LaneService::settled_up() const {
     return true;
 }
 
+std::vector<LaneService::Exposure> LaneService::exposures() const {
+    std::vector<Exposure> out;
+    if (!config_.sell) return out;
+    auto const& sell = *config_.sell;
+    CreditTerms const worst{sell.max_window, sell.price_per_gib[static_cast<int>(Lane::fast)],
+                            sell.settle_threshold};
+    for (auto const& [key, channel] : channels_) {
+        if (key.role == Role::earn)
+            out.push_back({key, channel->peak_exposure, exposure_bound(worst)});
+    }
+    return out;
+}
+
 std::vector<PeerLane> LaneService::peers() const {
     std::vector<PeerLane> out;
     for (auto const& [id, conn] : conns_) {

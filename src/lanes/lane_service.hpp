@@ -130,6 +130,14 @@ class LaneService {
     void set_wakeup(std::function<void()> wakeup);
 
     std::vector<PeerLane> peers() const;
+    // Selling: per payer channel, the highest exposure (what its paid bytes cost minus what is
+    // confirmed on chain) seen since this service started, and the bound it is held to.
+    struct Exposure {
+        ChannelKey channel;
+        Units peak = 0;
+        Units bound = 0;  // at the fast lane's price and the largest window
+    };
+    std::vector<Exposure> exposures() const;
     std::vector<LaneNotice> take_notices();
     Ledger& ledger() { return *ledger_; }
     // Every IOU is covered by a final settlement and nothing is in flight (what the demo and a

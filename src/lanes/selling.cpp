@@ -72,6 +72,7 @@ CreditTerms LaneService::credit_terms(Channel const& channel, Lane lane) const {
 void LaneService::review(Channel& channel) {
     auto const& sell = *config_.sell;
     auto const money = channel.money(accrued(channel));
+    channel.peak_exposure = std::max(channel.peak_exposure, money.exposure());
     for (auto& [id, conn] : conns_) {
         // A connection being replaced for its new class is not reviewed again before it closes.
         if (conn->channel != &channel || conn->reconnect_asked) continue;

@@ -76,6 +76,7 @@ struct LaneService::Channel {
     Units closed = 0;
     std::int64_t window = 0;
     Credit held = Credit::ok;  // the credit verdict in force (seller_rules.hpp)
+    Units peak_exposure = 0;   // the highest accrued - confirmed seen in this run
     std::string blocked;       // non-empty: held in the slow lane for this reason
     // Settlements accepted since the last settlement block: only their confirmation lifts it (an
     // earlier one confirming later must not undo a block that a bad or replayed one caused).
