@@ -1,7 +1,11 @@
 // `demo`: lanes end to end on one machine, with nothing outside loopback. A local devnet with
-// funded wallets, one seeder selling lanes on 127.0.0.2 and three downloaders (slow, medium, fast)
-// on 127.0.0.3-5, all in this process, each with its own engine and profile. Prints what each lane
-// achieved and paid, and checks that every unit paid reached the seeder on-chain.
+// funded wallets, three seeders selling lanes on 127.0.0.2-4 (each with its own payee wallet and
+// upload budget) and three downloaders (slow, medium, fast) on 127.0.0.5-7 that each pin all three
+// seeders, all in this process, each with its own engine and profile. The three lanes compete at
+// every seeder. Prints what each lane achieved (summed over the seeders) and paid, every payment
+// channel (buyer x seeder: IOU'd, settled on chain, carried), the on-chain transfers per GiB each
+// buyer made, and checks that every unit IOU'd is either settled on chain or carried below the
+// seeder's minimum settlement.
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -11,6 +15,8 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -32,7 +38,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr int demo_upload_budget = 8 << 20;  // the seeder's upload, shared by the lanes
+// Each seeder's upload, shared by the lanes at that seeder.
+constexpr std::array<int, 3> demo_upload_budgets{8 << 20, 6 << 20, 4 << 20};
 constexpr lanes::Units units_per_btt = 1'000'000;
 
 // A port the kernel says is free now (the devnet binds it a moment later).
@@ -99,7 +106,10 @@ struct Node {
     std::unique_ptr<Engine> engine;
     std::unique_ptr<lanes::LaneService> lanes;
     TorrentId torrent;
-    lanes::Lane lane = lanes::Lane::slow;
+    lanes::Lane lane = lanes::Lane::slow;  // a downloader's
+    std::optional<tron::PrivateKey> key;   // a paying downloader's wallet, or a seeder's payee
+    lanes::Units balance_before = 0;       // BTT on chain when the demo started
+    int upload_budget = 0;                 // a seeder's
     bool finished = false;
     // Bytes when the measurement window opened and closed.
     std::optional<std::int64_t> window_start_bytes;
@@ -131,7 +141,17 @@ Result<Node> start_node(std::string name, std::string ip, fs::path const& dir,
 }
 
 std::string btt(lanes::Units units) {
+    if (units < 0) return "-" + btt(-units);
     return fmt::format("{}.{:06}", units / units_per_btt, units % units_per_btt);
+}
+
+bool final_settlement(lanes::SettlementRecord const& record) {
+    return record.status == lanes::SettlementStatus::confirmed ||
+           record.status == lanes::SettlementStatus::solidified;
+}
+
+bool at_ip(std::string const& endpoint, std::string const& ip) {
+    return endpoint.rfind(ip + ":", 0) == 0;
 }
 
 }  // namespace
@@ -152,8 +172,11 @@ int run_demo(DemoOptions const& options) {
         std::fflush(stdout);
     };
 
-    // Wallets: the seeder is paid; the medium and fast downloaders pay.
-    auto const payee = tron::PrivateKey::generate();
+    // Wallets: each seeder is paid at its own payee; the medium and fast downloaders pay.
+    std::vector<tron::PrivateKey> payees;
+    for (std::size_t i = 0; i < demo_upload_budgets.size(); ++i) {
+        payees.push_back(tron::PrivateKey::generate());
+    }
     auto const medium_key = tron::PrivateKey::generate();
     auto const fast_key = tron::PrivateKey::generate();
     tron::NodeConfig node_config;
@@ -165,13 +188,26 @@ int run_demo(DemoOptions const& options) {
         return fmt::format("{}=1000000000,1000000000000",
                            key.address().base58());  // 1000 TRX, 1M BTT
     };
-    auto devnet = Devnet::start(
-        find_devnet(options.devnet),
-        {"--listen", node_config.wallet_address, "--solidity-listen", node_config.solidity_address,
-         "--data", (work / "devnet").string(), "--block-interval-ms", "300", "--solidify-after",
-         "2", "--fund", funding(medium_key), "--fund", funding(fast_key), "--fund",
-         payee.address().base58() + "=1000000,0"},
-        work / "devnet.log");
+    std::vector<std::string> devnet_args{"--listen",
+                                         node_config.wallet_address,
+                                         "--solidity-listen",
+                                         node_config.solidity_address,
+                                         "--data",
+                                         (work / "devnet").string(),
+                                         "--block-interval-ms",
+                                         "300",
+                                         "--solidify-after",
+                                         "2",
+                                         "--fund",
+                                         funding(medium_key),
+                                         "--fund",
+                                         funding(fast_key)};
+    for (auto const& payee : payees) {
+        devnet_args.push_back("--fund");
+        devnet_args.push_back(payee.address().base58() + "=1000000,0");
+    }
+    auto devnet =
+        Devnet::start(find_devnet(options.devnet), std::move(devnet_args), work / "devnet.log");
     if (!devnet) return fail(exit_failure, devnet.error());
     tron::TronClient chain(node_config);
     auto const devnet_up = std::chrono::steady_clock::now() + 15s;
@@ -187,9 +223,7 @@ int run_demo(DemoOptions const& options) {
         auto const it = (*balances)->assets.find("1002000");
         return it == (*balances)->assets.end() ? 0 : it->second;
     };
-    auto const payee_before = balance_of(payee.address());
-    say(fmt::format("devnet on {} (blocks every 300 ms); seeder paid at {}",
-                    node_config.wallet_address, payee.address().base58()));
+    say(fmt::format("devnet on {} (blocks every 300 ms)", node_config.wallet_address));
 
     // The torrent.
     auto const content = work / "seed" / "demo.bin";
@@ -210,14 +244,25 @@ int run_demo(DemoOptions const& options) {
     auto metadata = load_torrent_bytes(created->bytes, "demo.torrent");
     if (!metadata) return fail(exit_failure, metadata.error());
 
-    // Seeder and downloaders.
-    lanes::SellConfig sell(payee.address());
-    sell.upload_budget = demo_upload_budget;
+    // Seeders (all seeding the same file) and downloaders.
+    lanes::SellConfig sell(payees.front().address());
     sell.min_payout = units_per_btt;  // the demo settles every tail it can, to show the chain
-    lanes::LaneConfig seller_config{
-        .ledger_file = {}, .sell = sell, .buy = {}, .node = node_config};
-    auto seeder = start_node("seeder", "127.0.0.2", work, seller_config, 0);
-    if (!seeder) return fail(exit_failure, seeder.error());
+    lanes::Units const carry_below = std::min(sell.min_payout, sell.settle_threshold);
+    std::vector<Node> seeders;
+    for (std::size_t i = 0; i < payees.size(); ++i) {
+        lanes::SellConfig config = sell;
+        config.payee = payees[i].address();
+        config.upload_budget = demo_upload_budgets[i];
+        lanes::LaneConfig seller_config{
+            .ledger_file = {}, .sell = config, .buy = {}, .node = node_config};
+        auto node = start_node(fmt::format("seeder-{}", static_cast<char>('a' + i)),
+                               fmt::format("127.0.0.{}", 2 + i), work, seller_config, 0);
+        if (!node) return fail(exit_failure, node.error());
+        node->key = payees[i];
+        node->upload_budget = demo_upload_budgets[i];
+        node->balance_before = balance_of(payees[i].address());
+        seeders.push_back(std::move(node.value()));
+    }
     std::vector<Node> downloaders;
     struct Buyer {
         lanes::Lane lane;
@@ -239,31 +284,44 @@ int run_demo(DemoOptions const& options) {
                                                                .default_caps = caps},
                                        .node = node_config};
         }
-        auto node = start_node(lanes::to_string(buyers[i].lane), fmt::format("127.0.0.{}", 3 + i),
-                               work, std::move(config), 0);
+        auto node = start_node(lanes::to_string(buyers[i].lane),
+                               fmt::format("127.0.0.{}", 2 + seeders.size() + i), work,
+                               std::move(config), 0);
         if (!node) return fail(exit_failure, node.error());
         node->lane = buyers[i].lane;
+        node->key = buyers[i].key;
+        if (node->key) node->balance_before = balance_of(node->key->address());
         downloaders.push_back(std::move(node.value()));
     }
 
     AddTorrent seed{.source = *metadata, .save_path = content.parent_path(), .seed_only = true};
-    auto seeded = seeder->engine->add(seed);
-    if (!seeded) return fail(exit_failure, seeded.error());
-    seeder->torrent = *seeded;
+    std::int64_t total_budget = 0;
+    for (auto& s : seeders) {
+        auto seeded = s.engine->add(seed);
+        if (!seeded) return fail(exit_failure, seeded.error());
+        s.torrent = *seeded;
+        total_budget += s.upload_budget;
+        say(fmt::format("{} on {}:{} uploads {} MiB/s, paid at {}", s.name, s.ip, s.port,
+                        s.upload_budget >> 20, s.key->address().base58()));
+    }
+    auto const& permille = sell.shares.permille;
     say(
-        fmt::format("seeding {} MiB on {}:{} at {} MiB/s, lane shares 10/30/60 %, prices per GiB: "
-                    "medium {} BTT, fast {} BTT",
-                    options.size_mib, seeder->ip, seeder->port, demo_upload_budget >> 20,
-                    btt(sell.price_per_gib[1]), btt(sell.price_per_gib[2])));
+        fmt::format("all seed the same {} MiB; lane shares {}/{}/{} % at each seeder; prices per "
+                    "GiB: medium {} BTT, fast {} BTT; tails below {} BTT are carried",
+                    options.size_mib, permille[0] / 10, permille[1] / 10, permille[2] / 10,
+                    btt(sell.price_per_gib[1]), btt(sell.price_per_gib[2]), btt(carry_below)));
     for (auto& d : downloaders) {
         auto added = d.engine->add(AddTorrent{.source = *metadata, .save_path = work / d.name});
         if (!added) return fail(exit_failure, added.error());
         d.torrent = *added;
-        (void)d.engine->pin_peer(d.torrent,
-                                 Endpoint{seeder->ip, static_cast<std::uint16_t>(seeder->port)});
+        for (auto const& s : seeders) {
+            (void)d.engine->pin_peer(d.torrent, Endpoint{s.ip, static_cast<std::uint16_t>(s.port)});
+        }
     }
+    say(fmt::format("downloaders slow, medium, fast on {}-{} each pin all {} seeders",
+                    downloaders.front().ip, downloaders.back().ip.substr(8), seeders.size()));
 
-    // Run until every download is done and every debt settled.
+    // Run until every download is done and every debt settled (or carried).
     auto const start = std::chrono::steady_clock::now();
     auto const give_up = start + 600s;
     std::optional<std::chrono::steady_clock::time_point> window_open, window_close;
@@ -278,14 +336,30 @@ int run_demo(DemoOptions const& options) {
         }
     };
     auto all_settled = [&] {
-        if (!seeder->lanes->settled_up()) return false;
+        for (auto& s : seeders) {
+            if (!s.lanes->settled_up()) return false;
+        }
         for (auto& d : downloaders) {
             if (d.lanes && !d.lanes->settled_up()) return false;
         }
         return true;
     };
+    // Every downloader is served by every seeder, in the lane it asked for.
+    auto all_lanes_granted = [&] {
+        for (auto& s : seeders) {
+            auto const peers = s.lanes->peers();
+            for (auto const& d : downloaders) {
+                bool served = false;
+                for (auto const& peer : peers) {
+                    served = served || (at_ip(peer.endpoint, d.ip) && peer.lane == d.lane);
+                }
+                if (!served) return false;
+            }
+        }
+        return true;
+    };
     while (true) {
-        drive(*seeder);
+        for (auto& s : seeders) drive(s);
         for (auto& d : downloaders) drive(d);
         std::this_thread::sleep_for(20ms);
         auto const now = std::chrono::steady_clock::now();
@@ -293,21 +367,10 @@ int run_demo(DemoOptions const& options) {
         for (auto& d : downloaders) {
             if (auto p = d.engine->progress(d.torrent)) d.bytes = p->have_bytes;
         }
-        // The window in which all three lanes compete: from when the paid lanes are granted to
-        // when the first download completes.
+        // The window in which all three lanes compete at every seeder: from when the paid lanes
+        // are granted everywhere to when the first download completes.
         if (!window_open) {
-            bool granted = true;
-            for (auto const& peer : seeder->lanes->peers()) {
-                if (peer.address.empty()) continue;
-                for (auto const& d : downloaders) {
-                    if (peer.endpoint.rfind(d.ip + ":", 0) == 0 && peer.lane != d.lane)
-                        granted = false;
-                }
-            }
-            int paid_peers = 0;
-            for (auto const& peer : seeder->lanes->peers())
-                paid_peers += peer.lane != lanes::Lane::slow;
-            if (granted && paid_peers == 2) {
+            if (all_lanes_granted()) {
                 window_open = now;
                 for (auto& d : downloaders) d.window_start_bytes = d.bytes;
             }
@@ -325,55 +388,298 @@ int run_demo(DemoOptions const& options) {
     }
     auto const elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start);
 
-    // Report.
-    auto& seller_ledger = seeder->lanes->ledger();
-    lanes::Units const earned = seller_ledger.total(lanes::Role::earn);
-    lanes::Units settled = 0;
-    std::vector<std::string> txids;
-    for (auto const& record : seller_ledger.settlements(lanes::Role::earn)) {
-        if (record.status == lanes::SettlementStatus::confirmed ||
-            record.status == lanes::SettlementStatus::solidified) {
-            settled += record.to - record.from;
-            txids.push_back(record.txid);
+    // Bytes each seeder served each downloader: closed connections are in the seeder's ledger
+    // (under the payer's address, or the IP of a peer that pays nothing), open ones are live.
+    auto served = [&](Node& s, Node const& d) {
+        std::int64_t bytes = 0;
+        for (auto const& row : s.lanes->ledger().traffic(lanes::Role::earn)) {
+            if (row.peer == d.ip || (d.key && row.peer == d.key->address().base58())) {
+                for (auto const b : row.bytes) bytes += b;
+            }
+        }
+        for (auto const& peer : s.lanes->peers()) {
+            if (at_ip(peer.endpoint, d.ip)) bytes += peer.uploaded;
+        }
+        return bytes;
+    };
+
+    // Channels: buyer x seeder, as the seeder's ledger has it (the buyer's must agree).
+    struct ChannelRow {
+        std::size_t buyer = 0;
+        std::size_t seeder = 0;
+        std::int64_t bytes = 0;
+        lanes::Units iou = 0;
+        lanes::Units settled = 0;
+        lanes::Units buyer_iou = 0;
+        lanes::Units buyer_settled = 0;
+        lanes::Units carried() const { return iou - settled; }
+    };
+    std::vector<ChannelRow> rows;
+    for (std::size_t b = 0; b < downloaders.size(); ++b) {
+        auto& d = downloaders[b];
+        for (std::size_t i = 0; i < seeders.size(); ++i) {
+            auto& s = seeders[i];
+            ChannelRow row{.buyer = b, .seeder = i, .bytes = served(s, d)};
+            if (d.key) {
+                lanes::ChannelKey key{.role = lanes::Role::earn,
+                                      .payer = d.key->address().base58(),
+                                      .payee = s.key->address().base58(),
+                                      .asset = "1002000"};
+                auto const earn = s.lanes->ledger().channel(key);
+                key.role = lanes::Role::spend;
+                auto const spend = d.lanes->ledger().channel(key);
+                row.iou = earn.iou_amount;
+                row.settled = earn.settled;
+                row.buyer_iou = spend.iou_amount;
+                row.buyer_settled = spend.settled;
+            }
+            rows.push_back(row);
         }
     }
-    lanes::Units const gain = balance_of(payee.address()) - payee_before;
+
+    // Checks.
+    std::vector<std::string> failures;
+    for (auto const& row : rows) {
+        auto const name =
+            fmt::format("{} x {}", downloaders[row.buyer].name, seeders[row.seeder].name);
+        if (row.carried() < 0 || row.carried() >= std::max<lanes::Units>(carry_below, 1)) {
+            failures.push_back(fmt::format("{}: carried {} BTT is not in [0, {})", name,
+                                           btt(row.carried()), btt(carry_below)));
+        }
+        if (row.buyer_iou != row.iou || row.buyer_settled != row.settled) {
+            failures.push_back(fmt::format(
+                "{}: the buyer's ledger says IOU'd {} settled {}, the seeder's {} and {}", name,
+                btt(row.buyer_iou), btt(row.buyer_settled), btt(row.iou), btt(row.settled)));
+        }
+    }
+
+    // Seeders: earned, settled (sum over channels and over settlement records), on-chain gain.
+    struct SeederSum {
+        lanes::Units earned = 0;
+        lanes::Units channels_iou = 0;
+        lanes::Units settled = 0;
+        lanes::Units settled_records = 0;
+        lanes::Units gain = 0;
+        std::vector<lanes::SettlementRecord> transfers;
+    };
+    std::vector<SeederSum> seeder_sums(seeders.size());
+    for (std::size_t i = 0; i < seeders.size(); ++i) {
+        auto& s = seeders[i];
+        auto& sum = seeder_sums[i];
+        auto& ledger = s.lanes->ledger();
+        sum.earned = ledger.total(lanes::Role::earn);
+        for (auto const& row : rows) {
+            if (row.seeder != i) continue;
+            sum.channels_iou += row.iou;
+            sum.settled += row.settled;
+        }
+        for (auto const& record : ledger.settlements(lanes::Role::earn)) {
+            if (!final_settlement(record)) continue;
+            sum.settled_records += record.to - record.from;
+            sum.transfers.push_back(record);
+        }
+        std::reverse(sum.transfers.begin(), sum.transfers.end());  // oldest first
+        sum.gain = balance_of(s.key->address()) - s.balance_before;
+        if (sum.earned != sum.channels_iou) {
+            failures.push_back(fmt::format("{}: earned {} BTT but its buyers' channels hold {}",
+                                           s.name, btt(sum.earned), btt(sum.channels_iou)));
+        }
+        if (sum.settled != sum.settled_records || sum.settled != sum.gain) {
+            failures.push_back(fmt::format(
+                "{}: settled {} BTT on its channels, {} in its settlements, but its payee "
+                "gained {} on chain",
+                s.name, btt(sum.settled), btt(sum.settled_records), btt(sum.gain)));
+        }
+    }
+
+    // Buyers (lanes): rate over the window summed over the seeders, IOUs, transfers per GiB.
+    struct BuyerSum {
+        double rate = 0;
+        lanes::Units iou = 0;
+        lanes::Units channels_iou = 0;
+        lanes::Units settled = 0;
+        lanes::Units carried = 0;
+        lanes::Units spent_on_chain = 0;
+        int transfers = 0;
+        double transfers_per_gib = 0;
+    };
     double const window_seconds =
         window_open && window_close
             ? std::chrono::duration<double>(*window_close - *window_open).count()
             : 0.0;
+    std::vector<BuyerSum> buyer_sums(downloaders.size());
+    double total_rate = 0;
+    for (std::size_t b = 0; b < downloaders.size(); ++b) {
+        auto& d = downloaders[b];
+        auto& sum = buyer_sums[b];
+        if (window_seconds >= 1.0) {
+            sum.rate = (*d.window_end_bytes - *d.window_start_bytes) / window_seconds / (1 << 20);
+        }
+        total_rate += sum.rate;
+        for (auto const& row : rows) {
+            if (row.buyer != b) continue;
+            sum.channels_iou += row.iou;
+            sum.settled += row.settled;
+            sum.carried += row.carried();
+        }
+        if (d.lanes) {
+            auto& ledger = d.lanes->ledger();
+            sum.iou = ledger.total(lanes::Role::spend);
+            for (auto const& record : ledger.settlements(lanes::Role::spend)) {
+                sum.transfers += final_settlement(record);
+            }
+            sum.spent_on_chain = d.balance_before - balance_of(d.key->address());
+        }
+        if (d.bytes > 0) {
+            sum.transfers_per_gib =
+                sum.transfers / (static_cast<double>(d.bytes) / lanes::bytes_per_gib);
+        }
+        if (sum.iou != sum.channels_iou) {
+            failures.push_back(fmt::format("{}: IOU'd {} BTT in all but {} over its channels",
+                                           d.name, btt(sum.iou), btt(sum.channels_iou)));
+        }
+        if (sum.spent_on_chain != sum.settled) {
+            failures.push_back(fmt::format("{}: settled {} BTT but spent {} on chain", d.name,
+                                           btt(sum.settled), btt(sum.spent_on_chain)));
+        }
+    }
+    bool const ok = failures.empty();
+
+    // Report: lanes.
+    say("");
+    say(fmt::format("{:<7} {:>8} {:>10} {:>9} {:>7} {:>13} {:>9} {:>8}", "lane", "MiB/s",
+                    "configured", "achieved", "MiB", "BTT IOU'd", "transfers", "per GiB"));
     nlohmann::json lanes_json = nlohmann::json::array();
     lanes::Units paid_total = 0;
-    say("");
-    say(fmt::format("{:<7} {:>8} {:>12} {:>16}", "lane", "MiB/s", "bytes", "BTT paid"));
-    for (auto& d : downloaders) {
-        double rate = 0;
-        if (window_seconds >= 1.0) {
-            rate = (*d.window_end_bytes - *d.window_start_bytes) / window_seconds / (1 << 20);
+    for (std::size_t b = 0; b < downloaders.size(); ++b) {
+        auto& d = downloaders[b];
+        auto const& sum = buyer_sums[b];
+        double const configured = permille[static_cast<int>(d.lane)] / 1000.0;
+        double const achieved = total_rate > 0 ? sum.rate / total_rate : 0.0;
+        paid_total += sum.iou;
+        say(fmt::format("{:<7} {:>8.2f} {:>9.1f}% {:>8.1f}% {:>7.1f} {:>13} {:>9} {:>8.1f}", d.name,
+                        sum.rate, configured * 100, achieved * 100, d.bytes / double(1 << 20),
+                        btt(sum.iou), sum.transfers, sum.transfers_per_gib));
+        nlohmann::json per_seeder = nlohmann::json::object();
+        for (auto const& row : rows) {
+            if (row.buyer == b) per_seeder[seeders[row.seeder].name] = row.bytes;
         }
-        lanes::Units const paid = d.lanes ? d.lanes->ledger().total(lanes::Role::spend) : 0;
-        paid_total += paid;
-        say(fmt::format("{:<7} {:>8.2f} {:>12} {:>16}", d.name, rate, d.bytes, btt(paid)));
-        lanes_json.push_back(
-            {{"lane", d.name}, {"mib_per_s", rate}, {"bytes", d.bytes}, {"paid_units", paid}});
+        lanes_json.push_back({{"lane", d.name},
+                              {"mib_per_s", sum.rate},
+                              {"configured_share", configured},
+                              {"achieved_share", achieved},
+                              {"bytes", d.bytes},
+                              {"bytes_by_seeder", per_seeder},
+                              {"paid_units", sum.iou},
+                              {"settled_units", sum.settled},
+                              {"carried_units", sum.carried},
+                              {"spent_on_chain_units", sum.spent_on_chain},
+                              {"transfers", sum.transfers},
+                              {"transfers_per_gib", sum.transfers_per_gib}});
     }
-    bool const balanced = paid_total == earned && earned == settled && settled == gain;
+    say(fmt::format("{:<7} {:>8.2f}   of the {} MiB/s the seeders upload", "all", total_rate,
+                    total_budget >> 20));
+    if (window_seconds >= 1.0) {
+        say(
+            fmt::format("rates summed over the {} seeders, measured over the {:.1f} s all three "
+                        "lanes competed at each; whole run {:.1f} s",
+                        seeders.size(), window_seconds, elapsed.count()));
+    } else {
+        say(
+            fmt::format("the three lanes competed for only {:.1f} s, too short to measure rates "
+                        "(a bigger --size helps); whole run {:.1f} s",
+                        window_seconds, elapsed.count()));
+    }
+    say("transfers: the buyer's on-chain settlements; per GiB: transfers / GiB it downloaded");
+
+    // Report: channels.
     say("");
-    say(fmt::format("rates measured over the {:.1f} s all three lanes competed; whole run {:.1f} s",
-                    window_seconds, elapsed.count()));
+    say(fmt::format("{:<17} {:>8} {:>13} {:>13} {:>11}", "channel", "MiB sent", "IOU'd BTT",
+                    "settled BTT", "carried"));
+    nlohmann::json channels_json = nlohmann::json::array();
+    for (auto const& row : rows) {
+        auto const& d = downloaders[row.buyer];
+        auto const& s = seeders[row.seeder];
+        say(fmt::format("{:<17} {:>8.1f} {:>13} {:>13} {:>11}",
+                        fmt::format("{} x {}", d.name, s.name), row.bytes / double(1 << 20),
+                        btt(row.iou), btt(row.settled), btt(row.carried())));
+        channels_json.push_back({{"buyer", d.name},
+                                 {"seeder", s.name},
+                                 {"payer", d.key ? d.key->address().base58() : ""},
+                                 {"payee", s.key->address().base58()},
+                                 {"bytes", row.bytes},
+                                 {"iou_units", row.iou},
+                                 {"settled_units", row.settled},
+                                 {"carried_units", row.carried()}});
+    }
     say(
-        fmt::format("seeder earned {} BTT; settled on-chain {} BTT in {} transfer(s); its balance "
-                    "rose by {} BTT",
-                    btt(earned), btt(settled), txids.size(), btt(gain)));
-    for (auto const& txid : txids) say("  settlement " + txid);
-    say(balanced ? "paid = earned = settled = on-chain gain: every unit accounted for"
-                 : "MISMATCH between paid, earned, settled and the on-chain gain");
+        fmt::format("the slow lane is free (no wallet, no channel); carried = IOU'd - settled, "
+                    "below {} BTT a tail waits for the next meeting",
+                    btt(carry_below)));
+
+    // Report: seeders.
+    say("");
+    say(fmt::format("{:<9} {:>6} {:>13} {:>13} {:>9} {:>13}", "seeder", "MiB/s", "earned BTT",
+                    "settled BTT", "transfers", "on-chain gain"));
+    nlohmann::json seeders_json = nlohmann::json::array();
+    lanes::Units earned_total = 0, settled_total = 0, gain_total = 0;
+    std::vector<std::string> txids;
+    for (std::size_t i = 0; i < seeders.size(); ++i) {
+        auto const& s = seeders[i];
+        auto const& sum = seeder_sums[i];
+        earned_total += sum.earned;
+        settled_total += sum.settled;
+        gain_total += sum.gain;
+        say(fmt::format("{:<9} {:>6} {:>13} {:>13} {:>9} {:>13}", s.name, s.upload_budget >> 20,
+                        btt(sum.earned), btt(sum.settled), sum.transfers.size(), btt(sum.gain)));
+        nlohmann::json seeder_txids = nlohmann::json::array();
+        for (auto const& record : sum.transfers) {
+            seeder_txids.push_back(record.txid);
+            txids.push_back(record.txid);
+        }
+        seeders_json.push_back({{"seeder", s.name},
+                                {"ip", s.ip},
+                                {"payee", s.key->address().base58()},
+                                {"upload_budget", s.upload_budget},
+                                {"earned_units", sum.earned},
+                                {"settled_units", sum.settled},
+                                {"balance_gain_units", sum.gain},
+                                {"settlements", seeder_txids}});
+    }
+    for (std::size_t i = 0; i < seeders.size(); ++i) {
+        for (auto const& record : seeder_sums[i].transfers) {
+            std::string payer = record.channel.payer;
+            for (auto const& d : downloaders) {
+                if (d.key && d.key->address().base58() == payer) payer = d.name;
+            }
+            say(fmt::format("  settlement {} {} -> {} {:>10} BTT", record.txid, payer,
+                            seeders[i].name, btt(record.to - record.from)));
+        }
+    }
+
+    say("");
+    say("checks: per channel IOU'd = settled + carried and carried < the minimum settlement, "
+        "the buyer's ledger = the seeder's; per seeder settled = its payee's on-chain gain; per "
+        "buyer total IOUs = sum over its channels, settled = its on-chain spend");
+    for (auto const& failure : failures) say("  FAILED " + failure);
+    say(ok ? fmt::format("every unit accounted for: {} BTT IOU'd = {} settled on chain in {} "
+                         "transfers + {} carried",
+                         btt(paid_total), btt(settled_total), txids.size(),
+                         btt(paid_total - settled_total))
+           : "MISMATCH: see above");
     if (json) {
         fmt::print("{}\n", nlohmann::json{{"lanes", lanes_json},
-                                          {"earned_units", earned},
-                                          {"settled_units", settled},
-                                          {"balance_gain_units", gain},
+                                          {"channels", channels_json},
+                                          {"seeders", seeders_json},
+                                          {"paid_units", paid_total},
+                                          {"earned_units", earned_total},
+                                          {"settled_units", settled_total},
+                                          {"carried_units", earned_total - settled_total},
+                                          {"balance_gain_units", gain_total},
+                                          {"min_payout_units", carry_below},
                                           {"settlements", txids},
+                                          {"ok", ok},
+                                          {"failures", failures},
                                           {"window_seconds", window_seconds},
                                           {"seconds", elapsed.count()}}
                                .dump());
@@ -382,9 +688,11 @@ int run_demo(DemoOptions const& options) {
         d.lanes.reset();
         d.engine->shutdown();
     }
-    seeder->lanes.reset();
-    seeder->engine->shutdown();
-    return balanced ? exit_success : exit_failure;
+    for (auto& s : seeders) {
+        s.lanes.reset();
+        s.engine->shutdown();
+    }
+    return ok ? exit_success : exit_failure;
 }
 
 }  // namespace lanetorrent::cli
