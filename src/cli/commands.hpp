@@ -113,6 +113,9 @@ int run_lanes_status(Profile const& profile, LanesStatusOptions const& options);
 struct DemoOptions {
     int size_mib = 64;
     bool json = false;
+    // Tails at least this big are settled when a download ends; 0: the seller's default (the
+    // settle threshold: every tail is carried). The demo settles every tail of 1 BTT or more.
+    std::int64_t min_settlement = 1'000'000;
     std::string devnet;  // the lanetorrent-devnet binary; default: next to this one
 };
 int run_demo(DemoOptions const& options);

@@ -246,7 +246,8 @@ int run_demo(DemoOptions const& options) {
 
     // Seeders (all seeding the same file) and downloaders.
     lanes::SellConfig sell(payees.front().address());
-    sell.min_payout = units_per_btt;  // the demo settles every tail it can, to show the chain
+    // The demo settles every tail of 1 BTT or more by default, to show the chain at work.
+    if (options.min_settlement > 0) sell.min_payout = options.min_settlement;
     lanes::Units const carry_below = std::min(sell.min_payout, sell.settle_threshold);
     std::vector<Node> seeders;
     for (std::size_t i = 0; i < payees.size(); ++i) {
@@ -623,6 +624,7 @@ int run_demo(DemoOptions const& options) {
                     "settled BTT", "transfers", "on-chain gain"));
     nlohmann::json seeders_json = nlohmann::json::array();
     lanes::Units earned_total = 0, settled_total = 0, gain_total = 0;
+    lanes::Units peak_exposure = 0, exposure_bound = 0;
     std::vector<std::string> txids;
     for (std::size_t i = 0; i < seeders.size(); ++i) {
         auto const& s = seeders[i];
@@ -632,6 +634,15 @@ int run_demo(DemoOptions const& options) {
         gain_total += sum.gain;
         say(fmt::format("{:<9} {:>6} {:>13} {:>13} {:>9} {:>13}", s.name, s.upload_budget >> 20,
                         btt(sum.earned), btt(sum.settled), sum.transfers.size(), btt(sum.gain)));
+        // What the seller risked: its highest unpaid exposure to one payer (paid bytes' cost
+        // minus what is confirmed on chain), against the bound the protocol holds it to.
+        lanes::Units peak = 0, bound = 0;
+        for (auto const& e : s.lanes->exposures()) {
+            peak = std::max(peak, e.peak);
+            bound = e.bound;
+        }
+        peak_exposure = std::max(peak_exposure, peak);
+        exposure_bound = std::max(exposure_bound, bound);
         nlohmann::json seeder_txids = nlohmann::json::array();
         for (auto const& record : sum.transfers) {
             seeder_txids.push_back(record.txid);
@@ -644,8 +655,14 @@ int run_demo(DemoOptions const& options) {
                                 {"earned_units", sum.earned},
                                 {"settled_units", sum.settled},
                                 {"balance_gain_units", sum.gain},
+                                {"peak_exposure_units", peak},
+                                {"exposure_bound_units", bound},
                                 {"settlements", seeder_txids}});
     }
+    say(
+        fmt::format("a seeder's peak exposure to one payer: {} BTT unpaid on chain (bound {} BTT: "
+                    "the largest window at the fast price + the settle threshold)",
+                    btt(peak_exposure), btt(exposure_bound)));
     for (std::size_t i = 0; i < seeders.size(); ++i) {
         for (auto const& record : seeder_sums[i].transfers) {
             std::string payer = record.channel.payer;
@@ -677,6 +694,8 @@ int run_demo(DemoOptions const& options) {
                                           {"carried_units", earned_total - settled_total},
                                           {"balance_gain_units", gain_total},
                                           {"min_payout_units", carry_below},
+                                          {"peak_exposure_units", peak_exposure},
+                                          {"exposure_bound_units", exposure_bound},
                                           {"settlements", txids},
                                           {"ok", ok},
                                           {"failures", failures},

@@ -155,6 +155,11 @@ int main(int argc, char** argv) {
     demo_cmd->add_option("--size", demo.size_mib, "Torrent size in MiB (default 64)")
         ->check(CLI::Range(1, 4096));
     demo_cmd->add_flag("--json", demo.json, "Print one JSON object");
+    demo_cmd
+        ->add_option("--min-settlement", demo.min_settlement,
+                     "Smallest tail (units) settled when a download ends (default 1 BTT; 0: the "
+                     "seller default, the settle threshold, which carries every tail)")
+        ->check(CLI::NonNegativeNumber);
     demo_cmd->add_option("--devnet", demo.devnet, "lanetorrent-devnet binary");
 
     cli::WalletOptions wallet;
