@@ -477,7 +477,7 @@ bool LaneService::settled_up() const {
             auto const open = ledger_->open_settlement(key);
             if (open && open->status != SettlementStatus::confirmed) return false;
             // A tail below the seller's minimum settlement is carried in the channel, not lost:
-            // it is asked for at the next meeting or after a day.
+            // it is asked for at the next meeting or after the settle interval.
             auto const state = ledger_->channel(key);
             Units const carry_below = key.role == Role::earn
                                           ? (config_.sell ? std::min(config_.sell->min_payout,

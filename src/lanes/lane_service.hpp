@@ -54,11 +54,12 @@ struct SellConfig {
     // tail after settle_interval. A smaller tail is carried in the channel. The default carries
     // every tail below the threshold: a transfer costs the payer ~281 bytes of bandwidth (2 a
     // day are free on mainnet), and settling each finished torrent's tail made 24 transfers per
-    // GiB with 3 seeders; carried, a buyer makes at most price / threshold transfers per GiB (0.6
-    // in the fast lane) plus one per seller a day (docs/lane-protocol.md, "Tails").
+    // GiB with 3 seeders; carried, a buyer makes about price / threshold transfers per GiB (0.6
+    // in the fast lane) plus one per seller per settle_interval for the rest: 0.86 per GiB for a
+    // fast buyer of 1 GiB a day from 3 sellers (docs/lane-protocol.md, "Tails").
     Units settle_threshold = 500'000'000;
     Units min_payout = 500'000'000;  // clamped to settle_threshold
-    std::chrono::seconds settle_interval{24 * 3600};
+    std::chrono::seconds settle_interval{7 * 24 * 3600};
     std::chrono::seconds settle_timeout{60};  // for the payer to hand over a settlement
 };
 

@@ -49,7 +49,8 @@ struct Offer {
     std::int64_t iou_step_bytes = 0;          // how often the seeder expects an IOU
     Units settle_threshold = 0;               // unsettled amount that triggers a settlement
     // v2: a smaller tail is carried in the channel rather than settled at the end of a download
-    // (asked for at the next meeting or after a day). Absent (v1 sellers): settle_threshold.
+    // (asked for at the next meeting or after the settle interval). Absent (v1 sellers):
+    // settle_threshold.
     std::optional<Units> min_settlement;
     friend bool operator==(Offer const&, Offer const&) = default;
 };
