@@ -340,11 +340,12 @@ void LaneEnforcer::set_seat_lane(std::string const& ip, HeldClass const& held, L
 // libtorrent sends at once only while a class holds more than a second's worth of quota; below
 // that every send waits for the next tick, one send buffer (a block or two for a new connection)
 // per tick. Quota builds at the class's limit, so after a promotion (or the first grant on a new
-// connection) the lane showed only after a second. Raising the limit tenfold for about one tick
-// builds that second's worth in a tenth of it; the limit then drops back to the lane's. The cost:
-// the payer may use a few tenths of a second's worth above its rate, once per promotion.
+// connection) the lane showed only after a second. Raising the limit eightfold for about one tick
+// builds most of that second's worth in a tenth of it; the limit then drops back to the lane's.
+// The cost: should the timer span two ticks, the payer may use up to 0.6 s's worth above its
+// rate, once per promotion (tenfold gave bursts of twice the rate over a second in bench/lanes).
 void LaneEnforcer::precharge(lt::peer_class_t id, std::int64_t limit) {
-    constexpr int boost = 10;
+    constexpr int boost = 8;
     auto const key = static_cast<int>(id);
     auto info = info_.at(key);
     auto const generation = ++generation_->at(static_cast<std::size_t>(key));
@@ -452,10 +453,12 @@ void LaneEnforcer::apply(std::vector<std::int64_t> const* rates) {
     for (int s = 0; s < slot_count; ++s) {
         auto limit = limit_of(slots_[s], targets.slot[s], targets.slot_members[s], slot_rate[s]);
         // An empty slot armed for a connection (the spare, or a payer's class for its reconnect)
-        // is unlimited until that connection opens (on_open sets its limit): its encryption and
-        // BitTorrent handshakes then need no quota ticks (they took a second with a fresh class's
-        // empty quota), and no payload moves before a connection is attached to a torrent.
-        if (targets.slot_members[s] == 0 && armed_slot(s)) limit = 0;
+        // may use the whole budget until that connection opens (on_open sets its limit): a
+        // newcomer's encryption and BitTorrent handshakes then wait for no quota (they took a
+        // second at a fresh class's small limit), and no payload moves before a connection is
+        // attached. Not unlimited: a burst of newcomers all land in the spare before the app
+        // thread hears of the first, and while it is busy they must still share the budget.
+        if (targets.slot_members[s] == 0 && armed_slot(s)) limit = budget_;
         configure(slots_[s], limit, slot_paid[s]);
     }
 }
