@@ -2,6 +2,8 @@
 
 #include <QDateTime>
 #include <QMetaObject>
+#include <exception>
+#include <map>
 
 #include "base/app_settings.hpp"
 #include "engine/torrent_source.hpp"
@@ -246,8 +248,13 @@ void Session::take_notices() {
         if (notice.node_answers) {
             emit nodeStatusChanged(*notice.node_answers, qs(notice.text));
         } else if (notice.kind == lanes::LaneNotice::Kind::settlement && !notice.txid.empty()) {
-            auto const record = lanes_->ledger().settlement(notice.txid);
-            QString const status = record ? qs(lanes::to_string(record->status)) : QString();
+            QString status;
+            try {
+                auto const record = lanes_->ledger().settlement(notice.txid);
+                if (record) status = qs(lanes::to_string(record->status));
+            } catch (std::exception const&) {
+                // A ledger that cannot be read: the lanes service says so in its own notice.
+            }
             emit settlementChanged(qs(notice.txid), status, qs(notice.text));
         } else if (notice.kind == lanes::LaneNotice::Kind::error) {
             emit warning(qs(notice.text));
@@ -256,9 +263,16 @@ void Session::take_notices() {
 }
 
 void Session::refresh_lane_figures() {
-    auto& ledger = lanes_->ledger();
-    auto const earned = ledger.totals_by_torrent(lanes::Role::earn);
-    auto const spent = ledger.totals_by_torrent(lanes::Role::spend);
+    // The ledger throws only for its disk; the lanes service reports that in a notice, and the
+    // figures keep their last values (no exception may leave a Qt slot).
+    std::map<std::string, lanes::Units> earned, spent;
+    try {
+        auto& ledger = lanes_->ledger();
+        earned = ledger.totals_by_torrent(lanes::Role::earn);
+        spent = ledger.totals_by_torrent(lanes::Role::spend);
+    } catch (std::exception const&) {
+        return;
+    }
     for (auto& [id, row] : rows_) {
         auto const e = earned.find(id);
         auto const s = spent.find(id);
@@ -417,7 +431,13 @@ std::vector<DayTotals> Session::history(std::optional<TorrentId> torrent, int da
     std::vector<DayTotals> out(static_cast<std::size_t>(days));
     for (int i = 0; i < days; ++i)
         out[static_cast<std::size_t>(i)].day_start_ms = first + i * day_ms;
-    for (auto const& day : lanes_->ledger().daily_totals(first, torrent)) {
+    std::vector<lanes::Ledger::DayTotal> days_with_money;
+    try {
+        days_with_money = lanes_->ledger().daily_totals(first, torrent);
+    } catch (std::exception const&) {
+        return out;  // zeros: the lanes service reports the ledger's fault
+    }
+    for (auto const& day : days_with_money) {
         auto const index = (day.day_start_ms - first) / day_ms;
         if (index < 0 || index >= days) continue;
         out[static_cast<std::size_t>(index)].earned = day.earned;
@@ -431,9 +451,25 @@ std::optional<std::array<lanes::Units, lanes::lane_count>> Session::offered_pric
     return lanes_->offered_prices(torrent);
 }
 
+qint64 Session::earned_on_chain() const {
+    try {
+        auto const& ledger = lanes_->ledger();
+        qint64 sum = 0;
+        for (auto const& key : ledger.channels(lanes::Role::earn))
+            sum += ledger.channel(key).settled;
+        return sum;
+    } catch (std::exception const&) {
+        return 0;  // the lanes service reports a ledger it cannot read
+    }
+}
+
 qint64 Session::earned_today() const {
-    return lanes_->ledger().total_since(lanes::Role::earn,
-                                        QDateTime::currentMSecsSinceEpoch() - day_ms);
+    try {
+        return lanes_->ledger().total_since(lanes::Role::earn,
+                                            QDateTime::currentMSecsSinceEpoch() - day_ms);
+    } catch (std::exception const&) {
+        return 0;
+    }
 }
 
 }  // namespace lanetorrent::ui

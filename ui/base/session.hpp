@@ -119,7 +119,9 @@ class Session : public QObject {
 
     int download_rate() const { return download_rate_; }
     int upload_rate() const { return upload_rate_; }
-    qint64 earned_today() const;  // token base units, rolling 24 h
+    qint64 earned_today() const;  // token base units promised in IOUs, rolling 24 h
+    // What settlements in a block have paid us, all time: IOUs are promises, this is money.
+    qint64 earned_on_chain() const;
 
   signals:
     // Torrent ids travel as QString (the hex info-hash, the same text as TorrentId).

@@ -278,7 +278,9 @@ void MainWindow::refresh() {
     rates_->setText(tr("↓ %1   ↑ %2")
                         .arg(format_bytes(session_.download_rate()) + "/s",
                              format_bytes(session_.upload_rate()) + "/s"));
-    earned_->setText(tr("Earned today: %1").arg(format_units(session_.earned_today())));
+    earned_->setText(
+        tr("Promised today: %1 · earned on chain: %2")
+            .arg(format_units(session_.earned_today()), format_units(session_.earned_on_chain())));
     // Removing rows changes the selection without selectionChanged: follow it here as well.
     auto const ids = selected_ids();
     details_->set_torrent(ids.empty() ? std::nullopt : std::optional(ids.front()));
