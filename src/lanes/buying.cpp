@@ -1,7 +1,6 @@
 // The buyer's side of LaneService: prove our address, ask for the lane the user chose, pay for
 // what arrives, and sign settlements (never two different ones for one debt).
 #include <algorithm>
-#include <limits>
 
 #include "lanes/chain_worker.hpp"
 #include "lanes/lane_service.hpp"
