@@ -250,10 +250,15 @@ void LaneService::maybe_settle(Channel& channel) {
     auto const state = ledger_->channel(channel.key);
     SettleSituation situation;
     situation.in_flight = in_flight;
-    situation.payer_done = channel.final_seen;
+    // Done: it said so in a final IOU, or every connection of its channel is to a seed (a payer
+    // with a finished torrent that is downloading another one is not done).
+    bool any_conn = false, all_seeds = true;
     for (auto const& [id, conn] : conns_) {
-        if (conn->channel == &channel && conn->peer_is_seed) situation.payer_done = true;
+        if (conn->channel != &channel) continue;
+        any_conn = true;
+        all_seeds = all_seeds && conn->peer_is_seed;
     }
+    situation.payer_done = channel.final_seen || (any_conn && all_seeds);
     situation.payer_back = channel.payer_back;
     situation.overdue =
         state.first_unsettled_ms > 0 && tron::now_ms() - state.first_unsettled_ms >=

@@ -59,6 +59,7 @@ class HostileTest : public ::testing::Test {
         // The devnet: the hostile payer holds TRX and BTT; the payee exists too.
         endpoints_ = devnet::test::unique_endpoints();
         auto config = devnet::test::test_config(dir_, endpoints_);
+        configure_chain(config);
         config.genesis.accounts.push_back({payer_.address().wire(), 100 * kTrx, 1'000'000'000});
         config.genesis.accounts.push_back({payee_.address().wire(), 100 * kTrx, 0});
         auto node = devnet::Node::start(config);
@@ -68,7 +69,8 @@ class HostileTest : public ::testing::Test {
 
         // A 48 MiB torrent.
         content_ = dir_.subdir("seed-data");
-        lanetorrent::test::write_random_file(content_ / "payload.bin", 48 * kMiB, 4242);
+        lanetorrent::test::write_random_file(content_ / "payload.bin",
+                                             static_cast<std::uint64_t>(torrent_bytes_), 4242);
         CreateOptions options;
         options.content = content_ / "payload.bin";
         options.piece_size_kib = 256;
@@ -118,8 +120,10 @@ class HostileTest : public ::testing::Test {
         ASSERT_TRUE(added) << added.error();
     }
 
-    // A test's seller terms, before the seller starts.
+    // A test's seller terms, before the seller starts; its chain; its torrent's size.
     virtual void configure(SellConfig&) {}
+    virtual void configure_chain(devnet::Config&) {}
+    std::int64_t torrent_bytes_ = 48 * kMiB;
 
     void TearDown() override {
         hostile_.reset();
@@ -714,8 +718,8 @@ class HostileMoneyTest : public HostileTest {
     static constexpr Units kFastPrice = 300'000'000;
 
     void configure(SellConfig& sell) override {
-        sell.settle_threshold = kThreshold;
-        sell.min_payout = kThreshold / 10;
+        sell.settle_threshold = threshold_;
+        sell.min_payout = threshold_ / 10;
         sell.settle_timeout = 10s;
         sell.initial_window = sell.max_window = window_;
     }
@@ -723,7 +727,7 @@ class HostileMoneyTest : public HostileTest {
     // docs/lane-protocol.md's bound (the window at the fast price plus the threshold), with the
     // paid data that was already on its way when the seller decided (kInFlight, see above).
     Units bound() const {
-        return cost_of(window_, kFastPrice) + kThreshold + cost_of(kInFlight, kFastPrice);
+        return cost_of(window_, kFastPrice) + threshold_ + cost_of(kInFlight, kFastPrice);
     }
 
     Units on_chain_gain() { return clients_->btt(payee_.address()); }
@@ -763,6 +767,7 @@ class HostileMoneyTest : public HostileTest {
     }
 
     std::int64_t window_ = kWindow;
+    Units threshold_ = kThreshold;
     Units peak_exposure_ = 0;
     std::chrono::steady_clock::time_point last_sample_{};
     std::map<HostileConnId, std::size_t> answered_;
@@ -884,6 +889,51 @@ class HonestPayerTest : public HostileMoneyTest {
   protected:
     HonestPayerTest() { window_ = 16 * kMiB; }
 };
+
+// The same honest payer at mainnet's block time (3 s) and 16 MiB/s, with a 10 BTT threshold:
+// each settlement takes a block or two, and the window the spec's sizing rule asks for covers
+// it (r = 4.7 BTT/s, R about 3.5 s: W >= 2 MiB + r R + (r R - T), about 80 MiB; 96 MiB here).
+class HonestPayerAtMainnetBlockTimeTest : public HostileMoneyTest {
+  protected:
+    HonestPayerAtMainnetBlockTimeTest() {
+        window_ = 96 * kMiB;
+        threshold_ = 10'000'000;
+        torrent_bytes_ = 256 * kMiB;
+    }
+    void configure(SellConfig& sell) override {
+        HostileMoneyTest::configure(sell);
+        sell.upload_budget = 16 * kMiB;
+    }
+    void configure_chain(devnet::Config& config) override { config.block_interval_ms = 3000; }
+};
+
+TEST_F(HonestPayerAtMainnetBlockTimeTest, IsNeverHeldBackAndStaysWithinTheBound) {
+    script_ = [this] {
+        for (auto const& conn : fresh()) prove_and_request(conn);
+        pay_honestly();
+        answer_settle_requests([&](HostileConnId id, msg::SettleRequest const& request) {
+            hostile_->send(id, msg::Settlement{request.from, request.to,
+                                               transfer(payee_.address(), "1002000",
+                                                        request.to - request.from)});
+        });
+        sample_exposure();
+    };
+    ASSERT_TRUE(run_until([&] { return seq_ >= 2; }, 60s)) << "never got into the paid lane";
+    run_download(90s);
+    report("honest payer, 3 s blocks, 16 MiB/s");
+    EXPECT_TRUE(hostile_->finished());
+    EXPECT_LE(peak_exposure_, bound());
+    EXPECT_GE(on_chain_gain(), 3 * 10'000'000) << "fewer settlements than the test needs";
+    for (auto const& conn : hostile_->connections()) {
+        bool paid = false;
+        for (auto const& grant : conn.grants) {
+            paid = paid || grant.lane != Lane::slow;
+            if (paid && grant.lane == Lane::slow && !grant.reconnect) {
+                ADD_FAILURE() << "held back: " << grant.reason;
+            }
+        }
+    }
+}
 
 TEST_F(HonestPayerTest, IsNeverHeldBackAndStaysWithinTheBound) {
     script_ = [this] {

@@ -516,6 +516,20 @@ TEST_F(SwarmTest, ThreeSeedersThreeBuyersAccountForEveryUnitAcrossTwoDownloads) 
             180s));
         ASSERT_TRUE(run_until(all, everyone_settled_up, 60s));
     };
+    // Each buyer's final IOU is in its own ledger before it leaves: wait until every seller has
+    // it too (it is on its way when settled_up() already holds for a carried tail).
+    auto const ledgers_meet = [&] {
+        for (std::size_t b = 0; b < 2; ++b) {
+            auto const& key = *plan[b].key;
+            for (std::size_t i = 0; i < 3; ++i) {
+                ChannelKey k{Role::earn, key.address().base58(), payees[i].base58(), "1002000"};
+                auto const seller_iou = sellers[i]->lanes->ledger().channel(k).iou_amount;
+                k.role = Role::spend;
+                if (buyers[b]->lanes->ledger().channel(k).iou_amount != seller_iou) return false;
+            }
+        }
+        return true;
+    };
     struct Channel {
         ChannelState seller;
         ChannelState buyer;
@@ -565,8 +579,13 @@ TEST_F(SwarmTest, ThreeSeedersThreeBuyersAccountForEveryUnitAcrossTwoDownloads) 
     };
 
     ASSERT_NO_FATAL_FAILURE(download(first_id));
+    ASSERT_TRUE(run_until(all, ledgers_meet, 20s)) << "a final IOU never reached its seller";
     check("first download");
     Units carried_after_first = 0;
+    std::vector<Channel> after_first;
+    for (std::size_t b = 0; b < 2; ++b) {
+        for (auto const& c : channels(b)) after_first.push_back(c);
+    }
     for (auto const& c : channels(0)) carried_after_first += c.seller.iou_amount - c.seller.settled;
 
     // The second download, between the same peers.
@@ -590,15 +609,89 @@ TEST_F(SwarmTest, ThreeSeedersThreeBuyersAccountForEveryUnitAcrossTwoDownloads) 
         for (auto const& s : sellers) EXPECT_TRUE(buyers[b]->engine->pin_peer(id_, *s->listening));
     }
     ASSERT_NO_FATAL_FAILURE(download(id_));
+    ASSERT_TRUE(run_until(all, ledgers_meet, 20s)) << "a final IOU never reached its seller";
     check("second download");
-    // Over the two downloads the fast buyer owed each seller more than the minimum settlement:
-    // whatever the first one left carried was asked for and settled.
+    // A channel that settles again settles what the first download left carried too: a
+    // settlement runs from what is confirmed to the latest IOU.
+    std::vector<Channel> after_second;
+    for (std::size_t b = 0; b < 2; ++b) {
+        for (auto const& c : channels(b)) after_second.push_back(c);
+    }
+    int carried_then_settled = 0;
+    for (std::size_t i = 0; i < after_first.size(); ++i) {
+        auto const& before = after_first[i].seller;
+        auto const& after = after_second[i].seller;
+        if (after.settled == before.settled) continue;
+        EXPECT_GE(after.settled, before.iou_amount) << "channel " << i << " left a carried tail";
+        if (before.iou_amount > before.settled) ++carried_then_settled;
+    }
     Units settled_fast = 0;
     for (auto const& c : channels(0)) settled_fast += c.seller.settled;
     std::cout << "[ lanes    ] the fast buyer carried " << carried_after_first
-              << " after the first download; settled " << settled_fast << " after the second\n";
+              << " after the first download; settled " << settled_fast << " after the second; "
+              << carried_then_settled << " channel(s) settled a tail carried from the first\n";
     EXPECT_GT(settled_fast, 0);
     (void)first_torrent;
+}
+
+// One seller, one fast buyer, two 16 MiB downloads (4.69 BTT each) with a 6 BTT minimum
+// settlement: the first tail is carried, and the second download settles both, carried and new.
+TEST_F(SwarmTest, ACarriedTailIsSettledAtTheNextDownload) {
+    constexpr Units min_settlement = 6'000'000;
+    make_torrent(16 * MiB, 7031);
+    auto const payee = tron::PrivateKey::generate().address();
+    auto seed = seller("seller", 8 * MiB, payee, min_settlement, 20'000'000);
+    auto const& key = chain->buyers[2];
+    auto fast = buyer("fast", *seed, Lane::fast, key);
+    std::vector<Client*> all{seed.get(), fast.get()};
+    ChannelKey const earn{Role::earn, key.address().base58(), payee.base58(), "1002000"};
+    auto const state = [&] { return seed->lanes->ledger().channel(earn); };
+    auto const finish = [&](TorrentId const& id) {
+        ASSERT_TRUE(run_until(
+            all,
+            [&] {
+                auto const p = fast->engine->progress(id);
+                return p && p->have_bytes == total_;
+            },
+            90s));
+        ASSERT_TRUE(run_until(
+            all,
+            [&] {
+                auto k = earn;
+                k.role = Role::spend;
+                return seed->lanes->settled_up() && fast->lanes->settled_up() &&
+                       fast->lanes->ledger().channel(k).iou_amount == state().iou_amount;
+            },
+            60s));
+    };
+    ASSERT_NO_FATAL_FAILURE(finish(id_));
+    auto const first = state();
+    std::cout << "[ lanes    ] first download: IOU'd " << first.iou_amount << ", settled "
+              << first.settled << "\n";
+    EXPECT_GT(first.iou_amount, 0);
+    EXPECT_LT(first.iou_amount, min_settlement);
+    EXPECT_EQ(first.settled, 0) << "a tail below the minimum was settled";
+    EXPECT_EQ(chain->btt(payee), 0);
+
+    make_torrent(16 * MiB, 7032);
+    AddTorrent seeding;
+    seeding.source = torrent_;
+    seeding.save_path = content_;
+    seeding.seed_only = true;
+    ASSERT_TRUE(seed->engine->add(seeding));
+    AddTorrent downloading;
+    downloading.source = torrent_;
+    downloading.save_path = dir_.path() / "fast-save-2";
+    ASSERT_TRUE(fast->engine->add(downloading));
+    fast->lanes->set_lane(id_, Lane::fast, Caps{kMaxPrice, 0, 0});
+    ASSERT_TRUE(fast->engine->pin_peer(id_, *seed->listening));
+    ASSERT_NO_FATAL_FAILURE(finish(id_));
+    auto const second = state();
+    std::cout << "[ lanes    ] second download: IOU'd " << second.iou_amount << ", settled "
+              << second.settled << ", on chain " << chain->btt(payee) << "\n";
+    EXPECT_GE(second.iou_amount, min_settlement);
+    EXPECT_EQ(second.settled, second.iou_amount) << "the carried tail was not settled";
+    EXPECT_EQ(chain->btt(payee), second.settled);
 }
 
 // More paying IPs than the enforcer has slots (26): the rest share the fast lane's class, and
