@@ -316,10 +316,7 @@ void LaneService::once_a_second(std::chrono::steady_clock::time_point now) {
 void LaneService::hold_connections_for_settlements() {
     std::map<Channel const*, bool> busy;
     for (auto const& [key, channel] : channels_) {
-        auto const open = ledger_->open_settlement(key);
-        busy[channel.get()] = channel->ask || channel->signing > 0 ||
-                              (open && (open->status == SettlementStatus::signed_ ||
-                                        open->status == SettlementStatus::pending));
+        busy[channel.get()] = channel->ask || channel->signing > 0 || settlement_in_flight(key);
     }
     for (auto& [id, conn] : conns_) {
         bool const held = conn->channel && busy[conn->channel];
@@ -474,8 +471,7 @@ bool LaneService::settled_up() const {
     try {
         for (auto const& [key, channel] : channels_) {
             if (channel->signing > 0 || channel->ask) return false;
-            auto const open = ledger_->open_settlement(key);
-            if (open && open->status != SettlementStatus::confirmed) return false;
+            if (settlement_in_flight(key)) return false;
             // A tail below the seller's minimum settlement is carried in the channel, not lost:
             // it is asked for at the next meeting or after the settle interval.
             auto const state = ledger_->channel(key);

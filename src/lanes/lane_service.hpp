@@ -177,7 +177,8 @@ class LaneService {
     CreditTerms credit_terms(Channel const& channel, Lane lane) const;
     std::int64_t window_left(Conn const& conn) const;
     void send_channel_state(Conn& conn);
-    void maybe_settle(Channel& channel);
+    // payer_back: the payer has just proved itself on a new connection (a carried tail is due).
+    void maybe_settle(Channel& channel, bool payer_back = false);
     void rebalance();
 
     // buying.cpp
@@ -196,6 +197,9 @@ class LaneService {
 
     // settlements.cpp
     void track_settlements();
+    // A settlement of the channel is signed or pending: not yet in a block. One at a time; one
+    // that is confirmed (in a block, not yet solid) no longer counts.
+    bool settlement_in_flight(ChannelKey const& key) const;
     void finish_settlement(std::string const& txid, SettlementStatus status, std::int64_t block);
     void send_receipt(Channel const& channel, std::string const& txid, SettlementStatus status,
                       Units to);

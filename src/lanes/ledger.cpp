@@ -436,6 +436,16 @@ std::vector<SettlementRecord> Ledger::settlements(Role role) const {
     return records;
 }
 
+std::vector<SettlementRecord> Ledger::open_settlements(Role role) const {
+    auto s = impl_->db.prepare("SELECT " + std::string(kSettlementColumns) +
+                               " FROM settlements WHERE role = ? AND status IN ('signed', "
+                               "'pending', 'confirmed') ORDER BY created_ms DESC, rowid DESC");
+    s.bind_text(1, role_text(role));
+    std::vector<SettlementRecord> records;
+    while (s.step()) records.push_back(read_settlement(s));
+    return records;
+}
+
 void Ledger::add_traffic(std::vector<TrafficDelta> const& deltas) {
     WriteTransaction tx(impl_->db);
     for (auto const& delta : deltas) {

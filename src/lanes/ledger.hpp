@@ -135,6 +135,9 @@ class Ledger {
     // one; a confirmed one waiting to become solid may coexist with the next one.
     std::optional<SettlementRecord> open_settlement(ChannelKey const& key) const;
     std::vector<SettlementRecord> settlements(Role role) const;  // newest first
+    // The settlements still to follow on the chain (signed, pending, confirmed), newest first:
+    // what the status tracker asks about, several times a second after a broadcast.
+    std::vector<SettlementRecord> open_settlements(Role role) const;
 
     void add_traffic(std::vector<TrafficDelta> const& deltas);  // one transaction
     std::vector<TrafficRow> traffic(Role role) const;

@@ -40,10 +40,8 @@ void LaneService::sell_prove(Conn& conn, msg::Prove const& prove) {
     // What the channel stands at, so a payer whose own ledger is behind continues from it; and a
     // payer that comes back is asked for a tail it left unsettled.
     send_channel_state(conn);
-    conn.channel->payer_back = true;
     review(*conn.channel);
-    maybe_settle(*conn.channel);
-    conn.channel->payer_back = false;
+    maybe_settle(*conn.channel, /*payer_back=*/true);
 }
 
 void LaneService::sell_request(Conn& conn, msg::Request const& request) {
@@ -213,7 +211,7 @@ void LaneService::sell_iou(Conn& conn, msg::Iou const& iou) {
     maybe_settle(channel);
 }
 
-void LaneService::maybe_settle(Channel& channel) {
+void LaneService::maybe_settle(Channel& channel, bool payer_back) {
     auto const& sell = *config_.sell;
     auto const now = std::chrono::steady_clock::now();
     // A request whose connection closed unanswered (the payer left, or it was a connection
@@ -232,9 +230,7 @@ void LaneService::maybe_settle(Channel& channel) {
             return;
         }
     }
-    auto const open = ledger_->open_settlement(channel.key);
-    bool const in_flight = open && (open->status == SettlementStatus::signed_ ||
-                                    open->status == SettlementStatus::pending);
+    bool const in_flight = settlement_in_flight(channel.key);
     auto const money = channel.money(accrued(channel));
     if (channel.ask) {
         // A partial settlement is in a block: ask for the rest, on the same clock.
@@ -259,7 +255,7 @@ void LaneService::maybe_settle(Channel& channel) {
         all_seeds = all_seeds && conn->peer_is_seed;
     }
     situation.payer_done = channel.final_seen || (any_conn && all_seeds);
-    situation.payer_back = channel.payer_back;
+    situation.payer_back = payer_back;
     situation.overdue =
         state.first_unsettled_ms > 0 && tron::now_ms() - state.first_unsettled_ms >=
                                             std::chrono::milliseconds(sell.settle_interval).count();

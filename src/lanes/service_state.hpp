@@ -82,7 +82,6 @@ struct LaneService::Channel {
     // earlier one confirming later must not undo a block that a bad or replayed one caused).
     std::set<std::string> accepted_since_block;
     bool final_seen = false;
-    bool payer_back = false;  // set while a new connection's proof is being handled
     // The settle_req waiting for a settlement that covers it. A partial settlement leaves it open
     // (and its clock running); it is asked again for the rest once the part is in a block.
     struct Ask {

@@ -14,11 +14,6 @@ namespace {
 // A transaction that is not in a block this long after its expiration never will be.
 constexpr std::int64_t expiry_margin_ms = 30'000;
 
-bool is_open(SettlementStatus status) {
-    return status == SettlementStatus::signed_ || status == SettlementStatus::pending ||
-           status == SettlementStatus::confirmed;
-}
-
 struct Answer {
     SettlementStatus status = SettlementStatus::pending;
     std::int64_t block = 0;
@@ -65,6 +60,12 @@ Answer ask_chain(tron::TronClient& client, SettlementRecord const& record) {
 
 }  // namespace
 
+bool LaneService::settlement_in_flight(ChannelKey const& key) const {
+    auto const open = ledger_->open_settlement(key);
+    return open &&
+           (open->status == SettlementStatus::signed_ || open->status == SettlementStatus::pending);
+}
+
 void LaneService::track_settlements() {
     // The node's health, as the chain worker sees it: said once per outage, not once per call.
     for (auto& node : chain_->take_node_notices()) {
@@ -72,8 +73,8 @@ void LaneService::track_settlements() {
         notices_.push_back(LaneNotice{kind, {}, {}, std::move(node.text), {}, node.answers});
     }
     for (auto role : {Role::earn, Role::spend}) {
-        for (auto const& record : ledger_->settlements(role)) {
-            if (!is_open(record.status) || tracking_.count(record.txid)) continue;
+        for (auto const& record : ledger_->open_settlements(role)) {
+            if (tracking_.count(record.txid)) continue;
             tracking_.insert(record.txid);
             chain_->submit([this, record](tron::TronClient& client) {
                 auto const answer = ask_chain(client, record);

@@ -9,8 +9,14 @@ namespace {
 constexpr Units kMax = std::numeric_limits<Units>::max();
 
 Offer offer() {
-    Offer o{tron::PrivateKey::generate().address(), "1002000", 6, {}, 8 << 20, 2 << 20,
-            500'000'000, std::nullopt};
+    Offer o{tron::PrivateKey::generate().address(),
+            "1002000",
+            6,
+            {},
+            8 << 20,
+            2 << 20,
+            500'000'000,
+            std::nullopt};
     o.lanes[1].price_per_gib = 100'000'000;
     o.lanes[2].price_per_gib = 300'000'000;
     return o;

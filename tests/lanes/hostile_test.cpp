@@ -760,6 +760,33 @@ class HostileMoneyTest : public HostileTest {
         }
     }
 
+    // The honest buyer: IOUs as data comes, and every settle_req answered in full.
+    void pay_and_settle_honestly() {
+        script_ = [this] {
+            for (auto const& conn : fresh()) prove_and_request(conn);
+            pay_honestly();
+            answer_settle_requests([&](HostileConnId id, msg::SettleRequest const& request) {
+                hostile_->send(id, msg::Settlement{request.from, request.to,
+                                                   transfer(payee_.address(), "1002000",
+                                                            request.to - request.from)});
+            });
+            sample_exposure();
+        };
+    }
+
+    // Once in the paid lane, the only slow grants are reconnects.
+    void expect_never_held_back() {
+        for (auto const& conn : hostile_->connections()) {
+            bool paid = false;
+            for (auto const& grant : conn.grants) {
+                paid = paid || grant.lane != Lane::slow;
+                if (paid && grant.lane == Lane::slow && !grant.reconnect) {
+                    ADD_FAILURE() << "held back: " << grant.reason;
+                }
+            }
+        }
+    }
+
     // Runs until the cheater has its whole download or `limit` passed.
     void run_download(std::chrono::seconds limit) {
         run_until([&] { return hostile_->finished(); }, limit);
@@ -908,59 +935,24 @@ class HonestPayerAtMainnetBlockTimeTest : public HostileMoneyTest {
 };
 
 TEST_F(HonestPayerAtMainnetBlockTimeTest, IsNeverHeldBackAndStaysWithinTheBound) {
-    script_ = [this] {
-        for (auto const& conn : fresh()) prove_and_request(conn);
-        pay_honestly();
-        answer_settle_requests([&](HostileConnId id, msg::SettleRequest const& request) {
-            hostile_->send(id, msg::Settlement{request.from, request.to,
-                                               transfer(payee_.address(), "1002000",
-                                                        request.to - request.from)});
-        });
-        sample_exposure();
-    };
+    pay_and_settle_honestly();
     ASSERT_TRUE(run_until([&] { return seq_ >= 2; }, 60s)) << "never got into the paid lane";
     run_download(90s);
     report("honest payer, 3 s blocks, 16 MiB/s");
     EXPECT_TRUE(hostile_->finished());
     EXPECT_LE(peak_exposure_, bound());
     EXPECT_GE(on_chain_gain(), 3 * 10'000'000) << "fewer settlements than the test needs";
-    for (auto const& conn : hostile_->connections()) {
-        bool paid = false;
-        for (auto const& grant : conn.grants) {
-            paid = paid || grant.lane != Lane::slow;
-            if (paid && grant.lane == Lane::slow && !grant.reconnect) {
-                ADD_FAILURE() << "held back: " << grant.reason;
-            }
-        }
-    }
+    expect_never_held_back();
 }
 
 TEST_F(HonestPayerTest, IsNeverHeldBackAndStaysWithinTheBound) {
-    script_ = [this] {
-        for (auto const& conn : fresh()) prove_and_request(conn);
-        pay_honestly();
-        answer_settle_requests([&](HostileConnId id, msg::SettleRequest const& request) {
-            hostile_->send(id, msg::Settlement{request.from, request.to,
-                                               transfer(payee_.address(), "1002000",
-                                                        request.to - request.from)});
-        });
-        sample_exposure();
-    };
+    pay_and_settle_honestly();
     ASSERT_TRUE(run_until([&] { return seq_ >= 2; }, 60s)) << "never got into the paid lane";
     run_download(60s);
     report("honest payer");
     EXPECT_LE(peak_exposure_, bound());
     EXPECT_GT(on_chain_gain(), 0) << "no settlement reached the chain";
-    // Never held back: once in the paid lane, the only slow grants are reconnects.
-    for (auto const& conn : hostile_->connections()) {
-        bool paid = false;
-        for (auto const& grant : conn.grants) {
-            paid = paid || grant.lane != Lane::slow;
-            if (paid && grant.lane == Lane::slow && !grant.reconnect) {
-                ADD_FAILURE() << "held back: " << grant.reason;
-            }
-        }
-    }
+    expect_never_held_back();
 }
 
 }  // namespace
