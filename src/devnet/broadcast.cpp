@@ -15,7 +15,6 @@ using Code = protocol::Return::response_code;
 constexpr std::int64_t kMaxTransactionBytes = 500 * 1024;
 constexpr std::int64_t kResultReserve = 64;  // MAX_RESULT_SIZE_IN_TX, charged per contract
 constexpr std::int64_t kMaxExpirationMs = 24LL * 3600 * 1000;
-constexpr int kMaxSignatures = 5;
 constexpr std::int64_t kMaxPending = 2000;  // node.maxTransactionPendingSize
 constexpr std::int64_t kExpirationMs = 60'000;
 constexpr char const* kContractValidateError = "Contract validate error : ";
@@ -120,29 +119,17 @@ protocol::Return Chain::broadcast(protocol::Transaction transaction) {
     std::string const txid_bytes = sha256_string(raw.SerializeAsString());
     tron::Hash32 txid;
     std::copy(txid_bytes.begin(), txid_bytes.end(), txid.begin());
-    if (transaction.signature_size() == 0) {
-        return reject(protocol::Return::SIGERROR, "Validate signature error: miss sig or contract");
-    }
-    if (transaction.signature_size() > kMaxSignatures) {
-        return reject(protocol::Return::SIGERROR,
-                      "Validate signature error: too many signatures or contracts");
-    }
-    for (auto const& signature : transaction.signature()) {
-        auto signer = tron::recover_signer(txid, as_span(signature));
-        if (!signer) {
-            return reject(protocol::Return::SIGERROR,
-                          "Validate signature error: " + signer.error());
-        }
-        // A missing account's default owner permission is its own address with threshold 1.
-        if (signer->wire() != transfer->owner_address()) {
-            return reject(protocol::Return::SIGERROR,
-                          "Validate signature error: " + tron::to_hex(as_span(signature)) +
-                              " is signed by " + signer->base58() +
-                              " but it is not contained of permission.");
-        }
+    // validatePubSignature: the permission the contract names, its type and operations, then
+    // every signature's weight in it; an owner with no account signs with the default permissions.
+    auto const permissions = permissions_of(transfer->owner_address());
+    if (auto reason = check_signatures(transaction, txid, transfer->owner_address(),
+                                       permissions ? &*permissions : nullptr)) {
+        return reject(protocol::Return::SIGERROR, "Validate signature error: " + *reason);
     }
     if (raw.contract_size() != 1) {
-        return invalid("act size should be exactly 1, this is extend feature");
+        // Manager.processTransaction's ContractSizeNotEqualToOneException (java-tron 4.7.7).
+        return invalid("tx " + tron::to_hex(txid) + " contract size should be exactly 1, this is " +
+                       "extend feature ,actual :" + std::to_string(raw.contract_size()));
     }
 
     auto const ref_bytes = raw.ref_block_bytes();

@@ -40,6 +40,12 @@ Result<std::unique_ptr<Chain>> Chain::open(Config const& config, std::int64_t no
     std::error_code ec;
     std::filesystem::create_directories(config.data_dir, ec);
     if (ec) return Error{"cannot create " + config.data_dir.string() + ": " + ec.message()};
+    for (auto const& account : config.genesis.accounts) {
+        if (auto status = validate_permissions(account); !status) {
+            return Error{"genesis account " + base58_or_hex(account.address) + ": " +
+                         status.error()};
+        }
+    }
     try {
         std::unique_ptr<Chain> chain(new Chain(config, config.data_dir / "devnet.sqlite"));
         if (!chain->store_.initialized()) chain->create_genesis(now_ms);
@@ -62,6 +68,7 @@ void Chain::create_genesis(std::int64_t now_ms) {
         row.create_time_ms = timestamp;
         store_.put_account(row);
         supply += account.btt_units;
+        store_permissions(account);
     }
     protocol::AssetIssueContract asset;
     asset.set_id(genesis.asset_id);
@@ -89,6 +96,70 @@ void Chain::create_genesis(std::int64_t now_ms) {
     store_.put_block({0, block_id(raw), timestamp, header.SerializeAsString()});
     store_.mark_initialized();
     tx.commit();
+}
+
+namespace {
+
+protocol::Permission genesis_permission(GenesisPermission const& spec,
+                                        protocol::Permission::PermissionType type) {
+    protocol::Permission permission;
+    permission.set_type(type);
+    permission.set_id(spec.id);
+    permission.set_permission_name(!spec.name.empty()                    ? spec.name
+                                   : type == protocol::Permission::Owner ? "owner"
+                                                                         : "active");
+    permission.set_threshold(spec.threshold);
+    permission.set_parent_id(0);
+    if (type == protocol::Permission::Active)
+        permission.set_operations(active_default_operations());
+    for (auto const& key : spec.keys) {
+        auto& entry = *permission.add_keys();
+        entry.set_address(key.address);
+        entry.set_weight(key.weight);
+    }
+    return permission;
+}
+
+}  // namespace
+
+void Chain::store_permissions(GenesisAccount const& account) {
+    auto const& address = account.address;
+    if (account.witness) {
+        store_.put_permission(address, kWitnessPermissionId,
+                              default_witness_permission(address).SerializeAsString());
+    }
+    if (account.owner_permission) {
+        store_.put_permission(
+            address, kOwnerPermissionId,
+            genesis_permission(*account.owner_permission, protocol::Permission::Owner)
+                .SerializeAsString());
+    }
+    for (auto const& active : account.active_permissions) {
+        store_.put_permission(
+            address, active.id,
+            genesis_permission(active, protocol::Permission::Active).SerializeAsString());
+    }
+}
+
+std::optional<AccountPermissions> Chain::permissions_of(std::string const& address) {
+    if (!store_.account(address)) return std::nullopt;
+    auto permissions = default_permissions(address, false);
+    bool custom_active = false;
+    for (auto const& bytes : store_.permissions(address)) {
+        protocol::Permission permission;
+        if (!permission.ParseFromString(bytes)) continue;
+        if (permission.id() == kOwnerPermissionId) {
+            permissions.owner = std::move(permission);
+        } else if (permission.id() == kWitnessPermissionId) {
+            permissions.witness = std::move(permission);
+        } else {
+            // Stored active permissions replace the default one, as an update on mainnet does.
+            if (!custom_active) permissions.actives.clear();
+            custom_active = true;
+            permissions.actives.push_back(std::move(permission));
+        }
+    }
+    return permissions;
 }
 
 void Chain::load_head() {
@@ -145,6 +216,11 @@ protocol::Account Chain::account(std::string const& address, bool solid) {
     account.set_latest_consume_free_time(row->free_net_time_ms);
     if (row->btt_units != 0) {
         (*account.mutable_assetv2())[config_.genesis.asset_id] = row->btt_units;
+    }
+    if (auto permissions = permissions_of(address)) {
+        *account.mutable_owner_permission() = permissions->owner;
+        if (permissions->witness) *account.mutable_witness_permission() = *permissions->witness;
+        for (auto const& active : permissions->actives) *account.add_active_permission() = active;
     }
     return account;
 }

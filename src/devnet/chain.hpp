@@ -14,6 +14,7 @@
 #include "core/Tron.pb.h"
 #include "core/contract/asset_issue_contract.pb.h"
 #include "devnet/config.hpp"
+#include "devnet/permissions.hpp"
 #include "devnet/store.hpp"
 #include "engine/result.hpp"
 
@@ -68,6 +69,9 @@ class Chain {
     std::optional<std::string> validate_transfer(protocol::TransferAssetContract const& contract,
                                                  std::int64_t owner_trx_after_fees);
     std::int64_t recovered_free_net(AccountRow const& account) const;
+    void store_permissions(GenesisAccount const& account);
+    // nullopt: no such account.
+    std::optional<AccountPermissions> permissions_of(std::string const& address);
 
     Config config_;
     std::mutex mutex_;

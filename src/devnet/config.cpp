@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "tron/address.hpp"
@@ -20,7 +21,80 @@ Result<std::int64_t> parse_amount(std::string_view text, std::string_view what) 
     return value;
 }
 
+Result<GenesisPermission> read_permission(nlohmann::json const& json, int default_id) {
+    GenesisPermission permission;
+    permission.id = json.value("id", default_id);
+    permission.name = json.value("name", std::string{});
+    permission.threshold = json.value("threshold", std::int64_t{1});
+    for (auto const& entry : json.value("keys", nlohmann::json::array())) {
+        auto address = tron::Address::parse(entry.at("address").get<std::string>());
+        if (!address) return Error{address.error()};
+        permission.keys.push_back({address->wire(), entry.value("weight", std::int64_t{1})});
+    }
+    return permission;
+}
+
+Result<nlohmann::json> write_permission(GenesisPermission const& permission) {
+    nlohmann::json json = {{"id", permission.id},
+                           {"name", permission.name},
+                           {"threshold", permission.threshold},
+                           {"keys", nlohmann::json::array()}};
+    for (auto const& key : permission.keys) {
+        auto address = tron::Address::from_bytes(std::span(
+            reinterpret_cast<std::uint8_t const*>(key.address.data()), key.address.size()));
+        if (!address) return Error{address.error()};
+        json["keys"].push_back({{"address", address->base58()}, {"weight", key.weight}});
+    }
+    return json;
+}
+
+Status validate_permission(GenesisPermission const& permission, std::string const& what) {
+    constexpr std::size_t kMaxKeys = 5;  // DynamicPropertiesStore.getTotalSignNum
+    if (permission.keys.empty() || permission.keys.size() > kMaxKeys) {
+        return Error{what + " needs 1 to 5 keys, has " + std::to_string(permission.keys.size())};
+    }
+    std::int64_t total = 0;
+    for (std::size_t i = 0; i < permission.keys.size(); ++i) {
+        auto const& key = permission.keys[i];
+        if (key.weight <= 0) return Error{what + ": a key's weight must be positive"};
+        for (std::size_t j = 0; j < i; ++j) {
+            if (permission.keys[j].address == key.address) {
+                return Error{what + " names the same key twice"};
+            }
+        }
+        if (key.weight > std::numeric_limits<std::int64_t>::max() - total) {
+            return Error{what + ": the key weights overflow"};
+        }
+        total += key.weight;
+    }
+    if (permission.threshold <= 0 || permission.threshold > total) {
+        return Error{what + ": the threshold must be positive and at most the sum of the weights"};
+    }
+    return Ok{};
+}
+
 }  // namespace
+
+Status validate_permissions(GenesisAccount const& account) {
+    if (account.owner_permission) {
+        if (account.owner_permission->id != 0) return Error{"the owner permission's id is 0"};
+        if (auto status = validate_permission(*account.owner_permission, "the owner permission");
+            !status) {
+            return status;
+        }
+    }
+    if (account.active_permissions.size() > 8) return Error{"at most 8 active permissions"};
+    for (std::size_t i = 0; i < account.active_permissions.size(); ++i) {
+        auto const& active = account.active_permissions[i];
+        std::string const what = "active permission " + std::to_string(active.id);
+        if (active.id < 2 || active.id > 9) return Error{what + ": ids run from 2 to 9"};
+        for (std::size_t j = 0; j < i; ++j) {
+            if (account.active_permissions[j].id == active.id) return Error{what + " twice"};
+        }
+        if (auto status = validate_permission(active, what); !status) return status;
+    }
+    return Ok{};
+}
 
 Result<GenesisAccount> parse_fund(std::string const& text) {
     auto const equals = text.find('=');
@@ -51,8 +125,23 @@ Result<Genesis> read_genesis(std::filesystem::path const& file) {
         for (auto const& entry : json.value("accounts", nlohmann::json::array())) {
             auto address = tron::Address::parse(entry.at("address").get<std::string>());
             if (!address) return Error{file.string() + ": " + address.error()};
-            genesis.accounts.push_back({address->wire(), entry.value("trx_sun", std::int64_t{0}),
-                                        entry.value("btt_units", std::int64_t{0})});
+            GenesisAccount account{address->wire(), entry.value("trx_sun", std::int64_t{0}),
+                                   entry.value("btt_units", std::int64_t{0})};
+            account.witness = entry.value("witness", false);
+            if (entry.contains("owner_permission")) {
+                auto owner = read_permission(entry["owner_permission"], 0);
+                if (!owner) return Error{file.string() + ": " + owner.error()};
+                account.owner_permission = std::move(owner).value();
+            }
+            for (auto const& active : entry.value("active_permissions", nlohmann::json::array())) {
+                auto permission = read_permission(active, 2);
+                if (!permission) return Error{file.string() + ": " + permission.error()};
+                account.active_permissions.push_back(std::move(permission).value());
+            }
+            if (auto status = validate_permissions(account); !status) {
+                return Error{file.string() + ": " + address->base58() + ": " + status.error()};
+            }
+            genesis.accounts.push_back(std::move(account));
         }
         return genesis;
     } catch (nlohmann::json::exception const& e) {
@@ -76,6 +165,17 @@ Status write_genesis(std::filesystem::path const& file, Genesis const& genesis) 
         nlohmann::json entry = {{"address", address->base58()},
                                 {"trx_sun", account.trx_sun},
                                 {"btt_units", account.btt_units}};
+        if (account.witness) entry["witness"] = true;
+        if (account.owner_permission) {
+            auto owner = write_permission(*account.owner_permission);
+            if (!owner) return Error{owner.error()};
+            entry["owner_permission"] = std::move(owner).value();
+        }
+        for (auto const& active : account.active_permissions) {
+            auto permission = write_permission(active);
+            if (!permission) return Error{permission.error()};
+            entry["active_permissions"].push_back(std::move(permission).value());
+        }
         if (i < genesis.demo_private_keys.size()) {
             entry["private_key"] = genesis.demo_private_keys[i];
         }

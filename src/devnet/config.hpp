@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,10 +12,27 @@
 
 namespace lanetorrent::devnet {
 
+struct GenesisKey {
+    std::string address;  // 21 raw bytes
+    std::int64_t weight = 1;
+};
+
+// A permission other than java-tron's default (the account's own key, threshold 1), so tests can
+// sign with several keys the way a multi-signature account on mainnet does.
+struct GenesisPermission {
+    int id = 2;  // 0 for the owner permission, 2..9 for active ones
+    std::string name;
+    std::int64_t threshold = 1;
+    std::vector<GenesisKey> keys;
+};
+
 struct GenesisAccount {
     std::string address;  // 21 raw bytes, 0x41...
     std::int64_t trx_sun = 0;
     std::int64_t btt_units = 0;
+    bool witness = false;  // holds a witness permission (id 1), as a super representative does
+    std::optional<GenesisPermission> owner_permission = std::nullopt;
+    std::vector<GenesisPermission> active_permissions = {};  // empty: the default active permission
 };
 
 struct Genesis {
@@ -48,6 +66,10 @@ struct Config {
     Genesis genesis;
     ChainParameters parameters;
 };
+
+// The limits java-tron's AccountPermissionUpdateActuator enforces: 1..5 keys of positive weight,
+// no key twice, a threshold the keys can reach, active ids 2..9, at most 8 active permissions.
+Status validate_permissions(GenesisAccount const& account);
 
 // "ADDRESS=TRX_SUN,BTT_UNITS" with a Base58 or hex address.
 Result<GenesisAccount> parse_fund(std::string const& text);

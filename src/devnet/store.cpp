@@ -9,6 +9,8 @@ CREATE TABLE IF NOT EXISTS accounts (
     address BLOB PRIMARY KEY, trx INTEGER NOT NULL, btt INTEGER NOT NULL,
     free_net_usage INTEGER NOT NULL, free_net_time INTEGER NOT NULL,
     create_time INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS permissions (
+    address BLOB NOT NULL, id INTEGER NOT NULL, bytes BLOB NOT NULL, PRIMARY KEY (address, id));
 CREATE TABLE IF NOT EXISTS assets (id TEXT PRIMARY KEY, bytes BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS blocks (
     number INTEGER PRIMARY KEY, id BLOB NOT NULL, timestamp INTEGER NOT NULL,
@@ -85,6 +87,22 @@ void Store::put_account(AccountRow const& row) {
         .bind(4, row.free_net_usage)
         .bind(5, row.free_net_time_ms)
         .bind(6, row.create_time_ms)
+        .run();
+}
+
+std::vector<std::string> Store::permissions(std::string const& address) {
+    auto s = db_.prepare("SELECT bytes FROM permissions WHERE address = ? ORDER BY id");
+    s.bind(1, address);
+    std::vector<std::string> rows;
+    while (s.step()) rows.push_back(s.blob(0));
+    return rows;
+}
+
+void Store::put_permission(std::string const& address, int id, std::string const& bytes) {
+    db_.prepare("INSERT OR REPLACE INTO permissions VALUES (?, ?, ?)")
+        .bind(1, address)
+        .bind(2, std::int64_t{id})
+        .bind(3, bytes)
         .run();
 }
 

@@ -62,6 +62,11 @@ class Store {
     std::optional<AccountRow> account(std::string const& address);
     void put_account(AccountRow const& row);
 
+    // Permissions that differ from java-tron's defaults (a witness's, a multi-signature owner or
+    // active permission), serialized protocol::Permission, by id.
+    std::vector<std::string> permissions(std::string const& address);
+    void put_permission(std::string const& address, int id, std::string const& bytes);
+
     std::optional<std::string> asset(std::string const& id);  // serialized AssetIssueContract
     void put_asset(std::string const& id, std::string const& bytes);
 

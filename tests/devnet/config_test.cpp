@@ -43,5 +43,42 @@ TEST(DevnetConfig, GenesisRoundTrips) {
     EXPECT_FALSE(read_genesis(dir.path() / "missing.json").ok());
 }
 
+TEST(DevnetConfig, GenesisPermissionsRoundTripAndAreBounded) {
+    lanetorrent::test::TempDir dir("devnet-config");
+    Genesis genesis;
+    GenesisAccount account{key(1).address().wire(), 1, 2};
+    account.witness = true;
+    account.owner_permission = GenesisPermission{0, "", 1, {{key(1).address().wire(), 1}}};
+    account.active_permissions.push_back(
+        {4, "pair", 3, {{key(1).address().wire(), 1}, {key(2).address().wire(), 2}}});
+    genesis.accounts.push_back(account);
+    ASSERT_TRUE(write_genesis(dir.path() / "genesis.json", genesis).ok());
+    auto const read = read_genesis(dir.path() / "genesis.json");
+    ASSERT_TRUE(read.ok()) << read.error();
+    auto const& back = read->accounts.at(0);
+    EXPECT_TRUE(back.witness);
+    ASSERT_TRUE(back.owner_permission);
+    ASSERT_EQ(back.active_permissions.size(), 1u);
+    EXPECT_EQ(back.active_permissions[0].id, 4);
+    EXPECT_EQ(back.active_permissions[0].threshold, 3);
+    EXPECT_EQ(back.active_permissions[0].keys.at(1).address, key(2).address().wire());
+    EXPECT_EQ(back.active_permissions[0].keys.at(1).weight, 2);
+
+    // What AccountPermissionUpdateActuator refuses, a genesis refuses too.
+    auto unreachable = account;
+    unreachable.active_permissions[0].threshold = 4;
+    EXPECT_FALSE(validate_permissions(unreachable).ok());
+    auto twice = account;
+    twice.active_permissions[0].keys[1].address = key(1).address().wire();
+    EXPECT_FALSE(validate_permissions(twice).ok());
+    auto witness_id = account;
+    witness_id.active_permissions[0].id = 1;
+    EXPECT_FALSE(validate_permissions(witness_id).ok());
+    auto many = account;
+    for (int i = 0; i < 5; ++i)
+        many.active_permissions[0].keys.push_back({key(3 + i).address().wire(), 1});
+    EXPECT_FALSE(validate_permissions(many).ok());
+}
+
 }  // namespace
 }  // namespace lanetorrent::devnet::test

@@ -1,6 +1,8 @@
 // Every BroadcastTransaction rejection the wallet must handle, provoked over gRPC, with
 // java-tron's codes and messages.
+#include "devnet/wire.hpp"
 #include "devnet_fixture.hpp"
+#include "tron/clock.hpp"
 
 namespace lanetorrent::devnet::test {
 namespace {
@@ -154,6 +156,149 @@ TEST_F(DevnetTest, ChargesTheMemoFee) {
     // The first transfer fits in the free bandwidth, so the fee is the memo fee alone.
     EXPECT_EQ(info->receipt().net_fee(), 0);
     EXPECT_EQ(info->fee(), 1'000'000);
+}
+
+}  // namespace
+}  // namespace lanetorrent::devnet::test
+
+// java-tron's permission and signature-weight checks (TransactionCapsule.validatePubSignature,
+// checkPermission, checkWeight), each provoked over gRPC and compared with java-tron's text.
+namespace lanetorrent::devnet::test {
+namespace {
+
+// A transfer by `owner` naming permission `permission_id`, signed by each of `signers` in turn.
+protocol::Transaction transfer_signed_by(std::vector<tron::PrivateKey> const& signers,
+                                         tron::Address const& owner, int permission_id,
+                                         tron::BlockReference const& ref) {
+    auto transaction = tron::build_asset_transfer({owner, key(2).address(), "1002000", 1}, ref,
+                                                  tron::now_ms(), 60'000);
+    transaction.mutable_raw_data()->mutable_contract(0)->set_permission_id(permission_id);
+    for (auto const& signer : signers) tron::sign_transaction(transaction, signer);
+    return transaction;
+}
+
+void expect_sigerror(protocol::Return const& result, std::string const& reason) {
+    EXPECT_FALSE(result.result());
+    EXPECT_EQ(result.code(), protocol::Return::SIGERROR);
+    EXPECT_EQ(result.message(), "Validate signature error: " + reason);
+}
+
+TEST_F(DevnetTest, RejectsTheSameKeySigningTwice) {
+    // The default owner permission holds one key, so java-tron stops at the count of signatures.
+    auto const result = clients_->broadcast(
+        transfer_signed_by({key(1), key(1)}, key(1).address(), 0, clients_->head()));
+    expect_sigerror(result, "Signature count is 2 more than key counts of permission : 1");
+}
+
+TEST_F(DevnetTest, RejectsAnUnknownPermissionId) {
+    expect_sigerror(
+        clients_->broadcast(transfer_signed_by({key(1)}, key(1).address(), 9, clients_->head())),
+        "permission isn't exit");
+    // Permission 1 is the witness permission, which only a witness holds.
+    expect_sigerror(
+        clients_->broadcast(transfer_signed_by({key(1)}, key(1).address(), 1, clients_->head())),
+        "permission isn't exit");
+    // An owner without an account has the default owner (0) and active (2) permissions only.
+    expect_sigerror(
+        clients_->broadcast(transfer_signed_by({key(5)}, key(5).address(), 3, clients_->head())),
+        "permission isn't exit");
+}
+
+TEST_F(DevnetTest, AcceptsTheDefaultActivePermission) {
+    // Every account has the active permission 2 (its own key, threshold 1), and it allows
+    // TransferAssetContract.
+    auto const transaction = transfer_signed_by({key(1)}, key(1).address(), 2, clients_->head());
+    auto const result = clients_->broadcast(transaction);
+    EXPECT_TRUE(result.result()) << result.message();
+    EXPECT_EQ(clients_->account(key(1).address()).active_permission(0).id(), 2);
+}
+
+TEST_F(DevnetTest, RejectsTooManySignatures) {
+    auto const result = clients_->broadcast(transfer_signed_by(
+        {key(1), key(2), key(3), key(4), key(5), key(6)}, key(1).address(), 0, clients_->head()));
+    expect_sigerror(result, "too many signatures");
+}
+
+TEST_F(DevnetTest, RejectsAShortSignature) {
+    auto transaction = transfer_signed_by({key(1)}, key(1).address(), 0, clients_->head());
+    transaction.mutable_signature(0)->resize(64);
+    expect_sigerror(clients_->broadcast(transaction), "Signature size is 64");
+}
+
+TEST_F(DevnetTest, RejectsTwoContractsInOneTransaction) {
+    auto transaction = transfer_signed_by({}, key(1).address(), 0, clients_->head());
+    *transaction.mutable_raw_data()->add_contract() = transaction.raw_data().contract(0);
+    tron::sign_transaction(transaction, key(1));
+    auto const result = clients_->broadcast(transaction);
+    EXPECT_EQ(result.code(), protocol::Return::CONTRACT_VALIDATE_ERROR);
+    EXPECT_EQ(result.message(), "Contract validate error : tx " +
+                                    tron::to_hex(tron::transaction_id(transaction)) +
+                                    " contract size should be exactly 1, this is extend feature "
+                                    ",actual :2");
+}
+
+// key(6) has a 2-of-2 active permission 3 with key(7); key(8) is a witness.
+class DevnetPermissionsTest : public DevnetTest {
+  protected:
+    void SetUp() override {
+        DevnetTest::SetUp();
+        auto config = config_;
+        config.data_dir = dir_.path() / "permissions";
+        GenesisAccount multisig{key(6).address().wire(), 100 * kTrx, 1'000'000};
+        multisig.active_permissions.push_back(
+            {3, "pair", 2, {{key(6).address().wire(), 1}, {key(7).address().wire(), 1}}});
+        GenesisAccount witness{key(8).address().wire(), 100 * kTrx, 1'000'000};
+        witness.witness = true;
+        config.genesis.accounts.push_back(multisig);
+        config.genesis.accounts.push_back(witness);
+        restart(config);
+    }
+};
+
+TEST_F(DevnetPermissionsTest, RejectsAKeyThatSignsTwice) {
+    auto const result = clients_->broadcast(
+        transfer_signed_by({key(6), key(6)}, key(6).address(), 3, clients_->head()));
+    expect_sigerror(result, key(6).address().base58() + " has signed twice!");
+}
+
+TEST_F(DevnetPermissionsTest, RejectsWeightBelowTheThreshold) {
+    expect_sigerror(
+        clients_->broadcast(transfer_signed_by({key(6)}, key(6).address(), 3, clients_->head())),
+        "sig error");
+    auto const both = transfer_signed_by({key(6), key(7)}, key(6).address(), 3, clients_->head());
+    auto const result = clients_->broadcast(both);
+    EXPECT_TRUE(result.result()) << result.message();
+    ASSERT_TRUE(clients_->wait_for_info(txid_of(both), false, std::chrono::seconds(5)));
+    // A custom active permission replaces the default one.
+    expect_sigerror(
+        clients_->broadcast(transfer_signed_by({key(6)}, key(6).address(), 2, clients_->head())),
+        "permission isn't exit");
+}
+
+TEST_F(DevnetPermissionsTest, RejectsMoreSignaturesThanThePermissionHasKeys) {
+    auto const result = clients_->broadcast(
+        transfer_signed_by({key(6), key(7), key(1)}, key(6).address(), 3, clients_->head()));
+    expect_sigerror(result, "Signature count is 3 more than key counts of permission : 2");
+}
+
+TEST_F(DevnetPermissionsTest, RejectsTheWitnessPermissionForATransfer) {
+    expect_sigerror(
+        clients_->broadcast(transfer_signed_by({key(8)}, key(8).address(), 1, clients_->head())),
+        "Permission type is error");
+    auto const account = clients_->account(key(8).address());
+    EXPECT_EQ(account.witness_permission().type(), protocol::Permission::Witness);
+    // The witness's owner permission still signs.
+    EXPECT_TRUE(
+        clients_->broadcast(transfer_signed_by({key(8)}, key(8).address(), 0, clients_->head()))
+            .result());
+}
+
+TEST_F(DevnetPermissionsTest, RejectsAKeyOutsideThePermission) {
+    auto const transaction =
+        transfer_signed_by({key(6), key(1)}, key(6).address(), 3, clients_->head());
+    expect_sigerror(clients_->broadcast(transaction),
+                    tron::to_hex(as_span(transaction.signature(1))) + " is signed by " +
+                        key(1).address().base58() + " but it is not contained of permission.");
 }
 
 }  // namespace
