@@ -1,19 +1,29 @@
 // The executable around the window: command line, the single-instance protocol, autostart, the
 // tray tooltip, and the real `lanetorrent` binary run twice on one profile (a second launch hands
 // its magnet link to the first and exits 0; SIGTERM ends the first cleanly; a socket left by a
-// SIGKILLed instance does not block the next one).
+// SIGKILLed instance does not block the next one; neither does a squatter on the old /tmp path,
+// and a socket that cannot be listened on only turns forwarding off).
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <QApplication>
+#include <QCryptographicHash>
 #include <QDir>
 #include <QEventLoop>
 #include <QFile>
 #include <QTimer>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "app/command_line.hpp"
@@ -42,6 +52,91 @@ QString q(fs::path const& path) {
 constexpr char made_up_hash[] = "0123456789abcdef0123456789abcdef01234567";
 std::string const made_up_magnet =
     std::string("magnet:?xt=urn:btih:") + made_up_hash + "&dn=made-up";
+
+// Sets an environment variable for one test and puts the old value back.
+class ScopedEnv {
+  public:
+    ScopedEnv(char const* name, QByteArray const& value)
+        : name_(name), had_(qEnvironmentVariableIsSet(name)), old_(qgetenv(name)) {
+        qputenv(name, value);
+    }
+    ~ScopedEnv() {
+        if (had_) {
+            qputenv(name_, old_);
+        } else {
+            qunsetenv(name_);
+        }
+    }
+    ScopedEnv(ScopedEnv const&) = delete;
+    ScopedEnv& operator=(ScopedEnv const&) = delete;
+
+  private:
+    char const* name_;
+    bool had_;
+    QByteArray old_;
+};
+
+// A directory as the XDG spec wants $XDG_RUNTIME_DIR: this user's, mode 0700.
+fs::path private_dir(TempDir const& dir, std::string const& name) {
+    auto const path = dir.subdir(name);
+    fs::permissions(path, fs::perms::owner_all, fs::perm_options::replace);
+    return path;
+}
+
+// Where the socket used to be: the shared /tmp, under a name anyone can compute.
+QString old_tmp_socket_path(Profile const& profile) {
+    auto const dir = QDir(q(profile.config_dir())).absolutePath();
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    hash.addData(dir.toUtf8());
+    hash.addData(QByteArray::number(static_cast<qulonglong>(::getuid())));
+    return QDir::temp().absoluteFilePath(QStringLiteral("lanetorrent-") +
+                                         QString::fromLatin1(hash.result().toHex().left(24)));
+}
+
+// Something at `path` that QLocalServer can neither remove nor listen on: a directory with a file
+// in it (what a squatter or a stray `mkdir` leaves).
+void block_path(QString const& path) {
+    fs::create_directories(path.toStdString());
+    std::ofstream(path.toStdString() + "/occupied") << "x";
+}
+
+// In a child process, as user `uid` (or as this user when 0 is not needed): connects to the
+// socket at `path`, sends `frame` and reads the answer. The exit status is 0 for an
+// acknowledgement, 1 when the server closed the connection without one, 2 when the connection
+// itself failed. The child uses only system calls: it is forked from a threaded process.
+pid_t send_from_child(std::string const& path, QByteArray const& frame, std::optional<uid_t> uid) {
+    pid_t const pid = ::fork();
+    if (pid != 0) return pid;
+    ::alarm(20);  // never outlives a broken test
+    if (uid && (::setgid(*uid) != 0 || ::setuid(*uid) != 0)) ::_exit(3);
+    int const fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
+    if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+        ::_exit(2);
+    }
+    // The server may have dropped the connection already: no SIGPIPE, just "no acknowledgement".
+    if (::send(fd, frame.constData(), static_cast<std::size_t>(frame.size()), MSG_NOSIGNAL) !=
+        frame.size()) {
+        ::_exit(1);
+    }
+    char answer = 0;
+    ::_exit(::read(fd, &answer, 1) == 1 && answer == instance_ack ? 0 : 1);
+}
+
+// Runs the event loop (so a server in this process can answer) until the child exits.
+int wait_for_child(pid_t pid) {
+    int status = -1;
+    QEventLoop loop;
+    QTimer poll;
+    QObject::connect(&poll, &QTimer::timeout, [&] {
+        if (::waitpid(pid, &status, WNOHANG) == pid) loop.quit();
+    });
+    poll.start(5);
+    loop.exec();
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
 
 Result<CommandLine> parse(QStringList arguments) {
     arguments.prepend(QStringLiteral("lanetorrent"));
@@ -176,6 +271,79 @@ TEST(SingleInstance, SecondGivesUpWhenNobodyAnswers) {
     EXPECT_NE(status.error().find("does not answer"), std::string::npos);
 }
 
+TEST(SingleInstance, SocketLivesInAPrivateRuntimeDirOrInTheProfile) {
+    TempDir dir("lanetorrent-app");
+    auto const profile = Profile::in_directory(dir.path() / "profile");
+    ASSERT_TRUE(profile.create_directories());
+    auto const in_profile = q(profile.config_dir() / "instance.sock");
+    auto const runtime = private_dir(dir, "runtime");
+
+    ScopedEnv const env("XDG_RUNTIME_DIR", q(runtime).toUtf8());
+    auto const name = SingleInstance::server_name_for(profile);
+    EXPECT_TRUE(name.startsWith(q(runtime) + "/lanetorrent-")) << name.toStdString();
+    EXPECT_TRUE(name.endsWith(".sock")) << name.toStdString();
+    auto const other = Profile::in_directory(dir.path() / "other");
+    EXPECT_NE(SingleInstance::server_name_for(other), name);
+
+    // A runtime directory others may enter, a relative one, or none: the profile's own directory.
+    fs::permissions(runtime, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec,
+                    fs::perm_options::replace);
+    EXPECT_EQ(SingleInstance::server_name_for(profile), in_profile);
+    qputenv("XDG_RUNTIME_DIR", "relative/run");
+    EXPECT_EQ(SingleInstance::server_name_for(profile), in_profile);
+    qputenv("XDG_RUNTIME_DIR", "");
+    EXPECT_EQ(SingleInstance::server_name_for(profile), in_profile);
+}
+
+TEST(SingleInstance, ListenFailsWithAReasonWhenThePathIsTaken) {
+    TempDir dir("lanetorrent-app");
+    ScopedEnv const env("XDG_RUNTIME_DIR", q(private_dir(dir, "runtime")).toUtf8());
+    auto const profile = Profile::in_directory(dir.path() / "profile");
+    ASSERT_TRUE(profile.create_directories());
+    block_path(SingleInstance::server_name_for(profile));
+    auto first = SingleInstance::claim(profile);
+    ASSERT_TRUE(first);
+    auto const listening = (*first)->listen();
+    ASSERT_FALSE(listening);
+    EXPECT_NE(listening.error().find("cannot listen for other launches on " +
+                                     SingleInstance::server_name_for(profile).toStdString()),
+              std::string::npos)
+        << listening.error();
+}
+
+// The socket's directory and mode already keep other users out; this loosens both, as a careless
+// chmod might, to show the peer check alone still refuses them. Needs root to act as another user.
+TEST(SingleInstance, DropsAConnectionFromAnotherUser) {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root to connect as another user";
+    TempDir dir("lanetorrent-app");
+    auto const runtime = private_dir(dir, "runtime");
+    ScopedEnv const env("XDG_RUNTIME_DIR", q(runtime).toUtf8());
+    auto const profile = Profile::in_directory(dir.path() / "profile");
+    ASSERT_TRUE(profile.create_directories());
+    auto first = SingleInstance::claim(profile);
+    ASSERT_TRUE(first);
+    ASSERT_TRUE((*first)->listen());
+    int received = 0;
+    QObject::connect(first->get(), &SingleInstance::messageReceived, [&] { ++received; });
+
+    auto const path = SingleInstance::server_name_for(profile).toStdString();
+    auto const frame = encode(InstanceMessage{.sources = {"magnet:?xt=urn:btih:abc"}});
+    fs::permissions(dir.path(), fs::perms::all, fs::perm_options::replace);
+    fs::permissions(runtime, fs::perms::all, fs::perm_options::replace);
+    fs::permissions(path, fs::perms::all, fs::perm_options::replace);
+
+    uid_t const nobody = 65534;
+    EXPECT_EQ(wait_for_child(send_from_child(path, frame, nobody)), 1);
+    QCoreApplication::processEvents();
+    EXPECT_EQ(received, 0);
+    // The same frame from this user is taken: the refusal above was the peer check.
+    EXPECT_EQ(wait_for_child(send_from_child(path, frame, std::nullopt)), 0);
+    QEventLoop loop;
+    QTimer::singleShot(0, &loop, &QEventLoop::quit);  // the signal is queued
+    loop.exec();
+    EXPECT_EQ(received, 1);
+}
+
 class Autostart : public ::testing::Test {
   protected:
     void SetUp() override {
@@ -239,6 +407,8 @@ TEST(TrayIcon, TooltipShowsRatesTorrentsAndEarnings) {
 class AppProcess : public ::testing::Test {
   protected:
     void SetUp() override {
+        // The app and this test agree on the socket's place: the child inherits the variable.
+        runtime_env_.emplace("XDG_RUNTIME_DIR", q(private_dir(dir_, "runtime")).toUtf8());
         auto const profile = Profile::in_directory(profile_dir_);
         ASSERT_TRUE(profile.create_directories());
         // Loopback only (the Session then turns DHT, LSD and port mapping off) and a save path
@@ -277,8 +447,13 @@ class AppProcess : public ::testing::Test {
 
     static std::string logs(Process& app) { return app.stdout_text() + app.stderr_text(); }
 
+    QString socket_path() const {
+        return SingleInstance::server_name_for(Profile::in_directory(profile_dir_));
+    }
+
     TempDir dir_{"lanetorrent-app"};
     fs::path profile_dir_ = dir_.path() / "profile";
+    std::optional<ScopedEnv> runtime_env_;
 };
 
 TEST_F(AppProcess, SecondLaunchHandsItsMagnetToTheFirst) {
@@ -322,8 +497,7 @@ TEST_F(AppProcess, StaleSocketOfAKilledInstanceDoesNotBlockTheNext) {
         ASSERT_TRUE(ready(*killed)) << logs(*killed);
         killed->kill();  // SIGKILL: the lock file and the socket file stay behind
     }
-    auto const socket = QDir::temp().absoluteFilePath(
-        SingleInstance::server_name_for(Profile::in_directory(profile_dir_)));
+    auto const socket = socket_path();
     EXPECT_TRUE(QFile::exists(socket)) << socket.toStdString();
 
     auto next = launch("next", {"--minimized"});
@@ -333,6 +507,48 @@ TEST_F(AppProcess, StaleSocketOfAKilledInstanceDoesNotBlockTheNext) {
     EXPECT_TRUE(added(*next, made_up_hash)) << logs(*next);
     next->signal(SIGTERM);
     EXPECT_EQ(next->wait_for(30s), 0) << logs(*next);
+}
+
+// Before, the socket sat at a path in the shared /tmp that anyone could compute and create first:
+// the app then exited with "cannot listen for other launches". Here another user's directory
+// squats that path (without a runtime directory, so the profile fallback is what is used).
+TEST_F(AppProcess, SquatterOnTheOldTmpPathDoesNotBlockStart) {
+    qputenv("XDG_RUNTIME_DIR", "");
+    auto const squatted = old_tmp_socket_path(Profile::in_directory(profile_dir_));
+    block_path(squatted);
+    if (::geteuid() == 0) {
+        ASSERT_EQ(::chown(squatted.toLocal8Bit().constData(), 65534, 65534), 0);
+    }
+    struct RemoveSquat {
+        QString path;
+        ~RemoveSquat() { fs::remove_all(path.toStdString()); }
+    } const cleanup{squatted};
+
+    auto first = launch("first", {"--minimized"});
+    ASSERT_TRUE(ready(*first)) << logs(*first);
+    EXPECT_EQ(first->stdout_text().find("without forwarding"), std::string::npos) << logs(*first);
+    EXPECT_TRUE(QFile::exists(q(profile_dir_ / "config" / "instance.sock")));
+    auto second = launch("second", {"--skip-dialog", made_up_magnet});
+    EXPECT_EQ(second->wait_for(15s), 0) << logs(*second);
+    EXPECT_TRUE(added(*first, made_up_hash)) << logs(*first);
+    first->signal(SIGTERM);
+    EXPECT_EQ(first->wait_for(30s), 0) << logs(*first);
+}
+
+TEST_F(AppProcess, StartsWithoutForwardingWhenItCannotListen) {
+    block_path(socket_path());
+    auto first = launch("first", {"--minimized", "--skip-dialog", made_up_magnet});
+    auto const notice = first->wait_for_line(
+        [](std::string_view line) {
+            return line.starts_with("lanetorrent: running without forwarding: cannot listen");
+        },
+        60s);
+    ASSERT_TRUE(notice) << logs(*first);
+    ASSERT_TRUE(ready(*first)) << logs(*first);
+    // Its own sources still go in.
+    EXPECT_TRUE(added(*first, made_up_hash)) << logs(*first);
+    first->signal(SIGTERM);
+    EXPECT_EQ(first->wait_for(30s), 0) << logs(*first);
 }
 
 }  // namespace

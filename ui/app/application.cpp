@@ -4,6 +4,7 @@
 #include <QEvent>
 #include <QMessageBox>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QSystemTrayIcon>
 #include <cstdio>
 
@@ -99,7 +100,18 @@ Status Application::start() {
     if (tray) tray_->show();
     // Without a tray a hidden window could not be reached again, so it always shows.
     if (!options_.minimized || !tray) showWindow();
-    if (auto listening = instance_.listen(); !listening) return listening;
+    if (auto const listening = instance_.listen(); !listening) {
+        // Forwarding is a convenience: without it this instance still works, and a later launch
+        // only fails to hand over its links. So start, and say why and what it means.
+        auto const notice =
+            tr("A second launch cannot pass links to this window (%1). Add them here instead; "
+               "restarting LaneTorrent may fix it.")
+                .arg(QString::fromStdString(listening.error()));
+        report(QStringLiteral("running without forwarding: ") +
+               QString::fromStdString(listening.error()));
+        window_->statusBar()->showMessage(notice);
+        notify(tr("LaneTorrent"), notice);
+    }
     report(QStringLiteral("ready"));
     for (auto const& source : options_.sources) window_->addSource(source, options_.skip_dialog);
     return Ok{};

@@ -3,8 +3,10 @@
 // owns what the window alone cannot decide: hiding to the tray, quitting (asking only while
 // something downloads), notifications, and quitting cleanly on SIGTERM.
 //
-// On stdout it reports "lanetorrent: ready" once later launches can reach it and
-// "lanetorrent: added <info-hash>" for each torrent added, for scripts and the tests.
+// On stdout it reports "lanetorrent: ready" once the window is up and later launches can reach it
+// ("lanetorrent: running without forwarding: <why>" before it when they cannot: a socket that
+// cannot be listened on is not fatal) and "lanetorrent: added <info-hash>" for each torrent added,
+// for scripts and the tests.
 #pragma once
 
 #include <QObject>

@@ -1,5 +1,7 @@
 #include "app/single_instance.hpp"
 
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <QCryptographicHash>
@@ -18,14 +20,34 @@ QString to_q(std::filesystem::path const& path) {
     return QString::fromStdString(path.string());
 }
 
+// The XDG base directory spec: "owned by the user, and [...] its Unix access mode MUST be 0700".
+// Anything else (unset, relative, someone else's, open to others) is not used.
+bool private_runtime_dir(QByteArray const& dir) {
+    if (dir.isEmpty() || !dir.startsWith('/')) return false;
+    struct stat st {};
+    return ::stat(dir.constData(), &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == ::geteuid() &&
+           (st.st_mode & (S_IRWXG | S_IRWXO)) == 0;
+}
+
 }  // namespace
 
 QString SingleInstance::server_name_for(Profile const& profile) {
-    auto const dir = QDir(to_q(profile.config_dir())).absolutePath();
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    hash.addData(dir.toUtf8());
-    hash.addData(QByteArray::number(static_cast<qulonglong>(::getuid())));
-    return QStringLiteral("lanetorrent-") + QString::fromLatin1(hash.result().toHex().left(24));
+    auto const config = QDir(to_q(profile.config_dir())).absolutePath();
+    auto const runtime = qgetenv("XDG_RUNTIME_DIR");
+    if (!private_runtime_dir(runtime)) return QDir(config).absoluteFilePath("instance.sock");
+    // One runtime directory serves every profile of this user, so the name tells them apart.
+    auto const hash = QCryptographicHash::hash(config.toUtf8(), QCryptographicHash::Sha256);
+    return QDir(QString::fromLocal8Bit(runtime))
+        .absoluteFilePath(QStringLiteral("lanetorrent-") +
+                          QString::fromLatin1(hash.toHex().left(24)) + QStringLiteral(".sock"));
+}
+
+bool SingleInstance::peer_is_same_user(qintptr fd) {
+    ucred peer{};
+    socklen_t size = sizeof peer;
+    if (::getsockopt(static_cast<int>(fd), SOL_SOCKET, SO_PEERCRED, &peer, &size) != 0)
+        return false;
+    return size == sizeof peer && peer.uid == ::geteuid();
 }
 
 Result<std::unique_ptr<SingleInstance>> SingleInstance::claim(Profile const& profile) {
@@ -54,11 +76,14 @@ Status SingleInstance::listen() {
     if (role_ != Role::primary) return Error{"only the first instance listens"};
     if (server_) return Ok{};
     auto server = std::make_unique<QLocalServer>();
+    // The directory already keeps other users out; the socket's own mode (0700) and the peer check
+    // in accept() are for a directory whose mode someone loosened later.
     server->setSocketOptions(QLocalServer::UserAccessOption);
     // We hold the lock, so a socket file under our name is what a crashed instance left behind.
     QLocalServer::removeServer(server_name_);
     if (!server->listen(server_name_)) {
-        return Error{"cannot listen for other launches: " + server->errorString().toStdString()};
+        return Error{"cannot listen for other launches on " + server_name_.toStdString() + ": " +
+                     server->errorString().toStdString()};
     }
     connect(server.get(), &QLocalServer::newConnection, this, &SingleInstance::accept);
     server_ = std::move(server);
@@ -67,6 +92,12 @@ Status SingleInstance::listen() {
 
 void SingleInstance::accept() {
     while (auto* socket = server_->nextPendingConnection()) {
+        // Another user's process (or root's) has no business adding torrents to this profile.
+        if (!peer_is_same_user(socket->socketDescriptor())) {
+            socket->abort();
+            socket->deleteLater();
+            continue;
+        }
         auto buffer = std::make_shared<QByteArray>();
         QTimer::singleShot(client_timeout_ms, socket, &QLocalSocket::abort);
         connect(socket, &QLocalSocket::disconnected, socket, &QObject::deleteLater);
@@ -109,6 +140,11 @@ Status SingleInstance::forward(InstanceMessage const& message, std::chrono::mill
             return Error{"LaneTorrent is already running for this profile but does not answer"};
         }
         QThread::msleep(100);
+    }
+    // The links a user opens are theirs: never hand them to a server another user runs.
+    if (!peer_is_same_user(socket.socketDescriptor())) {
+        return Error{"the socket " + server_name_.toStdString() +
+                     " belongs to another user; not sending to it"};
     }
     socket.write(encode(message));
     if (!socket.waitForBytesWritten(std::max(left(), 1000))) {

@@ -1,8 +1,15 @@
 // One running instance per profile. The first launch takes the profile's lock file and, once its
-// window exists, listens on a local socket (user-only access) named after the profile; a later
-// launch finds the lock taken, sends its sources over the socket, waits for the acknowledgement
-// and exits. The lock, not the socket, decides who is first: a lock whose owner died is stale to
-// QLockFile, and a socket file a crashed instance left behind is removed before listening.
+// window exists, listens on a local socket named after the profile; a later launch finds the lock
+// taken, sends its sources over the socket, waits for the acknowledgement and exits. The lock, not
+// the socket, decides who is first: a lock whose owner died is stale to QLockFile, and a socket
+// file a crashed instance left behind is removed before listening.
+//
+// The socket lives in a directory only this user can write to ($XDG_RUNTIME_DIR, else the
+// profile's config directory), never in the shared /tmp, where another local user could create
+// the path first and so keep the app from listening. Both ends also check who is at the other end
+// (SO_PEERCRED): the primary drops a connection from another user, and a later launch sends nothing
+// to a server another user runs. Failing to listen is not fatal to the caller (Application starts
+// without forwarding and says so).
 // Claiming and forwarding work under a QCoreApplication, before any display is needed.
 #pragma once
 
@@ -37,9 +44,14 @@ class SingleInstance : public QObject {
     // lock but does not listen yet), so connecting is retried until `timeout`.
     Status forward(InstanceMessage const& message, std::chrono::milliseconds timeout);
 
-    // "lanetorrent-" and a hash of the absolute config directory and the user id: short enough
-    // for a socket path, distinct per profile and per user.
+    // The socket's absolute path: "lanetorrent-<hash of the config directory>.sock" in
+    // $XDG_RUNTIME_DIR when that is what the XDG spec promises (an absolute path to a directory
+    // owned by this user that nobody else may enter), else "instance.sock" in the profile's config
+    // directory (mode 0700, see Profile::create_directories).
     static QString server_name_for(Profile const& profile);
+    // Whether the process at the other end of the connected local socket `fd` runs as this
+    // process's effective user (SO_PEERCRED, recorded by the kernel at connect/listen time).
+    static bool peer_is_same_user(qintptr fd);
 
   signals:
     void messageReceived(QStringList sources, bool skip_dialog);
