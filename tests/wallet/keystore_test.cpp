@@ -24,7 +24,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 // The cheapest cost the keystore accepts; the default would make this suite take minutes.
-constexpr ScryptParams fast{10, 1, 1};
+constexpr ScryptParams fast = test_only_cheap;
 constexpr char const* passphrase = "correct horse battery staple";
 
 std::string slurp(fs::path const& path) {
@@ -118,7 +118,7 @@ TEST_F(KeystoreTest, DefaultCostIsStrongAndStoredInTheFile) {
     EXPECT_EQ(j.at("version"), 1);
     EXPECT_EQ(j.at("address"), created->base58());
     EXPECT_EQ(j.at("kdf").at("name"), "scrypt");
-    EXPECT_GE(j.at("kdf").at("n").get<std::uint64_t>(), 1u << 15);
+    EXPECT_EQ(j.at("kdf").at("n").get<std::uint64_t>(), 1u << 18);  // geth's standard
     EXPECT_EQ(j.at("kdf").at("r"), 8);
     EXPECT_EQ(j.at("kdf").at("p"), 1);
     EXPECT_EQ(j.at("kdf").at("salt").get<std::string>().size(), 64u);
@@ -348,6 +348,20 @@ TEST_F(KeystoreTest, UnlockRefusesAFileOthersCanRead) {
 
     fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
     EXPECT_TRUE(Keystore::unlock(path, passphrase));
+}
+
+// A keystore written at the old default (N = 2^15) still unlocks, and the next passphrase change
+// re-seals it at today's default.
+TEST_F(KeystoreTest, PassphraseChangeMovesAnOlderFileToTheDefaultCost) {
+    auto const key = tron::PrivateKey::generate();
+    ASSERT_TRUE(Keystore::import(path, key, passphrase, ScryptParams{15, 8, 1}));
+    EXPECT_EQ(json::parse(slurp(path)).at("kdf").at("n"), 32768);
+    ASSERT_TRUE(Keystore::change_passphrase(path, passphrase, "a new passphrase"));
+    auto const j = json::parse(slurp(path));
+    EXPECT_EQ(j.at("kdf").at("n"), 262144);
+    EXPECT_EQ(j.at("kdf").at("r"), 8);
+    EXPECT_EQ(j.at("kdf").at("p"), 1);
+    EXPECT_EQ(Keystore::address_of(path).value(), key.address());
 }
 
 TEST_F(KeystoreTest, ChangePassphraseSwapsWhichOneWorks) {
