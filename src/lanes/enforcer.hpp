@@ -33,20 +33,9 @@
 #include <libtorrent/peer_class.hpp>
 
 #include "lanes/lane.hpp"
+#include "lanes/lane_classes.hpp"
 
 namespace lanetorrent::lanes {
-
-constexpr int lane_slot_count = 26;  // class ids 6..31
-
-// The class a connection was given when it connected.
-struct HeldClass {
-    int slot = -1;           // >= 0: a class of the IP's own
-    Lane lane = Lane::slow;  // for slot < 0: the shared class of this lane
-};
-
-struct LaneShares {
-    std::array<int, lane_count> permille{100, 300, 600};  // slow, medium, fast
-};
 
 // One connection as the limits see it: the class it sits in and the lane it is served in.
 struct Seat {
@@ -92,14 +81,14 @@ struct LimiterCorrection {
     }
 };
 
-class LaneEnforcer {
+class LaneEnforcer : public LaneClasses {
   public:
     static constexpr int slot_count = lane_slot_count;
 
     // Creates the classes and installs the filter. Call before any torrent is added: per-torrent
     // limits take class ids from the same pool, and only ids up to 31 can be used by the filter.
     LaneEnforcer(lt::session& session, LaneShares shares);
-    ~LaneEnforcer();
+    ~LaneEnforcer() override;
     struct Probe;
 
     // A connection from `ip` was attached: the class it holds. Also sets the limits at once.
@@ -109,7 +98,7 @@ class LaneEnforcer {
     // the lane, the limits change at once and this returns false. Otherwise it arms a class for
     // `ip` (a free slot if any) that the next connection from `ip` lands in, and returns true: the
     // connection must reconnect to get `lane`.
-    bool want(std::string const& ip, HeldClass const& held, Lane lane);
+    bool want(std::string const& ip, HeldClass const& held, Lane lane) override;
 
     struct Member {
         std::string ip;

@@ -21,107 +21,27 @@
 
 #include "engine/result.hpp"
 #include "lanes/lane.hpp"
+#include "lanes/lane_store.hpp"
+#include "lanes/ledger_types.hpp"
 
 namespace lanetorrent::lanes {
 
-enum class Role { earn, spend };  // earn: we are the payee (seeder); spend: we are the payer
-
-// A payment channel: all IOUs from one payer to one payee in one asset, across torrents and
-// connections. Addresses are Base58 ("T...").
-struct ChannelKey {
-    Role role = Role::earn;
-    std::string payer;
-    std::string payee;
-    std::string asset;
-    friend auto operator<=>(ChannelKey const&, ChannelKey const&) = default;
-};
-
-enum class SettlementStatus { signed_, pending, confirmed, solidified, failed };
-char const* to_string(SettlementStatus status);
-
-struct SettlementRecord {
-    std::string txid;  // hex
-    ChannelKey channel;
-    Units from = 0;           // cumulative amount settled before this transfer
-    Units to = 0;             // ... and after it; the transfer moves to - from
-    std::string transaction;  // the signed protocol.Transaction, serialized
-    SettlementStatus status = SettlementStatus::signed_;
-    std::int64_t block = 0;  // once in a block
-    std::int64_t created_ms = 0;
-    std::int64_t updated_ms = 0;
-};
-
-struct ChannelState {
-    Units iou_amount = 0;  // latest accepted (earn) or issued (spend) cumulative IOU
-    std::int64_t iou_seq = 0;
-    std::string iou_signature;  // 65 bytes, to show a third party if ever needed
-    Units settled = 0;          // cumulative amount in confirmed or solidified settlements
-    std::int64_t last_settled_ms = 0;
-    std::int64_t first_unsettled_ms = 0;  // when the oldest IOU not yet settled was recorded
-};
-
-struct IouRecord {
-    ChannelKey channel;
-    std::string torrent;  // the torrent the increase paid for
-    Units amount = 0;     // cumulative
-    std::int64_t seq = 0;
-    std::string signature;  // 65 bytes
-    std::int64_t at_ms = 0;
-};
-
-struct TrafficDelta {
-    Role role = Role::earn;
-    std::string torrent;
-    std::string peer;  // the peer's Tron address if it proved one, else its IP
-    Lane lane = Lane::slow;
-    std::int64_t bytes = 0;
-};
-
-struct TrafficRow {
-    Role role = Role::earn;
-    std::string torrent;
-    std::string peer;
-    std::array<std::int64_t, lane_count> bytes{};  // per lane
-};
-
-// What `lanes status` shows: one row per connected peer, rewritten every second by the running
-// client.
-struct LivePeer {
-    Role role = Role::earn;
-    std::string torrent;
-    std::string endpoint;  // ip:port
-    std::string client;
-    std::string address;  // Tron address, empty if the peer proved none
-    Lane lane = Lane::slow;
-    std::int64_t rate = 0;  // bytes/s (sent for earn, received for spend)
-    Units debt = 0;         // owed but not yet covered by an IOU
-    Units paid = 0;         // IOUs on this channel
-    std::int64_t updated_ms = 0;
-};
-
-// Why an IOU was not recorded: the payer's fault (not newer than the last) or ours (the disk).
-struct IouError {
-    enum class Kind { stale, storage };
-    Kind kind = Kind::storage;
-    std::string message;
-};
-
-class Ledger {
+class Ledger : public LaneStore {
   public:
     static Result<std::unique_ptr<Ledger>> open(std::filesystem::path const& file);
-    ~Ledger();
+    ~Ledger() override;
 
     // Records a new IOU on its channel if it is newer than the last one: amount and seq both
     // strictly greater. Otherwise an error saying which ("IOU amount 5 does not exceed 7"); the
     // ledger is unchanged. Returns the increase.
-    Result<Units, IouError> record_iou(IouRecord const& iou);
-    ChannelState channel(ChannelKey const& key) const;  // zeros for a channel never seen
+    Result<Units, IouError> record_iou(IouRecord const& iou) override;
+    ChannelState channel(ChannelKey const& key) const override;  // zeros for a channel never seen
     std::vector<ChannelKey> channels(Role role) const;
 
     // Records a settlement before anyone broadcasts it. Refused if the txid is already recorded
     // (a replay) or if the channel already has a settlement from the same `from` that has not
     // failed (so the payer never signs, and the payee never accepts, two transfers for one debt).
-    Status add_settlement(SettlementRecord const& record);
+    Status add_settlement(SettlementRecord const& record) override;
     // signed -> pending -> confirmed -> solidified (a step may be skipped: a watcher can first
     // see a transaction already in a block), or any non-final status -> failed; never backwards,
     // never out of solidified or failed; the same status again is a no-op. Confirmed and
@@ -129,22 +49,22 @@ class Ledger {
     // amount are one transaction); a confirmed settlement that fails (a fork) stops counting.
     // Unknown txid: an error.
     Status set_settlement_status(std::string const& txid, SettlementStatus status,
-                                 std::int64_t block, std::int64_t now_ms);
-    std::optional<SettlementRecord> settlement(std::string const& txid) const;
+                                 std::int64_t block, std::int64_t now_ms) override;
+    std::optional<SettlementRecord> settlement(std::string const& txid) const override;
     // The channel's newest settlement that is neither failed nor final, if any. Usually at most
     // one; a confirmed one waiting to become solid may coexist with the next one.
-    std::optional<SettlementRecord> open_settlement(ChannelKey const& key) const;
-    std::vector<SettlementRecord> settlements(Role role) const;  // newest first
+    std::optional<SettlementRecord> open_settlement(ChannelKey const& key) const override;
+    std::vector<SettlementRecord> settlements(Role role) const override;  // newest first
     // The settlements still to follow on the chain (signed, pending, confirmed), newest first:
     // what the status tracker asks about, several times a second after a broadcast.
-    std::vector<SettlementRecord> open_settlements(Role role) const;
+    std::vector<SettlementRecord> open_settlements(Role role) const override;
 
-    void add_traffic(std::vector<TrafficDelta> const& deltas);  // one transaction
+    void add_traffic(std::vector<TrafficDelta> const& deltas) override;  // one transaction
     std::vector<TrafficRow> traffic(Role role) const;
 
     // IOU increases (earnings or spending) per torrent, and since a time (for daily caps).
-    Units total_for_torrent(Role role, std::string const& torrent) const;
-    Units total_since(Role role, std::int64_t since_ms) const;
+    Units total_for_torrent(Role role, std::string const& torrent) const override;
+    Units total_since(Role role, std::int64_t since_ms) const override;
     Units total(Role role) const;
     // total_for_torrent for every torrent with any IOU, in one query (a list of 1,000 torrents
     // refreshes it every second).

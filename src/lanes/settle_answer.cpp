@@ -4,7 +4,7 @@
 
 namespace lanetorrent::lanes {
 
-SettleAnswer answer_settle_request(msg::SettleRequest const& request, Ledger const& ledger,
+SettleAnswer answer_settle_request(msg::SettleRequest const& request, LaneStore const& ledger,
                                    ChannelKey const& spend, Units recovered_settled) {
     using Kind = SettleAnswer::Kind;
     auto const state = ledger.channel(spend);

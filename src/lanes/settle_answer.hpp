@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "lanes/ledger.hpp"
+#include "lanes/lane_store.hpp"
 #include "lanes/protocol.hpp"
 
 namespace lanetorrent::lanes {
@@ -25,7 +25,7 @@ struct SettleAnswer {
 // `recovered_settled`: what the seller said, in a channel state that came with our own latest
 // IOU, that settlements in a block have paid (another device of ours paid them). It can only
 // raise where our settlements end: a range below it is never signed again.
-SettleAnswer answer_settle_request(msg::SettleRequest const& request, Ledger const& ledger,
+SettleAnswer answer_settle_request(msg::SettleRequest const& request, LaneStore const& ledger,
                                    ChannelKey const& spend, Units recovered_settled = 0);
 
 }  // namespace lanetorrent::lanes

@@ -2,6 +2,8 @@
 // seller that is ahead of (or behind) the payer's ledger still gets a sensible answer.
 #include "lanes/settle_answer.hpp"
 
+#include "lanes/ledger.hpp"
+
 #include <gtest/gtest.h>
 
 #include "temp_dir.hpp"
