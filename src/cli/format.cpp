@@ -26,4 +26,8 @@ std::string format_duration(std::optional<std::int64_t> seconds) {
     return fmt::format("{}:{:02}", s / 60, s % 60);
 }
 
+std::string json_text(nlohmann::json const& json) {
+    return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace lanetorrent::cli

@@ -5,6 +5,7 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/format.hpp"
+#include "engine/printable_text.hpp"
 #include "engine/torrent_source.hpp"
 
 namespace lanetorrent::cli {
@@ -35,39 +36,44 @@ nlohmann::json to_json(TorrentDescription const& d) {
     return out;
 }
 
+// Names, paths, comments and URLs are the torrent author's text: printed escaped, so that no
+// control sequence in them reaches the terminal.
 void print_text(TorrentDescription const& d) {
-    fmt::print("name:       {}\n", d.name.empty() ? "(unknown)" : d.name);
+    auto const p = [](std::string const& text) { return printable_text(text); };
+    fmt::print("name:       {}\n", d.name.empty() ? "(unknown)" : p(d.name));
     if (!d.info_hash_v1.empty()) fmt::print("info-hash:  {} (v1)\n", d.info_hash_v1);
     if (!d.info_hash_v2.empty()) fmt::print("info-hash:  {} (v2)\n", d.info_hash_v2);
     if (d.has_metadata) {
         fmt::print("size:       {} ({} bytes)\n", format_bytes(d.total_size), d.total_size);
         fmt::print("pieces:     {} x {}\n", d.num_pieces, format_bytes(d.piece_size));
         fmt::print("private:    {}\n", d.is_private ? "yes" : "no");
-        if (!d.comment.empty()) fmt::print("comment:    {}\n", d.comment);
-        if (!d.creator.empty()) fmt::print("created by: {}\n", d.creator);
+        if (!d.comment.empty()) fmt::print("comment:    {}\n", p(d.comment));
+        if (!d.creator.empty()) fmt::print("created by: {}\n", p(d.creator));
         fmt::print("files:\n");
         for (auto const& file : d.files) {
-            if (!file.pad) fmt::print("  {:>10}  {}\n", format_bytes(file.size), file.path);
+            if (!file.pad) fmt::print("  {:>10}  {}\n", format_bytes(file.size), p(file.path));
         }
     } else {
         fmt::print("metadata:   not in a magnet link; fetched from peers when downloading\n");
     }
     fmt::print("trackers:{}\n", d.trackers.empty() ? " none" : "");
-    for (auto const& tracker : d.trackers) fmt::print("  {}\n", tracker);
+    for (auto const& tracker : d.trackers) fmt::print("  {}\n", p(tracker));
     if (!d.web_seeds.empty()) fmt::print("web seeds:\n");
-    for (auto const& seed : d.web_seeds) fmt::print("  {}\n", seed);
+    for (auto const& seed : d.web_seeds) fmt::print("  {}\n", p(seed));
 }
 
 }  // namespace
 
 int run_info(InfoOptions const& options) {
-    auto params = load_torrent_source(options.source);
+    LoadWarnings warnings;
+    auto params = load_torrent_source(options.source, &warnings);
     if (!params) {
         return fail(looks_like_magnet(options.source) ? exit_usage : exit_failure, params.error());
     }
+    for (auto const& warning : warnings) warn(warning);
     auto const description = describe(params.value());
     if (options.json) {
-        fmt::print("{}\n", to_json(description).dump());
+        fmt::print("{}\n", json_text(to_json(description)));
     } else {
         print_text(description);
     }

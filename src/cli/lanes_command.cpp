@@ -56,12 +56,11 @@ int run_lanes_status(Profile const& profile, LanesStatusOptions const& options) 
                             {"paid_units", p.paid},
                             {"age_ms", now - p.updated_ms}});
         }
-        fmt::print("{}\n", nlohmann::json{{"peers", rows},
-                                          {"earned_units", earned},
-                                          {"promised_units", promised},
-                                          {"spent_units", spent},
-                                          {"spent_on_chain_units", spent_on_chain}}
-                               .dump());
+        fmt::print("{}\n", json_text(nlohmann::json{{"peers", rows},
+                                                    {"earned_units", earned},
+                                                    {"promised_units", promised},
+                                                    {"spent_units", spent},
+                                                    {"spent_on_chain_units", spent_on_chain}}));
         return exit_success;
     }
     fmt::print("{:<6} {:<22} {:<7} {:>11} {:>14} {:>14}  {}\n", "role", "peer", "lane", "rate",

@@ -9,6 +9,7 @@
 
 #include "cli/exit_codes.hpp"
 #include "cli/format.hpp"
+#include "engine/printable_text.hpp"
 
 namespace lanetorrent::cli {
 
@@ -115,10 +116,12 @@ double Reporter::elapsed() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
 }
 
+// Lines quote names, peers and trackers' answers, so control characters in them are escaped here
+// (warnings and errors are, in warn() and fail()).
 void Reporter::line(std::string const& text) {
     if (bar_visible_) fmt::print("\r\x1b[K");
     bar_visible_ = false;
-    fmt::print("{}\n", text);
+    fmt::print("{}\n", printable_text(text));
     std::fflush(stdout);
 }
 
@@ -142,7 +145,7 @@ void Reporter::report(Event const& event) {
         auto object = d.fields;
         object["event"] = d.name;
         object["t"] = std::round(elapsed() * 1000) / 1000;
-        fmt::print("{}\n", object.dump());
+        fmt::print("{}\n", json_text(object));
         std::fflush(stdout);
         return;
     }
@@ -166,7 +169,7 @@ void Reporter::lane_notice(lanes::LaneNotice const& notice) {
                               {"peer", notice.peer},
                               {"text", notice.text}};
         if (!notice.txid.empty()) object["txid"] = notice.txid;
-        fmt::print("{}\n", object.dump());
+        fmt::print("{}\n", json_text(object));
         std::fflush(stdout);
         return;
     }
@@ -179,13 +182,12 @@ void Reporter::lane_notice(lanes::LaneNotice const& notice) {
 
 void Reporter::done(int exit_code, std::int64_t downloaded, std::int64_t uploaded) {
     if (style_ == Style::json) {
-        fmt::print("{}\n", nlohmann::json{{"event", "done"},
-                                          {"t", std::round(elapsed() * 1000) / 1000},
-                                          {"exit_code", exit_code},
-                                          {"downloaded", downloaded},
-                                          {"uploaded", uploaded},
-                                          {"seconds", elapsed()}}
-                               .dump());
+        fmt::print("{}\n", json_text(nlohmann::json{{"event", "done"},
+                                                    {"t", std::round(elapsed() * 1000) / 1000},
+                                                    {"exit_code", exit_code},
+                                                    {"downloaded", downloaded},
+                                                    {"uploaded", uploaded},
+                                                    {"seconds", elapsed()}}));
     } else {
         line(fmt::format("{} downloaded, {} uploaded in {:.1f} s", format_bytes(downloaded),
                          format_bytes(uploaded), elapsed()));

@@ -26,10 +26,29 @@ using namespace std::chrono_literals;
 namespace {
 
 std::atomic<int> stop_signal{0};
+// Whether a loop that looks at stop_signal is running. Outside one (opening the session, adding
+// torrents) a call may block for long, and a signal that only set the flag would wait for it:
+// there, and on a second signal, the process ends at once, as it would without a handler. What
+// it leaves behind is what a crash leaves, which the next run handles.
+std::atomic<bool> stop_is_polled{false};
 
 void on_stop_signal(int signal) {
+    if (!stop_is_polled || stop_signal) {
+        static constexpr char message[] = "lanetorrent-cli: stopped by a signal\n";
+        (void)!::write(STDERR_FILENO, message, sizeof message - 1);
+        ::_exit(128 + signal);
+    }
     stop_signal = signal;
 }
+
+// Marks a scope whose loop looks at stop_signal often (every poll).
+class PolledStop {
+  public:
+    PolledStop() { stop_is_polled = true; }
+    ~PolledStop() { stop_is_polled = false; }
+    PolledStop(PolledStop const&) = delete;
+    PolledStop& operator=(PolledStop const&) = delete;
+};
 
 void install_stop_handlers() {
     struct sigaction action {};
@@ -66,6 +85,7 @@ class Transfer {
     // Waits until the listen socket is up. With an explicit --listen a failure is fatal: the
     // user asked for that address, and peers or trackers expect us there.
     Status wait_for_listen() {
+        PolledStop const polled;
         auto const deadline = std::chrono::steady_clock::now() + 10s;
         while (std::chrono::steady_clock::now() < deadline && !stop_signal) {
             for (auto const& event : engine_.poll(100ms)) {
@@ -83,6 +103,7 @@ class Transfer {
     }
 
     int run(std::vector<TorrentId> const& ids) {
+        PolledStop const polled;
         auto const start = std::chrono::steady_clock::now();
         std::optional<std::chrono::steady_clock::time_point> deadline;
         if (options_.seconds) deadline = start + std::chrono::seconds(*options_.seconds);
@@ -205,8 +226,10 @@ int run_transfer(Profile const& profile, TransferOptions const& options) {
         if (seeding && magnet) {
             return fail(exit_usage, "seed needs a .torrent file: a magnet link has no metadata");
         }
-        auto source = load_torrent_source(text);
+        LoadWarnings warnings;
+        auto source = load_torrent_source(text, &warnings);
         if (!source) return fail(magnet ? exit_usage : exit_failure, source.error());
+        for (auto const& warning : warnings) warn(warning);
         sources.push_back(std::move(source.value()));
     }
 

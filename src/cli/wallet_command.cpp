@@ -10,6 +10,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/format.hpp"
 #include "cli/passphrase.hpp"
 #include "engine/atomic_file.hpp"
 #include "tron/client.hpp"
@@ -50,7 +51,7 @@ Result<tron::NodeConfig> node_config(WalletOptions const& options) {
 
 void print(WalletOptions const& options, nlohmann::json const& json, std::string const& text) {
     if (options.json) {
-        fmt::print("{}\n", json.dump());
+        fmt::print("{}\n", json_text(json));
     } else {
         fmt::print("{}\n", text);
     }
@@ -132,7 +133,7 @@ int run_history(Profile const& profile, WalletOptions const& options) {
                            {"status", state}});
     }
     if (options.json) {
-        fmt::print("{}\n", entries.dump());
+        fmt::print("{}\n", json_text(entries));
     } else {
         for (auto const& e : entries) {
             fmt::print("{}  {:>14} {}  to {}  {}\n", e["txID"].get<std::string>(),

@@ -18,6 +18,7 @@
 #include "engine/disk_fault.hpp"
 #include "engine/pinned_peers.hpp"
 #include "engine/seed_marking.hpp"
+#include "engine/torrent_source.hpp"
 
 namespace lanetorrent {
 namespace fs = std::filesystem;
@@ -334,6 +335,10 @@ void Engine::distrust_pieces_after_crash(TorrentId const& id, TorrentLock const&
 
 Result<TorrentId> Engine::add_to_session(TorrentId const& id, lt::add_torrent_params params,
                                          std::unique_ptr<TorrentLock> lock, bool seed_only) {
+    // Loaders bound these lists already; resume data and merged trackers have not been.
+    LoadWarnings dropped;
+    bound_torrent_lists(params, dropped);
+    for (auto& warning : dropped) pending_.push_back(event::Warning{id, std::move(warning)});
     lt::error_code ec;
     auto handle = session_->add_torrent(std::move(params), ec);
     if (ec) return Error{"cannot add torrent " + id + ": " + ec.message()};
