@@ -6,6 +6,7 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "engine/version.hpp"
+#include "wallet/secret.hpp"
 
 namespace cli = lanetorrent::cli;
 
@@ -84,6 +85,10 @@ void add_buy_options(CLI::App& command, cli::LaneCliOptions& lanes) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Before any passphrase is read or key unlocked: no core file, no same-user ptrace.
+    if (auto const guarded = lanetorrent::wallet::keep_secrets_out_of_core_dumps(); !guarded) {
+        fmt::print(stderr, "lanetorrent-cli: warning: {}\n", guarded.error());
+    }
     CLI::App app{"LaneTorrent on the command line: create, inspect, seed and download torrents.",
                  "lanetorrent-cli"};
     app.set_version_flag("--version", std::string("lanetorrent-cli ") + lanetorrent::version);

@@ -14,11 +14,22 @@ std::string trim_line(std::string text) {
     return text;
 }
 
-Result<std::string> read_passphrase(std::string const& file, char const* prompt) {
+namespace {
+
+std::string_view without_line_end(std::string_view text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+    return text;
+}
+
+}  // namespace
+
+Result<wallet::SecretText> read_passphrase(std::string const& file, char const* prompt) {
     if (!file.empty()) {
         auto bytes = read_file(file, 64 * 1024);
         if (!bytes) return Error{bytes.error()};
-        return trim_line(std::string(bytes->begin(), bytes->end()));
+        wallet::SecretText passphrase(without_line_end({bytes->data(), bytes->size()}));
+        wallet::scrub(*bytes);
+        return passphrase;
     }
     if (!::isatty(STDIN_FILENO)) {
         return Error{"no passphrase: use --passphrase-file FILE when not on a terminal"};
@@ -29,10 +40,15 @@ Result<std::string> read_passphrase(std::string const& file, char const* prompt)
     termios silent = saved;
     silent.c_lflag &= ~static_cast<tcflag_t>(ECHO);
     ::tcsetattr(STDIN_FILENO, TCSANOW, &silent);
-    std::string passphrase;
-    std::getline(std::cin, passphrase);
+    std::string line;
+    // Room up front, so getline does not reallocate and leave unwiped copies on the heap.
+    line.reserve(4096);
+    std::getline(std::cin, line);
     ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
     std::cerr << "\n";
+    wallet::SecretText passphrase(without_line_end(line));
+    line.resize(line.capacity());
+    wallet::scrub(line);
     return passphrase;
 }
 

@@ -4,13 +4,15 @@
 #include <string>
 
 #include "engine/result.hpp"
+#include "wallet/secret.hpp"
 
 namespace lanetorrent::cli {
 
 std::string trim_line(std::string text);  // without trailing CR/LF
 
 // From `file` if given, else typed at the terminal without echo. Never from argv: it would be
-// visible to every user in the process list.
-Result<std::string> read_passphrase(std::string const& file, char const* prompt);
+// visible to every user in the process list. The buffers it reads through are wiped; the result
+// wipes itself.
+Result<wallet::SecretText> read_passphrase(std::string const& file, char const* prompt);
 
 }  // namespace lanetorrent::cli

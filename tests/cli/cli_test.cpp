@@ -5,10 +5,12 @@
 #include <netinet/in.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <csignal>
 #include <fstream>
+#include <sstream>
 
 #include "cli.hpp"
 #include "files.hpp"
@@ -23,6 +25,19 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 constexpr char const* error_prefix = "lanetorrent-cli: error: ";
+
+// "Max core file size  0  0  bytes" in /proc/PID/limits: no core file, soft or hard.
+bool core_limit_is_zero(pid_t pid) {
+    std::ifstream limits("/proc/" + std::to_string(pid) + "/limits");
+    for (std::string line; std::getline(limits, line);) {
+        if (line.rfind("Max core file size", 0) != 0) continue;
+        std::istringstream fields(line.substr(std::string("Max core file size").size()));
+        std::string soft, hard;
+        fields >> soft >> hard;
+        return soft == "0" && hard == "0";
+    }
+    return false;
+}
 
 // An error message is one line on stderr, starting with the program's name.
 void expect_one_sentence_error(CliRun const& run, std::string const& contains) {
@@ -313,6 +328,23 @@ TEST_F(CliTest, SignalsStopCleanly) {
     EXPECT_EQ(download.wait_for(20s), 1);
     EXPECT_NE(download.stderr_text().find("interrupted"), std::string::npos)
         << download.stderr_text();
+}
+
+// A seeder may hold an unlocked wallet key for days: it must never write it into a core file,
+// and other processes of the same user must not read its memory.
+TEST_F(CliTest, KeepsSecretsOutOfCoreDumps) {
+    std::unique_ptr<Process> seeder;
+    start_seeder(seeder);
+    EXPECT_TRUE(core_limit_is_zero(seeder->pid()));
+    // An undumpable process's /proc entries belong to root; for root itself that proves nothing
+    // (tests/wallet checks the flag directly).
+    if (::geteuid() != 0) {
+        struct stat st {};
+        ASSERT_EQ(::stat(("/proc/" + std::to_string(seeder->pid())).c_str(), &st), 0);
+        EXPECT_EQ(st.st_uid, 0u);
+    }
+    seeder->signal(SIGTERM);
+    EXPECT_EQ(seeder->wait_for(20s), 0) << seeder->stderr_text();
 }
 
 TEST_F(CliTest, SameTorrentInTwoProcessesOfOneProfileIsRefused) {

@@ -509,6 +509,26 @@ TEST_F(AppProcess, StaleSocketOfAKilledInstanceDoesNotBlockTheNext) {
     EXPECT_EQ(next->wait_for(30s), 0) << logs(*next);
 }
 
+// The app may hold an unlocked wallet key for as long as it runs: no core file, and (as for the
+// CLI) /proc entries only root can read, which a test running as root cannot tell apart.
+TEST_F(AppProcess, KeepsSecretsOutOfCoreDumps) {
+    auto app = launch("app", {"--minimized"});
+    ASSERT_TRUE(ready(*app)) << logs(*app);
+    std::ifstream limits("/proc/" + std::to_string(app->pid()) + "/limits");
+    std::string line;
+    while (std::getline(limits, line) && line.rfind("Max core file size", 0) != 0) {
+    }
+    EXPECT_NE(line.find("Max core file size        0                    0"), std::string::npos)
+        << line;
+    if (::geteuid() != 0) {
+        struct stat st {};
+        ASSERT_EQ(::stat(("/proc/" + std::to_string(app->pid())).c_str(), &st), 0);
+        EXPECT_EQ(st.st_uid, 0u);
+    }
+    app->signal(SIGTERM);
+    EXPECT_EQ(app->wait_for(30s), 0) << logs(*app);
+}
+
 // Before, the socket sat at a path in the shared /tmp that anyone could compute and create first:
 // the app then exited with "cannot listen for other launches". Here another user's directory
 // squats that path (without a runtime directory, so the profile fallback is what is used).

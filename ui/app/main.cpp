@@ -12,6 +12,7 @@
 #include "app/application.hpp"
 #include "app/command_line.hpp"
 #include "app/single_instance.hpp"
+#include "wallet/secret.hpp"
 
 namespace {
 
@@ -28,6 +29,10 @@ int fail(int code, std::string const& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Before any passphrase is typed or key unlocked: no core file, no same-user ptrace.
+    if (auto const guarded = wallet::keep_secrets_out_of_core_dumps(); !guarded) {
+        std::fprintf(stderr, "lanetorrent: warning: %s\n", guarded.error().c_str());
+    }
     QCoreApplication::setApplicationName(QStringLiteral("lanetorrent"));
     QCoreApplication::setApplicationVersion(QStringLiteral(LANETORRENT_VERSION));
     QGuiApplication::setApplicationDisplayName(QStringLiteral("LaneTorrent"));
