@@ -83,7 +83,10 @@ struct WalletOptions {
     std::string command;   // create, import, address, balance, send, history, ...
     std::string keystore;  // default: <profile data>/keystore.json
     std::string passphrase_file;
-    std::string new_passphrase_file;       // change-passphrase
+    std::string new_passphrase_file;  // change-passphrase
+    // create, import, change-passphrase: seal at wallet::test_only_cheap instead of the default
+    // cost. Hidden from --help; for test suites that make many keystores (docs/wallet.md).
+    bool test_only_cheap_kdf = false;
     bool confirm_export = false;           // export: --yes-print-private-key
     std::string node = "127.0.0.1:50051";  // the local lanetorrent-devnet
     std::string solidity_node = "127.0.0.1:50061";

@@ -163,6 +163,9 @@ int run_wallet(Profile const& profile, WalletOptions options) {
               address.hex() + " " + address.base58());
         return exit_success;
     }
+    // Only test suites ask for the cheap cost (`--test-only-cheap-kdf`); unlocking always uses
+    // the cost the file records.
+    auto const kdf = options.test_only_cheap_kdf ? wallet::test_only_cheap : wallet::ScryptParams{};
     if (command == "create" || command == "import") {
         std::error_code ec;
         fs::create_directories(fs::path(options.keystore).parent_path(), ec);
@@ -176,11 +179,11 @@ int run_wallet(Profile const& profile, WalletOptions options) {
         if (!passphrase) return fail(exit_failure, passphrase.error());
         if (passphrase->empty()) return fail(exit_usage, "the passphrase must not be empty");
         if (key) {
-            if (auto status = wallet::Keystore::import(options.keystore, *key, *passphrase);
+            if (auto status = wallet::Keystore::import(options.keystore, *key, *passphrase, kdf);
                 !status) {
                 return fail(exit_failure, status.error());
             }
-        } else if (auto created = wallet::Keystore::create(options.keystore, *passphrase);
+        } else if (auto created = wallet::Keystore::create(options.keystore, *passphrase, kdf);
                    !created) {
             return fail(exit_failure, created.error());
         }
@@ -240,7 +243,7 @@ int run_wallet(Profile const& profile, WalletOptions options) {
             }
         }
         if (auto changed = wallet::Keystore::change_passphrase(options.keystore, *old_passphrase,
-                                                               *new_passphrase);
+                                                               *new_passphrase, kdf);
             !changed) {
             return fail(exit_failure, changed.error());
         }

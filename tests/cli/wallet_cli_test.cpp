@@ -44,9 +44,12 @@ class WalletCli : public ::testing::Test {
         args.insert(args.begin(), {"--profile", (dir_.path() / "profile").string(), "wallet"});
         return args;
     }
-    void import_key_one() {
-        auto const run =
-            run_with_stdin(wallet({"import", "--passphrase-file", passphrase_}), key_one, dir_);
+    // At the cheapest cost: these tests unlock many times, and each unlock at the default cost
+    // takes over a second. ImportKeepsTheKeyEncryptedAndPrivate covers the default.
+    void import_key_one(bool cheap = true) {
+        std::vector<std::string> args{"import", "--passphrase-file", passphrase_};
+        if (cheap) args.emplace_back("--test-only-cheap-kdf");
+        auto const run = run_with_stdin(wallet(args), key_one, dir_);
         ASSERT_EQ(run.exit_code, 0) << run.err;
     }
 
@@ -64,8 +67,10 @@ TEST_F(WalletCli, DeriveMatchesTheReferenceVector) {
 }
 
 TEST_F(WalletCli, ImportKeepsTheKeyEncryptedAndPrivate) {
-    import_key_one();
+    import_key_one(false);
     auto const keystore = dir_.path() / "profile" / "data" / "keystore.json";
+    // The default cost, geth's standard, unless a test asks for less.
+    EXPECT_EQ(nlohmann::json::parse(read_file(keystore))["kdf"]["n"], 262144);
     struct stat st {};
     ASSERT_EQ(::stat(keystore.c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 0777, 0600u);
@@ -134,6 +139,9 @@ TEST_F(WalletCli, ExportNeedsConfirmationAndPassphraseCanChange) {
     auto const changed = run_cli(wallet(
         {"change-passphrase", "--passphrase-file", passphrase_, "--new-passphrase-file", fresh}));
     ASSERT_EQ(changed.exit_code, 0) << changed.err;
+    // A passphrase change is also how an older, cheaper file moves up to today's cost.
+    auto const keystore = dir_.path() / "profile" / "data" / "keystore.json";
+    EXPECT_EQ(nlohmann::json::parse(read_file(keystore))["kdf"]["n"], 262144);
     EXPECT_EQ(run_cli(wallet({"sign-message", "x", "--passphrase-file", passphrase_})).exit_code,
               1);
     EXPECT_EQ(run_cli(wallet({"sign-message", "x", "--passphrase-file", fresh})).exit_code, 0);
