@@ -40,7 +40,8 @@ class WalletService : public QObject {
     QString address() const;  // empty without a keystore
     bool unlocked() const;
 
-    // Keystore actions (synchronous: scrypt takes ~0.3 s). Errors are for a person.
+    // Keystore actions (synchronous: scrypt at the default cost takes about 1.3 s; the dialog
+    // shows a wait cursor). Errors are for a person.
     Status create(QString const& passphrase);
     Status import_key(QString const& private_key_hex, QString const& passphrase);
     Status unlock(QString const& passphrase);  // emits unlockedWith on success
