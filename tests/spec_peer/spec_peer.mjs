@@ -6,7 +6,7 @@
 //   node spec_peer.mjs selftest --proto DIR          the document's worked examples
 //   node spec_peer.mjs run --mode MODE --seed IP:PORT --torrent FILE --key-file KEYFILE
 //                          --node IP:PORT --proto DIR [--bind IP] [--lane fast] [--max-price U]
-//                          [--seconds N] [--payee-check]
+//                          [--bind2 IP] [--seconds N] [--linger N]
 //
 // Modes: honest, no-iou, one-unit-settlements, huge-iou, no-settle, stale-iou, second-connection.
 // `run` prints one JSON line of figures last. Exit 0: honest held every rule (or a hostile mode
@@ -102,10 +102,11 @@ class Pieces {
             this.retry.push(i);
         }
     }
-    // Returns 'verified', 'failed' or null (piece not complete yet).
+    // Returns 'verified', 'failed', 'duplicate' or null (piece not complete yet).
     store(p, begin, block) {
         const i = this.firstBlock[p] + begin / BLOCK;
-        if (!Number.isInteger(i) || i >= this.blocks.length || this.blocks[i].p !== p || this.state[i] === 2 || this.have[p]) return null;
+        if (!Number.isInteger(i) || i >= this.blocks.length || this.blocks[i].p !== p) return null;
+        if (this.state[i] === 2 || this.have[p]) return 'duplicate';
         if (block.length !== this.blocks[i].len) return null;
         let buf = this.buffers.get(p);
         if (!buf) this.buffers.set(p, (buf = Buffer.alloc(Math.min(this.t.pieceLength, this.t.length - p * this.t.pieceLength))));
@@ -131,8 +132,9 @@ class Pieces {
 // ---------------------------------------------------------------- one BitTorrent connection
 
 class Connection {
-    constructor(buyer, { name, backward = false, prove = true }) {
+    constructor(buyer, { name, backward = false, prove = true, bind = null }) {
         this.buyer = buyer;
+        this.bind = bind ?? buyer.opts.bind;
         this.name = name;
         this.backward = backward;
         this.wantsProof = prove;
@@ -159,11 +161,13 @@ class Connection {
         this.openedAt = now();
         this.closedAt = null;
         this.leaveTimer = null;
+        this.chokes = 0;
+        this.duplicateBytes = 0;
     }
 
     open() {
         const [host, port] = this.buyer.opts.seed.split(':');
-        this.socket = net.connect({ host, port: Number(port), localAddress: this.buyer.opts.bind });
+        this.socket = net.connect({ host, port: Number(port), localAddress: this.bind });
         this.socket.setNoDelay(true);
         this.socket.on('connect', () => {
             const reserved = Buffer.alloc(8);
@@ -247,11 +251,14 @@ class Connection {
     onMessage(id, body) {
         switch (id) {
             case 0:
+                this.chokes++;
                 this.choked = true;
+                log(this.name, `choked (${this.inflight.size} requests outstanding)`);
                 for (const i of this.inflight) this.buyer.pieces.release(i);
                 this.inflight.clear();
                 break;
             case 1:
+                if (this.chokes) log(this.name, 'unchoked');
                 this.choked = false;
                 this.fill();
                 break;
@@ -274,6 +281,7 @@ class Connection {
         const i = this.buyer.pieces.firstBlock[p] + begin / BLOCK;
         this.inflight.delete(i);
         const verdict = this.buyer.pieces.store(p, begin, block);
+        if (verdict === 'duplicate') this.duplicateBytes += block.length;
         if (verdict === 'verified') {
             const have = Buffer.alloc(4);
             have.writeUInt32BE(p, 0);
@@ -424,7 +432,6 @@ class Buyer {
         this.hugeSent = false;
         this.staleSent = false;
         this.secondOpened = false;
-        this.exitOnReason = null;
     }
 
     violation(what) {
@@ -459,7 +466,7 @@ class Buyer {
         const o = c.offer;
         if (!o) return this.note(`${c.name}: the seeder sells no lanes`);
         log(c.name, `offer: payee ${base58(o.payee)} asset ${o.asset} prices ${o.lanes.medium.price}/${o.lanes.fast.price} window ${o.window} step ${o.step} settle ${o.settle} min_settle ${o.minSettle}`);
-        if (this.mode === 'second-connection' && c.name === 'second') {
+        if (this.mode === 'second-connection' && c.name.startsWith('second')) {
             // A second connection without a proof asking for the paid lane.
             return c.request(this.paidLane, this.maxPrice);
         }
@@ -514,6 +521,7 @@ class Buyer {
 
     onComplete() {
         if (this.completedAt !== null) return;
+        if (this.snapshots?.length === 1) this.snapshot('complete');
         this.completedAt = now();
         log('download complete,', this.pieces.t.count, 'pieces verified');
         // "with final = 1 when its download of the torrent completes, if anything is owed".
@@ -525,6 +533,14 @@ class Buyer {
     }
 
     onConnectionClosed(c) {
+        if (c.name.startsWith('second') && this.snapshots?.length === 1) this.snapshot(`${c.name} closed`);
+        if (c.name === 'second' && !c.offer && this.opts.bind2) {
+            // The seeder refused a second connection from the payer's IP before its extended
+            // handshake: try the same thing from another address.
+            this.note(`second connection from ${this.opts.bind} closed by the seeder before its extended handshake (BitTorrent handshake ${c.handshaken ? 'received' : 'not received'}); trying from ${this.opts.bind2}`);
+            this.connect({ name: 'second-other-ip', backward: true, prove: false, bind: this.opts.bind2 });
+            return;
+        }
         if (c.reconnectAsked && !c.replaced) {
             c.replaced = true;
             const next = this.connect({ name: `${c.name}+`, backward: c.backward, prove: c.wantsProof });
@@ -552,7 +568,14 @@ class Buyer {
         }
     }
 
+    // Payload bytes of every connection now, to compare the rates of two connections that overlap.
+    snapshot(label) {
+        this.snapshots = this.snapshots ?? [];
+        this.snapshots.push({ label, t: now(), bytes: Object.fromEntries(this.connections.map((c) => [c.name, c.payloadBytes])) });
+    }
+
     onGrant(c, g) {
+        if (c.name.startsWith('second') && !this.snapshots) this.snapshot('second granted');
         const wasAnswer = c.unanswered > 0;
         if (c.unanswered > 0) c.unanswered--;
         log(c.name, `grant ${g.lane} price ${g.price} window ${g.window} reconnect ${g.reconnect} reason "${g.reason}"`);
@@ -577,6 +600,7 @@ class Buyer {
         this.grants.push({ t: now(), conn: c.name, lane: g.lane, price: g.price, window: g.window, reconnect: g.reconnect, reason: g.reason, answer: wasAnswer });
 
         const previousPrice = c.price;
+        const promisedBefore = this.iou.amount;
         // "it bills no payload at any other grant": only the lane of the latest request, at a
         // price within its cap.
         const wanted = c.requested && g.lane === c.requested.lane && g.price <= c.requested.maxPrice;
@@ -595,9 +619,12 @@ class Buyer {
             if (previousPrice > 0n && this.paysIous() && this.debt() > this.iou.amount) this.sendIou(c, this.debt(), false);
             c.startSegment(billedPrice);
         }
+        if (previousPrice > 0n && billedPrice === 0n && g.lane === 'slow' && this.holdAt === undefined) {
+            // The buyer's view of the seeder's figures when it was first held back.
+            this.holdAt = { t: now(), reason: g.reason, accrued: this.debt(), promised: promisedBefore, confirmed: this.settledFigure };
+        }
         c.lane = g.lane;
         c.price = billedPrice;
-        if (this.exitOnReason && g.reason === this.exitOnReason) this.reasonSeen = true;
         if (g.reconnect === 1n) {
             // "the downloader closes it itself and dials again at once, proves again and requests again".
             c.reconnectAsked = true;
@@ -634,6 +661,7 @@ class Buyer {
         this.settleReqs = (this.settleReqs ?? 0) + 1;
         log(c.name, `settle_req from ${r.from} to ${r.to}`);
         if (this.mode === 'no-settle') return;  // hostile: never answers
+        if (c.name === 'verify') return log(c.name, 'settle_req on the verifying connection: not answered');
         const rejectReq = (why) => {
             log(c.name, 'bad_settle_req:', why);
             this.badSettleReqs = (this.badSettleReqs ?? 0) + 1;
@@ -704,10 +732,8 @@ class Buyer {
         const payeeBefore = {};
         this.payerBefore = await this.chain.assetBalance(this.payer, this.opts.asset);
         this.first = this.connect({ name: 'first' });
-        if (['no-settle', 'one-unit-settlements'].includes(this.mode)) this.exitOnReason = 'settlement not delivered';
 
         const deadline = started + seconds * 1000;
-        let quietSince = null;
         while (Date.now() < deadline) {
             await sleep(250);
             // "LaneTorrent checks ... once a second": our check runs on every piece and here.
@@ -724,10 +750,15 @@ class Buyer {
                 }
                 continue;
             }
-            if (this.exitOnReason && !this.reasonSeen) continue;
+            // An unproven connection carries no channel: nothing more to wait for on it.
+            for (const c of open) if (!c.proven) c.close('complete; connection without a channel');
+            if (open.every((c) => c.closed)) break;
+            if (this.mode !== 'honest') {
+                // A hostile run has shown what it can once the download is complete.
+                if (now() - this.completedAt >= Number(this.opts.linger)) break;
+                continue;
+            }
             const openSettlement = this.settlements.some((s) => s.status === 'signed' || s.status === 'pending') || this.signing;
-            if (open.length === 0 && !openSettlement) break;
-            if (this.exitOnReason && this.reasonSeen) break;
             // Both ends are seeds: the seeder closes once lane messages are quiet for 5 s (at the
             // latest 20 s, or 90 s with an open settlement). Leave 30 s after our last lane event
             // otherwise.
@@ -736,7 +767,6 @@ class Buyer {
                 for (const c of open) c.close('quiet for 30 s after completion');
                 break;
             }
-            quietSince = quietSince ?? now();
         }
         const timedOut = Date.now() >= deadline;
         for (const c of this.connections) if (!c.closed) c.close(timedOut ? 'run time over' : 'done');
@@ -764,8 +794,9 @@ class Buyer {
             payeeBefore.balance = await this.chain.assetBalance(o.payee, this.opts.asset);
         }
 
-        // A last connection to read the seeder's `state` of the channel (honest mode).
-        if (this.mode === 'honest' && o && this.iou.seq > 0n) {
+        // A last connection to read the seeder's `state` of the channel: what it holds as the
+        // latest IOU and as settled.
+        if (o && this.iou.seq > 0n) {
             this.statesBeforeVerify = (this.states ?? []).length;
             const v = this.connect({ name: 'verify' });
             const until = Date.now() + 10000;
@@ -835,17 +866,27 @@ class Buyer {
             exposure_units: exposure,
             bound_units: bound,
             bound_held: exposure <= bound,
+            first_hold: this.holdAt ?? null,
             grants: this.grants ?? [],
             states: this.states ?? [],
             verify_state: this.verifyState ?? null,
             rejects_received: rejects,
             connections: this.connections.map((c) => ({
-                name: c.name, opened_at: c.openedAt, closed_at: c.closedAt, closed_by: c.closedBy, bytes: c.bytes, proven: c.proven,
+                name: c.name, bind: c.bind, handshaken: c.handshaken, offer_seen: c.offer !== null, opened_at: c.openedAt, closed_at: c.closedAt, closed_by: c.closedBy, bytes: c.bytes, proven: c.proven,
+                chokes: c.chokes, duplicate_bytes: c.duplicateBytes,
                 mib_per_s: c.closedAt && c.closedAt > c.openedAt ? Number((c.payloadBytes / 1048576 / (c.closedAt - c.openedAt)).toFixed(3)) : null,
             })),
             violations: this.violations,
             notes: this.notes,
         };
+        if (this.snapshots?.length === 2) {
+            const [a, b] = this.snapshots;
+            const dt = b.t - a.t;
+            figures.overlap = {
+                from: a.label, to: b.label, seconds: Number(dt.toFixed(3)),
+                mib_per_s: Object.fromEntries(Object.keys(a.bytes).map((k) => [k, dt > 0 ? Number(((b.bytes[k] - a.bytes[k]) / 1048576 / dt).toFixed(3)) : null])),
+            };
+        }
         // The honest buyer's own rules.
         if (this.mode === 'honest') {
             const fail = (what) => this.violations.push({ t: now(), what });
@@ -879,8 +920,8 @@ async function main() {
         options: {
             out: { type: 'string' }, proto: { type: 'string' }, mode: { type: 'string', default: 'honest' },
             seed: { type: 'string' }, torrent: { type: 'string' }, 'key-file': { type: 'string' }, node: { type: 'string' },
-            bind: { type: 'string' }, lane: { type: 'string', default: 'fast' }, 'max-price': { type: 'string', default: '1000000000000000' },
-            seconds: { type: 'string', default: '120' }, asset: { type: 'string', default: '1002000' },
+            bind: { type: 'string' }, bind2: { type: 'string' }, lane: { type: 'string', default: 'fast' }, 'max-price': { type: 'string', default: '1000000000000000' },
+            seconds: { type: 'string', default: '120' }, linger: { type: 'string', default: '5' }, asset: { type: 'string', default: '1002000' },
         },
     });
     if (command === 'keygen') {
