@@ -75,14 +75,15 @@ Units Buyer::spending_room(TorrentId const& torrent) const {
     // The ledger is asked only for the caps that are set.
     Units const on_torrent =
         caps.max_per_torrent > 0 ? context_.store.total_for_torrent(Role::spend, torrent) : 0;
-    Units const today = caps.max_per_day > 0
-                            ? context_.store.total_since(Role::spend, context_.now.wall_ms -
-                                                                          86'400'000)
-                            : 0;
+    Units const today = caps.max_per_day > 0 ? context_.store.total_since(
+                                                   Role::spend, context_.now.wall_ms - 86'400'000)
+                                             : 0;
     return lanes::spending_room(caps, on_torrent, today);
 }
 
-void Buyer::on_open(PeerConn const& peer) { conns_[peer.id].id = peer.id; }
+void Buyer::on_open(PeerConn const& peer) {
+    conns_[peer.id].id = peer.id;
+}
 
 void Buyer::on_closed(PeerConn const& peer, std::vector<TrafficDelta>& deltas) {
     auto* conn = find(peer.id);
@@ -134,8 +135,7 @@ void Buyer::ask(Conn& conn, PeerConn const& peer) {
         conn.channel->carry_below = offer.min_settlement.value_or(offer.settle_threshold);
     }
     conn.asked_lane = lane;
-    context_.send(peer.id,
-                  msg::Request{lane, lane == Lane::slow ? 0 : caps.max_price_per_gib});
+    context_.send(peer.id, msg::Request{lane, lane == Lane::slow ? 0 : caps.max_price_per_gib});
 }
 
 void Buyer::on_grant(PeerConn const& peer, msg::Grant const& grant, std::int64_t received) {
@@ -150,8 +150,7 @@ void Buyer::on_grant(PeerConn const& peer, msg::Grant const& grant, std::int64_t
     conn.their_lane = grant.lane;
     conn.billing.price = 0;
     context_.notice(LaneNotice::Kind::lane_changed, peer,
-                    std::string("seller put us in ") + to_string(grant.lane) + ": " +
-                        grant.reason);
+                    std::string("seller put us in ") + to_string(grant.lane) + ": " + grant.reason);
     if (grant.reconnect) {
         // The seller closes this connection so that the next one lands in the new lane's class.
         auto const port = peer.incoming ? peer.listen_port : peer.port;
@@ -233,7 +232,8 @@ bool Buyer::record(Channel& channel, TorrentId const& torrent, msg::Iou const& i
                            context_.now.wall_ms};
     auto recorded = context_.store.record_iou(record);
     if (!recorded) {
-        if (recorded.failure().kind == IouError::Kind::storage) throw StorageFault(recorded.error());
+        if (recorded.failure().kind == IouError::Kind::storage)
+            throw StorageFault(recorded.error());
         context_.notice(LaneNotice::Kind::error, peer, "cannot record IOU: " + recorded.error());
         return false;
     }
@@ -410,10 +410,8 @@ void Buyer::on_storage_recovered() {
 bool Buyer::wants_held_open(ConnectionId id) const {
     auto const* conn = find(id);
     if (!conn || !conn->channel) return false;
-    if (conn->channel->signing > 0) return true;
-    auto const open = context_.store.open_settlement(conn->channel->key);
-    return open &&
-           (open->status == SettlementStatus::signed_ || open->status == SettlementStatus::pending);
+    return conn->channel->signing > 0 ||
+           settlement_not_in_block(context_.store, conn->channel->key);
 }
 
 Buyer::View Buyer::view(ConnectionId id) const {
@@ -432,12 +430,7 @@ Buyer::View Buyer::view(ConnectionId id) const {
 
 bool Buyer::settled_up() const {
     for (auto const& [key, channel] : channels_) {
-        if (channel->signing > 0) return false;
-        auto const open = context_.store.open_settlement(key);
-        if (open && (open->status == SettlementStatus::signed_ ||
-                     open->status == SettlementStatus::pending)) {
-            return false;
-        }
+        if (channel->signing > 0 || settlement_not_in_block(context_.store, key)) return false;
         // A tail below the seller's minimum settlement is carried in the channel, not lost.
         auto const state = context_.store.channel(key);
         if (state.iou_amount - state.settled >= std::max<Units>(channel->carry_below, 1)) {

@@ -50,7 +50,7 @@ class Buyer {
 
     bool wants_held_open(ConnectionId id) const;
     struct View {
-        bool buying = false;  // we pay this peer or it put us in a paid lane
+        bool buying = false;     // we pay this peer or it put us in a paid lane
         Lane lane = Lane::slow;  // the lane the seller says we are in
         std::string payee;
         Units paid = 0;
@@ -76,7 +76,7 @@ class Buyer {
     };
     struct Conn {
         ConnectionId id = 0;
-        Channel* channel = nullptr;  // set once we proved our address to it
+        Channel* channel = nullptr;    // set once we proved our address to it
         Lane their_lane = Lane::slow;  // the lane the seller says we are in
         Lane asked_lane = Lane::slow;  // the one we last asked for
         // Since when the seller has kept us in a paid lane we did not ask for.

@@ -49,7 +49,8 @@ struct CoreContext {
     void notice(LaneNotice notice) { out.push_back(command::Notify{std::move(notice)}); }
     void notice(LaneNotice::Kind kind, PeerConn const& conn, std::string text,
                 std::string txid = {}) {
-        notice(LaneNotice{kind, conn.torrent, conn.endpoint(), std::move(text), std::move(txid), {}});
+        notice(
+            LaneNotice{kind, conn.torrent, conn.endpoint(), std::move(text), std::move(txid), {}});
     }
     void reject(PeerConn const& conn, std::string code, std::string text) {
         notice(LaneNotice::Kind::rejected, conn, code + ": " + text);

@@ -62,7 +62,9 @@ LaneService::~LaneService() {
     chain_.reset();  // joins the worker before the state its continuations name goes away
 }
 
-Now LaneService::now() { return Now{std::chrono::steady_clock::now(), tron::now_ms()}; }
+Now LaneService::now() {
+    return Now{std::chrono::steady_clock::now(), tron::now_ms()};
+}
 
 void LaneService::set_wakeup(std::function<void()> wakeup) {
     plugin_->set_wakeup(wakeup);
@@ -80,7 +82,9 @@ void LaneService::set_buy_config(BuyConfig buy) {
     run_commands();
 }
 
-bool LaneService::can_buy() const { return core_->can_buy(); }
+bool LaneService::can_buy() const {
+    return core_->can_buy();
+}
 
 std::optional<std::array<Units, lane_count>> LaneService::offered_prices(
     TorrentId const& torrent) const {
@@ -120,8 +124,7 @@ void LaneService::poll() {
     }
     core_->set_node_answers(chain_->node_answers());
     auto const at = now();
-    if (core_->watching_closely(at) && at.steady >= next_close_look_ &&
-        at.steady < next_second_) {
+    if (core_->watching_closely(at) && at.steady >= next_close_look_ && at.steady < next_second_) {
         next_close_look_ = at.steady + 200ms;
         core_->track(at);
     }
@@ -295,12 +298,20 @@ void LaneService::rebalance(Now at) {
     }
 }
 
-std::vector<PeerLane> LaneService::peers() const { return core_->peers(); }
+std::vector<PeerLane> LaneService::peers() const {
+    return core_->peers();
+}
 
-std::vector<LaneService::Exposure> LaneService::exposures() const { return core_->exposures(); }
+std::vector<LaneService::Exposure> LaneService::exposures() const {
+    return core_->exposures();
+}
 
-std::vector<LaneNotice> LaneService::take_notices() { return std::exchange(notices_, {}); }
+std::vector<LaneNotice> LaneService::take_notices() {
+    return std::exchange(notices_, {});
+}
 
-bool LaneService::settled_up() const { return chain_->idle() && core_->settled_up(); }
+bool LaneService::settled_up() const {
+    return chain_->idle() && core_->settled_up();
+}
 
 }  // namespace lanetorrent::lanes

@@ -35,4 +35,16 @@ class LaneStore {
     virtual Units total_since(Role role, std::int64_t since_ms) const = 0;
 };
 
+// Whether a settlement of the channel is signed or broadcast but in no block (yet, or again after
+// a fork): the next one waits for it.
+inline bool settlement_not_in_block(LaneStore const& store, ChannelKey const& key) {
+    for (auto const& record : store.open_settlements(key.role)) {
+        if (record.channel == key && (record.status == SettlementStatus::signed_ ||
+                                      record.status == SettlementStatus::pending)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 }  // namespace lanetorrent::lanes

@@ -56,13 +56,13 @@ void LanesCore::storage_fault(std::string const& text) {
     bool const first = context_.storage_fault.empty();
     context_.storage_fault = text.empty() ? "the lanes ledger cannot be written" : text;
     if (!first) return;
-    context_.notice(LaneNotice{LaneNotice::Kind::error,
-                               {},
-                               {},
-                               "lanes paused, the ledger cannot be written: " +
-                                   context_.storage_fault,
-                               {},
-                               {}});
+    context_.notice(
+        LaneNotice{LaneNotice::Kind::error,
+                   {},
+                   {},
+                   "lanes paused, the ledger cannot be written: " + context_.storage_fault,
+                   {},
+                   {}});
     // Selling: every payer to the slow lane; buying: ask every seller for slow. Reviewing reads
     // the ledger, which may fail again: that is the fault already being reported.
     try {
@@ -119,8 +119,9 @@ void LanesCore::on_message(ConnectionId id, std::optional<Message> const& messag
         // While our ledger cannot record anything, money messages are dropped: IOUs are
         // cumulative and a settlement is asked for again, so nothing is lost and no peer is
         // blamed.
-        if (!context_.storage_fault.empty() && (std::holds_alternative<msg::Iou>(*message) ||
-                                                std::holds_alternative<msg::Settlement>(*message))) {
+        if (!context_.storage_fault.empty() &&
+            (std::holds_alternative<msg::Iou>(*message) ||
+             std::holds_alternative<msg::Settlement>(*message))) {
             return;
         }
         dispatch(*peer, *message, received);
@@ -221,8 +222,8 @@ void LanesCore::tick(Now now) {
 // open while its channel has a settlement asked for, being signed, or not yet in a block.
 void LanesCore::hold_connections_for_settlements() {
     for (auto& [id, peer] : context_.peers) {
-        bool const held = (seller_ && seller_->wants_held_open(id)) ||
-                          (buyer_ && buyer_->wants_held_open(id));
+        bool const held =
+            (seller_ && seller_->wants_held_open(id)) || (buyer_ && buyer_->wants_held_open(id));
         if (held != peer.held_open) {
             peer.held_open = held;
             context_.out.push_back(command::HoldOpen{id, held});

@@ -93,10 +93,13 @@ bool counts_as_settled(SettlementStatus status) {
 }
 
 // Forward moves may skip a step (a watcher polling the chain can first see a transaction already
-// in a block, or already solid); backward moves never happen, and a final status stays.
+// in a block, or already solid), and a final status stays. The one move back: a confirmed
+// settlement whose block a fork dropped is pending again (it may return in another block, or
+// expire and fail); solidified blocks are never dropped.
 bool allowed(SettlementStatus from, SettlementStatus to) {
     if (is_final(from)) return false;
     if (to == SettlementStatus::failed) return true;
+    if (from == SettlementStatus::confirmed && to == SettlementStatus::pending) return true;
     return static_cast<int>(to) > static_cast<int>(from);
 }
 
@@ -223,14 +226,38 @@ struct Ledger::Impl {
     // settled is derived from the settlements, not incremented: a repeated status change cannot
     // count a transfer twice, and a confirmed transfer that a fork later drops (-> failed) stops
     // counting.
+    // What settlements in a block have paid: the contiguous run of their ranges from where the
+    // channel's settlements begin (0 for a seller; a payer's second device begins where the
+    // seller said the first one had settled). Not the highest `to`: if a fork drops a block with
+    // an earlier settlement after a later one confirmed, the gap must not count as paid.
     void recompute_settled(ChannelKey const& key, std::int64_t now_ms, bool settled_now) {
+        auto ranges = db.prepare(
+            "SELECT from_amount, to_amount, status FROM settlements "
+            "WHERE role = ? AND payer = ? AND payee = ? AND asset = ? AND status != 'failed' "
+            "ORDER BY from_amount");
+        bind_channel(ranges, 1, key);
+        std::optional<Units> settled;
+        while (ranges.step()) {
+            Units const from = ranges.integer(0);
+            Units const to = ranges.integer(1);
+            bool const in_block = counts_as_settled(status_from(ranges.blob(2)));
+            if (!settled) {
+                if (!in_block) break;  // the first one is not in a block: nothing is settled
+                if (key.role == Role::earn && from != 0) break;
+                settled = from;
+            }
+            if (from > *settled || !in_block) break;
+            settled = std::max(*settled, to);
+        }
         auto s = db.prepare(
-            "UPDATE channels SET settled = (SELECT COALESCE(MAX(to_amount), 0) FROM settlements "
-            "WHERE role = ?1 AND payer = ?2 AND payee = ?3 AND asset = ?4 "
-            "AND status IN ('confirmed', 'solidified')), "
-            "last_settled_ms = CASE WHEN ?5 THEN ?6 ELSE last_settled_ms END "
+            "UPDATE channels SET settled = ?5, "
+            "last_settled_ms = CASE WHEN ?6 THEN ?7 ELSE last_settled_ms END "
             "WHERE role = ?1 AND payer = ?2 AND payee = ?3 AND asset = ?4");
-        bind_channel(s, 1, key).bind(5, settled_now ? 1 : 0).bind(6, now_ms).run();
+        bind_channel(s, 1, key)
+            .bind(5, settled.value_or(0))
+            .bind(6, settled_now ? 1 : 0)
+            .bind(7, now_ms)
+            .run();
     }
 
     Units sum_increases(std::string_view where, Role role, auto bind_rest) {

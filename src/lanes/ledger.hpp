@@ -43,10 +43,12 @@ class Ledger : public LaneStore {
     // failed (so the payer never signs, and the payee never accepts, two transfers for one debt).
     Status add_settlement(SettlementRecord const& record) override;
     // signed -> pending -> confirmed -> solidified (a step may be skipped: a watcher can first
-    // see a transaction already in a block), or any non-final status -> failed; never backwards,
-    // never out of solidified or failed; the same status again is a no-op. Confirmed and
-    // solidified raise the channel's settled amount to `to` (once: the status change and the
-    // amount are one transaction); a confirmed settlement that fails (a fork) stops counting.
+    // see a transaction already in a block), or any non-final status -> failed; never out of
+    // solidified or failed; the same status again is a no-op. The only move back is confirmed
+    // -> pending: a fork dropped the block it was in. The channel's settled amount is recomputed
+    // in the same transaction: the contiguous run of ranges in a block from where the channel's
+    // settlements begin (0 for a seller), so a settlement that leaves a block (a fork) or fails
+    // stops counting, and so does every later one until the gap is in a block again.
     // Unknown txid: an error.
     Status set_settlement_status(std::string const& txid, SettlementStatus status,
                                  std::int64_t block, std::int64_t now_ms) override;

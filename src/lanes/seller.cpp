@@ -67,7 +67,9 @@ void Seller::close_billing(Conn& conn, PeerConn const& peer) {
     conn.billing.start.reset();
 }
 
-void Seller::on_open(PeerConn const& peer) { conns_[peer.id].id = peer.id; }
+void Seller::on_open(PeerConn const& peer) {
+    conns_[peer.id].id = peer.id;
+}
 
 void Seller::on_closed(PeerConn const& peer, std::vector<TrafficDelta>& deltas) {
     auto* conn = find(peer.id);
@@ -268,7 +270,8 @@ void Seller::on_iou(PeerConn const& peer, msg::Iou const& iou) {
     auto recorded = context_.store.record_iou(record);
     if (!recorded) {
         // Our disk, not the payer: LanesCore stops selling paid lanes until it works again.
-        if (recorded.failure().kind == IouError::Kind::storage) throw StorageFault(recorded.error());
+        if (recorded.failure().kind == IouError::Kind::storage)
+            throw StorageFault(recorded.error());
         block(channel, stale_iou);
         context_.reject(peer, "stale_iou", recorded.error());
         // The payer's own latest IOU, so a payer whose ledger is behind (another device, a
@@ -293,12 +296,6 @@ void Seller::on_iou(PeerConn const& peer, msg::Iou const& iou) {
     maybe_settle(channel);
 }
 
-bool Seller::settlement_in_flight(ChannelKey const& key) const {
-    auto const open = context_.store.open_settlement(key);
-    return open &&
-           (open->status == SettlementStatus::signed_ || open->status == SettlementStatus::pending);
-}
-
 void Seller::maybe_settle(Channel& channel, bool payer_back) {
     auto const now = context_.now.steady;
     // A request whose connection closed unanswered (the payer left, or it was a connection
@@ -316,7 +313,7 @@ void Seller::maybe_settle(Channel& channel, bool payer_back) {
             return;
         }
     }
-    bool const in_flight = settlement_in_flight(channel.key);
+    bool const in_flight = settlement_not_in_block(context_.store, channel.key);
     auto const money = channel.money(accrued(channel));
     if (channel.ask) {
         // A partial settlement is in a block: ask for the rest, on the same clock.
@@ -347,11 +344,11 @@ void Seller::maybe_settle(Channel& channel, bool payer_back) {
     situation.overdue = state.first_unsettled_ms > 0 &&
                         context_.now.wall_ms - state.first_unsettled_ms >=
                             std::chrono::milliseconds(config_.settle_interval).count();
-    auto const range = settlement_due(
-        money,
-        SettlePolicy{config_.settle_threshold,
-                     std::min(config_.min_payout, config_.settle_threshold)},
-        situation);
+    auto const range =
+        settlement_due(money,
+                       SettlePolicy{config_.settle_threshold,
+                                    std::min(config_.min_payout, config_.settle_threshold)},
+                       situation);
     if (!range) return;
     for (auto& [id, conn] : conns_) {
         // Not on a connection about to close for a new class: the payer closes it as soon as
@@ -537,7 +534,7 @@ void Seller::on_storage_recovered() {
 bool Seller::wants_held_open(ConnectionId id) const {
     auto const* conn = find(id);
     if (!conn || !conn->channel) return false;
-    return conn->channel->ask || settlement_in_flight(conn->channel->key);
+    return conn->channel->ask || settlement_not_in_block(context_.store, conn->channel->key);
 }
 
 Lane Seller::lane_of(ConnectionId id) const {
@@ -560,8 +557,7 @@ Seller::View Seller::view(ConnectionId id) const {
 
 std::vector<ChannelExposure> Seller::exposures() const {
     std::vector<ChannelExposure> out;
-    CreditTerms const worst{config_.max_window,
-                            config_.price_per_gib[static_cast<int>(Lane::fast)],
+    CreditTerms const worst{config_.max_window, config_.price_per_gib[static_cast<int>(Lane::fast)],
                             config_.settle_threshold};
     for (auto const& [key, channel] : channels_) {
         out.push_back({key, channel->peak_exposure, exposure_bound(worst)});
@@ -570,9 +566,10 @@ std::vector<ChannelExposure> Seller::exposures() const {
 }
 
 bool Seller::settled_up() const {
-    Units const carry_below = std::max<Units>(std::min(config_.min_payout, config_.settle_threshold), 1);
+    Units const carry_below =
+        std::max<Units>(std::min(config_.min_payout, config_.settle_threshold), 1);
     for (auto const& [key, channel] : channels_) {
-        if (channel->ask || settlement_in_flight(key)) return false;
+        if (channel->ask || settlement_not_in_block(context_.store, key)) return false;
         // A tail below the minimum settlement is carried in the channel, not lost: it is asked
         // for at the next meeting or after the settle interval.
         auto const state = context_.store.channel(key);

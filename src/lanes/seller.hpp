@@ -125,7 +125,6 @@ class Seller {
     void maybe_settle(Channel& channel, bool payer_back = false);
     void send_receipt(Channel const& channel, std::string const& txid, SettlementStatus status,
                       Units to);
-    bool settlement_in_flight(ChannelKey const& key) const;
 
     SellConfig config_;
     CoreContext& context_;

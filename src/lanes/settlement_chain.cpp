@@ -63,6 +63,12 @@ ChainAnswer ask_chain(tron::TronClient& client, SettlementRecord const& record) 
         }
         return answer;
     }
+    // A confirmed settlement that is in no block any more: a fork dropped its block. It counts
+    // for nothing until it is in a block again (it is broadcast again from the next round on),
+    // and fails if it expires first. Confirmed settlements are asked about until they are solid.
+    if (seen && !*seen && record.status == SettlementStatus::confirmed) {
+        return {SettlementStatus::pending, 0, true, duplicate};
+    }
     if (seen && !*seen && record.status != SettlementStatus::confirmed &&
         tx.raw_data().expiration() + expiry_margin_ms < tron::now_ms()) {
         return {SettlementStatus::failed, 0, true, duplicate};  // expired without a block

@@ -30,7 +30,9 @@ constexpr std::int64_t kMiB = 1 << 20;
 constexpr Units kBtt = 1'000'000;
 constexpr char const* kTorrent = "0123456789abcdef0123456789abcdef01234567";
 
-tron::PrivateKey key_of(char digit) { return tron::PrivateKey::from_hex(std::string(64, digit)).value(); }
+tron::PrivateKey key_of(char digit) {
+    return tron::PrivateKey::from_hex(std::string(64, digit)).value();
+}
 
 // The seller's peer classes as the core sees them: every class carries every lane, unless the
 // test says the next lane needs a reconnect.
@@ -51,7 +53,8 @@ struct Chain {
 
     void add(std::string const& transaction) {
         protocol::Transaction tx;
-        if (tx.ParseFromString(transaction)) txs.try_emplace(tron::to_hex(tron::transaction_id(tx)));
+        if (tx.ParseFromString(transaction))
+            txs.try_emplace(tron::to_hex(tron::transaction_id(tx)));
     }
     void make_block() {
         ++height;
@@ -59,12 +62,22 @@ struct Chain {
             if (!entry.in_block) entry = {true, height};
         }
     }
+    // A fork: the newest block is dropped, and its transactions wait in the pool again.
+    void drop_newest_block() {
+        for (auto& [txid, entry] : txs) {
+            if (entry.in_block && entry.block == height) entry = {};
+        }
+        --height;
+    }
     ChainAnswer answer(SettlementRecord const& record) {
         add(record.transaction);  // both sides (re-)broadcast what they track
         auto const& entry = txs[record.txid];
+        if (!entry.in_block && record.status == SettlementStatus::confirmed) {
+            return {SettlementStatus::pending, 0, true, false};  // its block is gone
+        }
         if (entry.in_block) {
-            return {SettlementStatus::confirmed, entry.block, record.status != SettlementStatus::confirmed,
-                    false};
+            return {SettlementStatus::confirmed, entry.block,
+                    record.status != SettlementStatus::confirmed, false};
         }
         return {SettlementStatus::pending, 0, record.status == SettlementStatus::signed_, false};
     }
@@ -275,8 +288,8 @@ class LanesCoreTest : public ::testing::Test {
     }
     // A settlement transaction as the buyer would sign it.
     std::string settlement_tx(Units amount, int permission = 0, int signatures = 1) {
-        tron::AssetTransfer const transfer{buyer_key_.address(), seller_key_.address(),
-                                           "1002000", amount};
+        tron::AssetTransfer const transfer{buyer_key_.address(), seller_key_.address(), "1002000",
+                                           amount};
         tron::BlockReference head;
         head.number = chain_.height;
         head.id.fill(0x33);
@@ -579,6 +592,33 @@ TEST_F(LanesCoreTest, ABroadcastTheNodeRefusesForGoodMovesThePayerToSlow) {
     EXPECT_EQ(seller().grants_sent.back().grant.reason, "settlement failed");
 }
 
+TEST_F(LanesCoreTest, ASettlementWhoseBlockAForkDropsStopsCountingAndHoldsThePayer) {
+    auto sell = seller_config(seller_key_.address());
+    sell.max_window = 8 * kMiB;
+    sell_on(sell);
+    connect();
+    transfer(4 * kMiB);  // the first settlement: [0, 1.17 BTT)
+    chain_.make_block();
+    second();
+    auto const first = seller().ledger->channel(earn_key()).settled;
+    ASSERT_GT(first, 0);
+    transfer(4 * kMiB);  // the second: [1.17, 2.34 BTT)
+    chain_.make_block();
+    second();
+    ASSERT_GT(seller().ledger->channel(earn_key()).settled, first);
+    // A fork drops the block with the second settlement: the seller counts only the first again.
+    chain_.drop_newest_block();
+    second();
+    EXPECT_EQ(seller().ledger->channel(earn_key()).settled, first);
+    // Broadcast again, it returns in the next block, and counts again.
+    chain_.make_block();
+    second();
+    second();
+    auto const channel = seller().ledger->channel(earn_key());
+    EXPECT_EQ(channel.settled, channel.iou_amount);
+    EXPECT_EQ(lane_at_seller(), Lane::fast);
+}
+
 // --- Buyer ---
 
 TEST_F(LanesCoreTest, TheBuyerPaysOnlyForTheLaneItAskedForAndLeavesASellerThatInsists) {
@@ -637,8 +677,7 @@ TEST_F(LanesCoreTest, ABuyerWhoseLedgerIsBehindContinuesFromItsOwnIouTheSellerHo
     auto const second_device = buyer().ledger->channel(spend_key());
     auto const seller_state = seller().ledger->channel(earn_key());
     EXPECT_EQ(second_device.iou_amount, seller_state.iou_amount);
-    EXPECT_EQ(second_device.iou_amount,
-              first_device.iou_amount + cost_of(4 * kMiB, 300 * kBtt));
+    EXPECT_EQ(second_device.iou_amount, first_device.iou_amount + cost_of(4 * kMiB, 300 * kBtt));
     // One debt, one transfer: the second device never signed what the first one settled.
     for (auto const& record : buyer().ledger->settlements(Role::spend)) {
         EXPECT_GE(record.from, first_device.settled);

@@ -197,16 +197,16 @@ TEST_F(LedgerTest, TheUniqueIndexHoldsEvenAgainstDirectWrites) {
                  sqlite::SqliteError);
 }
 
-TEST_F(LedgerTest, StatusNeverMovesBackwards) {
+TEST_F(LedgerTest, StatusNeverMovesBackwardsButForAFork) {
     auto ledger = open();
     auto const k = key();
     ASSERT_TRUE(ledger->add_settlement(settlement("tx1", k, 0, 100)));
     ASSERT_TRUE(ledger->set_settlement_status("tx1", SettlementStatus::pending, 0, 2'000));
     EXPECT_FALSE(ledger->set_settlement_status("tx1", SettlementStatus::signed_, 0, 2'100));
     ASSERT_TRUE(ledger->set_settlement_status("tx1", SettlementStatus::confirmed, 5, 2'200));
-    auto const back = ledger->set_settlement_status("tx1", SettlementStatus::pending, 0, 2'300);
+    auto const back = ledger->set_settlement_status("tx1", SettlementStatus::signed_, 0, 2'300);
     ASSERT_FALSE(back);
-    EXPECT_EQ(back.error(), "settlement tx1 cannot go from confirmed to pending");
+    EXPECT_EQ(back.error(), "settlement tx1 cannot go from confirmed to signed");
     EXPECT_EQ(ledger->settlement("tx1")->status, SettlementStatus::confirmed);
     EXPECT_EQ(ledger->channel(k).settled, 100);
 
@@ -234,6 +234,36 @@ TEST_F(LedgerTest, AConfirmedSettlementThatFailsStopsCounting) {
     EXPECT_EQ(ledger->channel(k).settled, 100);
     ASSERT_TRUE(ledger->set_settlement_status("tx1", SettlementStatus::failed, 0, 3'000));
     EXPECT_EQ(ledger->channel(k).settled, 0);
+}
+
+TEST_F(LedgerTest, SettledIsTheContiguousRunOfRangesInABlock) {
+    // A seller's settlements begin at 0; if a fork drops the block of an earlier one after a
+    // later one confirmed, the gap does not count as paid, and neither does anything after it.
+    auto ledger = open();
+    auto const k = key(Role::earn);
+    ASSERT_TRUE(ledger->add_settlement(settlement("tx1", k, 0, 100)));
+    ASSERT_TRUE(ledger->add_settlement(settlement("tx2", k, 100, 250)));
+    ASSERT_TRUE(ledger->set_settlement_status("tx2", SettlementStatus::confirmed, 6, 2'000));
+    EXPECT_EQ(ledger->channel(k).settled, 0) << "tx1 is not in a block: nothing is paid from 0";
+    ASSERT_TRUE(ledger->set_settlement_status("tx1", SettlementStatus::confirmed, 5, 2'000));
+    EXPECT_EQ(ledger->channel(k).settled, 250);
+    // The fork: tx1's block is gone; it is pending again (the only move back).
+    ASSERT_TRUE(ledger->set_settlement_status("tx1", SettlementStatus::pending, 0, 3'000));
+    EXPECT_EQ(ledger->channel(k).settled, 0);
+    ASSERT_TRUE(ledger->set_settlement_status("tx1", SettlementStatus::confirmed, 7, 4'000));
+    EXPECT_EQ(ledger->channel(k).settled, 250);
+    // Solid settlements never move back.
+    ASSERT_TRUE(ledger->set_settlement_status("tx1", SettlementStatus::solidified, 7, 5'000));
+    EXPECT_FALSE(ledger->set_settlement_status("tx1", SettlementStatus::pending, 0, 6'000));
+}
+
+TEST_F(LedgerTest, APayersSecondDeviceCountsFromWhereItsSettlementsBegin) {
+    // The first device settled [0, 100); the second one's ledger begins at 100.
+    auto ledger = open();
+    auto const k = key(Role::spend);
+    ASSERT_TRUE(ledger->add_settlement(settlement("tx2", k, 100, 250)));
+    ASSERT_TRUE(ledger->set_settlement_status("tx2", SettlementStatus::confirmed, 6, 2'000));
+    EXPECT_EQ(ledger->channel(k).settled, 250);
 }
 
 TEST_F(LedgerTest, NothingToSettleIsRefused) {
