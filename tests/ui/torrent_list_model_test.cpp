@@ -7,6 +7,8 @@
 #include <QSignalSpy>
 #include <set>
 
+#include "base/file_list_model.hpp"
+#include "base/peer_list_model.hpp"
 #include "base/torrent_filter_model.hpp"
 #include "base/torrent_list_model.hpp"
 #include "base_test_support.hpp"
@@ -184,6 +186,46 @@ TEST(TorrentFilterModelTest, FiltersByStateAndNameAndSortsByRawValues) {
     // The sort holds while rows update (dynamic sort) and when one is removed.
     ASSERT_TRUE(session->remove(beta.id, RemoveData::keep));
     EXPECT_EQ(names(), (Names{"alpha.bin", "delta.bin", "gamma.bin"}));
+}
+
+// A magnet's dn, a file's path and a peer's client are other people's text: the views show
+// control characters and bidi overrides escaped, while sorting and filtering see the original.
+TEST(ModelTextTest, ControlCharactersInNamesPathsAndClientsAreShownEscaped) {
+    TempDir dir("ui-model-text");
+    TestProfile profile(dir.path() / "profile");
+    auto session = profile.open();
+    TorrentListModel model(*session);
+    AddRequest request;
+    request.source = QStringLiteral(
+        "magnet:?xt=urn:btih:c12fe1c06bba254a9dc9f519b335aa7c1367a88a"
+        "&dn=%1B%5D0%3Bowned%07photo%E2%80%AEgpj.exe");
+    request.save_path = QString::fromStdString(dir.subdir("save").string());
+    request.paused = true;
+    auto added = session->add(request);
+    ASSERT_TRUE(added) << added.error();
+    ASSERT_EQ(model.rowCount(), 1);
+    auto const name = model.index(0, TorrentListModel::name);
+    EXPECT_EQ(name.data().toString(), QStringLiteral("\\x1B]0;owned\\x07photo\\u202Egpj.exe"));
+    EXPECT_EQ(name.data(TorrentListModel::SortRole).toString(),
+              QString::fromUtf8("\x1b]0;owned\x07photo\u202egpj.exe"));
+
+    FileListModel files;
+    FileRow file;
+    file.path = QString::fromUtf8("dir/evil\nname\x1b[2J.txt");
+    files.set_files({file});
+    EXPECT_EQ(files.index(0, FileListModel::path).data().toString(),
+              QStringLiteral("dir/evil\\x0Aname\\x1B[2J.txt"));
+
+    PeerListModel peers;
+    lanes::PeerLane peer;
+    peer.endpoint = "127.0.0.1:6881";
+    peer.client =
+        "Tixati\x9b"
+        "2J";  // a C1 byte that is not UTF-8 on its own
+    peers.set_peers({peer});
+    EXPECT_EQ(peers.index(0, PeerListModel::client).data().toString(),
+              QString::fromUtf8("Tixati\xEF\xBF\xBD"
+                                "2J"));
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "base/file_list_model.hpp"
 
+#include "base/display_text.hpp"
+
 #include <QLocale>
 
 namespace lanetorrent::ui {
@@ -40,7 +42,7 @@ QVariant FileListModel::data(QModelIndex const& index, int role) const {
     if (role != Qt::DisplayRole) return {};
     switch (index.column()) {
         case path:
-            return f.path;
+            return display_text(f.path);
         case size:
             return QLocale().formattedDataSize(f.size);
         case progress:

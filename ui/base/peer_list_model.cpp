@@ -2,6 +2,7 @@
 
 #include <QLocale>
 
+#include "base/display_text.hpp"
 #include "base/price_estimate.hpp"
 
 namespace lanetorrent::ui {
@@ -53,7 +54,7 @@ QVariant PeerListModel::data(QModelIndex const& index, int role) const {
         case address:
             return QString::fromStdString(p.endpoint);
         case client:
-            return QString::fromStdString(p.client);
+            return display_text(QString::fromStdString(p.client));
         case lane:
             return QString::fromLatin1(lanes::to_string(p.lane));
         case down_rate:

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "base/app_settings.hpp"
+#include "base/display_text.hpp"
 #include "engine/torrent_source.hpp"
 #include "wallet/keystore.hpp"
 
@@ -418,7 +419,8 @@ Status Session::set_file_priority(TorrentId const& id, int file, int priority) {
 std::vector<TrackerRow> Session::trackers(TorrentId const& id) const {
     std::vector<TrackerRow> out;
     for (auto const& tracker : engine_->trackers(id)) {
-        out.push_back(TrackerRow{qs(tracker.url), qs(tracker.status)});
+        // Shown as they are in a table: a URL and a tracker's answer are other people's text.
+        out.push_back(TrackerRow{display_text(qs(tracker.url)), display_text(qs(tracker.status))});
     }
     return out;
 }

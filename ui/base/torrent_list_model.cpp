@@ -1,5 +1,7 @@
 #include "base/torrent_list_model.hpp"
 
+#include "base/display_text.hpp"
+
 #include <cmath>
 #include <set>
 
@@ -272,7 +274,7 @@ QVariant TorrentListModel::data(QModelIndex const& index, int role) const {
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
             case name:
-                return row.name;
+                return display_text(row.name);
             case size:
                 return row.size > 0 ? format_bytes(row.size) : QString();
             case progress:
@@ -299,8 +301,8 @@ QVariant TorrentListModel::data(QModelIndex const& index, int role) const {
         }
     }
     if (role == Qt::ToolTipRole) {
-        if (index.column() == state && !row.error.isEmpty()) return row.error;
-        if (index.column() == name) return row.save_path;
+        if (index.column() == state && !row.error.isEmpty()) return display_text(row.error);
+        if (index.column() == name) return display_text(row.save_path);
         return {};
     }
     if (role == Qt::TextAlignmentRole && index.column() != name && index.column() != state &&
