@@ -729,7 +729,6 @@ class Buyer {
 
     async run() {
         const seconds = Number(this.opts.seconds);
-        const payeeBefore = {};
         this.payerBefore = await this.chain.assetBalance(this.payer, this.opts.asset);
         this.first = this.connect({ name: 'first' });
 
@@ -790,9 +789,7 @@ class Buyer {
         this.onChain = onChain;
         this.payerAfter = await this.chain.assetBalance(this.payer, this.opts.asset);
         const o = this.offer;
-        if (o) {
-            payeeBefore.balance = await this.chain.assetBalance(o.payee, this.opts.asset);
-        }
+        if (o) this.payeeAfter = await this.chain.assetBalance(o.payee, this.opts.asset);
 
         // A last connection to read the seeder's `state` of the channel: what it holds as the
         // latest IOU and as settled.
@@ -861,6 +858,7 @@ class Buyer {
             })),
             settled_on_chain_units: settledOnChain,
             payer_spent_units: spent,
+            payee_balance_units: this.payeeAfter ?? null,
             carried_units: this.iou.amount - settledOnChain,
             window_bytes_bound: windowBytes,
             exposure_units: exposure,
