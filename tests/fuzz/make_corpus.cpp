@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "tron/node_reply.hpp"
 #include "tron/transaction.hpp"
@@ -20,6 +21,62 @@ using namespace lanetorrent;
 void write(fs::path const& file, std::string const& bytes) {
     fs::create_directories(file.parent_path());
     std::ofstream(file, std::ios::binary | std::ios::trunc) << bytes;
+}
+
+std::string bstring(std::string const& bytes) {
+    return std::to_string(bytes.size()) + ":" + bytes;
+}
+
+// A one-piece v1 .torrent with the given name, comment, trackers (one tier each) and web seeds,
+// keys in bencode's sorted order.
+std::string torrent(std::string const& name, std::string const& comment,
+                    std::vector<std::string> const& trackers,
+                    std::vector<std::string> const& web_seeds) {
+    std::string out = "d";
+    if (!trackers.empty()) {
+        out += bstring("announce") + bstring(trackers.front()) + bstring("announce-list") + "l";
+        for (auto const& tracker : trackers) out += "l" + bstring(tracker) + "e";
+        out += "e";
+    }
+    if (!comment.empty()) out += bstring("comment") + bstring(comment);
+    out += bstring("info") + "d" + bstring("length") + "i16384e" + bstring("name") + bstring(name) +
+           bstring("piece length") + "i16384e" + bstring("pieces") + bstring(std::string(20, 'p')) +
+           "e";
+    if (!web_seeds.empty()) {
+        out += bstring("url-list") + "l";
+        for (auto const& seed : web_seeds) out += bstring(seed);
+        out += "e";
+    }
+    return out + "e";
+}
+
+// Seeds for what issue 13 found: lists past TorrentBounds (kept under the 10,000 bytes
+// scripts/fuzz reads of an input), bytes that are not UTF-8, and control characters.
+void write_hostile_text_seeds(fs::path const& out) {
+    std::vector<std::string> trackers;
+    for (int i = 0; i < 600; ++i) trackers.push_back("udp://t/" + std::to_string(i % 450));
+    std::vector<std::string> seeds;
+    for (int i = 0; i < 100; ++i) seeds.push_back("http://s/" + std::to_string(i));
+    auto const dir = out / "torrent_file";
+    write(dir / "many_trackers.torrent", torrent("many", "", trackers, {}));
+    write(dir / "many_web_seeds.torrent", torrent("seeds", "", {}, seeds));
+    write(dir / "not_utf8.torrent", torrent("caf\xE9\xC0\xAF", "\xFF\xFE\xED\xA0\x80",
+                                            {"http://t/\xFF\xFE"}, {"http://s/\xC3("}));
+    write(dir / "control_chars.torrent",
+          torrent("\x1b]0;owned\x07photo\xE2\x80\xAEgpj.exe", "\x1b[2J\xC2\x9B",
+                  {"http://t/\x1b[2J"}, {"http://s/\r\n"}));
+
+    std::string const hash = "magnet:?xt=urn:btih:c12fe1c06bba254a9dc9f519b335aa7c1367a88a";
+    std::string many = hash;
+    for (int i = 0; i < 220; ++i) {
+        many += "&tr=udp%3A%2F%2Ft%2F" + std::to_string(i) +
+                "&x.pe=127.0.0.1:" + std::to_string(1000 + i);
+    }
+    auto const magnets = out / "magnet";
+    write(magnets / "many_trackers.txt", many);
+    write(magnets / "not_utf8.txt", hash + "&dn=%FF%FEcaf%E9&tr=http%3A%2F%2Ft%2F%C0%AF");
+    write(magnets / "control_chars.txt",
+          hash + "&dn=%1B%5D0%3Bowned%07photo%E2%80%AEgpj.exe&tr=http%3A%2F%2Ft%2F%1B%5B2J");
 }
 
 tron::BlockReference reference() {
@@ -82,6 +139,8 @@ int main(int argc, char** argv) {
     ret.set_code(protocol::Return::DUP_TRANSACTION_ERROR);
     ret.set_message("dup transaction");
     write(out / "node_reply" / "return_dup.pb", std::string(1, '\4') + ret.SerializeAsString());
+
+    write_hostile_text_seeds(out);
 
     // keystore: a real sealed file at the cheapest accepted cost.
     auto const keystore = out / "keystore" / "keystore.json";
