@@ -271,11 +271,16 @@ int run(Options const& options) {
     config.wallet_address = listen;
     config.solidity_address = solidity;
     config.deadline = std::chrono::milliseconds(2000);
+    // One attempt per call: the figures count what the node answers, not our retries. The
+    // client's own retries are what notice the node coming up, so the wait for it keeps them.
     config.attempts = 1;
     TronClient client(config);
+    NodeConfig probe_config = config;
+    probe_config.attempts = NodeConfig{}.attempts;
+    TronClient probe(probe_config);
 
     auto const started = Clock::now();
-    auto const ref = wait_for_head(client, -1, devnet);
+    auto const ref = wait_for_head(probe, -1, devnet);
     std::printf("devnet %s up on %s after %.2f s (head #%lld, data %s)\n", options.devnet.c_str(),
                 listen.c_str(), seconds_since(started), static_cast<long long>(ref.number),
                 devnet.data().c_str());

@@ -37,6 +37,16 @@ Result<std::unique_ptr<Node>> Node::start(Config const& config) {
     auto chain = Chain::open(config, now_ms());
     if (!chain) return Error{chain.error()};
     node->chain_ = std::move(chain).value();
+    // A wallet cannot refer to the genesis block (java-tron never reports block 0 as its head),
+    // so a fresh chain was of no use until the first block slot, 3 s by default: produce block 1
+    // before listening, and "listening" means ready.
+    if (node->chain_->head().number == 0) {
+        try {
+            node->chain_->produce_block(now_ms());
+        } catch (std::exception const& e) {
+            return Error{std::string("cannot produce the first block: ") + e.what()};
+        }
+    }
     node->wallet_ = std::make_unique<WalletService>(*node->chain_);
     node->solidity_ = std::make_unique<SolidityService>(*node->chain_);
     auto wallet = serve(config.listen, *node->wallet_);
@@ -60,8 +70,12 @@ void Node::stop() {
     }
     wake_.notify_all();
     if (producer_.joinable()) producer_.join();
-    // A short deadline: a test client that never hangs up must not keep the node alive.
-    auto const deadline = std::chrono::system_clock::now() + std::chrono::seconds(2);
+    // gRPC's shutdown waits until every client has closed its connection, not only until the
+    // calls in flight are done, so an idle client kept a stopping node alive for the whole grace
+    // period (2 s, paid by every test that stops a devnet). Every call here takes milliseconds;
+    // one still running after 200 ms is cancelled, which a client already handles as a node
+    // that went away.
+    auto const deadline = std::chrono::system_clock::now() + std::chrono::milliseconds(200);
     if (wallet_server_) wallet_server_->Shutdown(deadline);
     if (solidity_server_) solidity_server_->Shutdown(deadline);
     wallet_server_.reset();

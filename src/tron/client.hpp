@@ -14,6 +14,8 @@
 #include <optional>
 #include <string>
 
+#include <grpcpp/channel.h>
+
 #include "api/api.grpc.pb.h"
 #include "engine/result.hpp"
 #include "tron/address.hpp"
@@ -55,9 +57,12 @@ class TronClient {
 
   private:
     template <class Call>
-    grpc::Status call_with_retries(Call&& call);
+    grpc::Status call_with_retries(grpc::Channel& channel, Call&& call);
+    static void pause(grpc::Channel& channel, std::chrono::milliseconds backoff);
 
     NodeConfig config_;
+    std::shared_ptr<grpc::Channel> wallet_channel_;
+    std::shared_ptr<grpc::Channel> solidity_channel_;
     std::unique_ptr<protocol::Wallet::Stub> wallet_;
     std::unique_ptr<protocol::WalletSolidity::Stub> solidity_;
 };
