@@ -2,7 +2,7 @@
 // An independent buyer of the LaneTorrent lane protocol, written from docs/lane-protocol.md alone
 // (plus BEP 3, BEP 10 and Tron's public formats), to run against `lanetorrent-cli seed`.
 //
-//   node spec_peer.mjs keygen --out KEYFILE          writes a fresh key, prints {"address": ...}
+//   node spec_peer.mjs keygen --out KEYFILE...       writes fresh keys, prints {"address": ...} each
 //   node spec_peer.mjs selftest --proto DIR          the document's worked examples
 //   node spec_peer.mjs run --mode MODE --seed IP:PORT --torrent FILE --key-file KEYFILE
 //                          --node IP:PORT --proto DIR [--bind IP] [--lane fast] [--max-price U]
@@ -916,16 +916,19 @@ async function main() {
     const { values } = parseArgs({
         args: rest,
         options: {
-            out: { type: 'string' }, proto: { type: 'string' }, mode: { type: 'string', default: 'honest' },
+            out: { type: 'string', multiple: true }, proto: { type: 'string' }, mode: { type: 'string', default: 'honest' },
             seed: { type: 'string' }, torrent: { type: 'string' }, 'key-file': { type: 'string' }, node: { type: 'string' },
             bind: { type: 'string' }, bind2: { type: 'string' }, lane: { type: 'string', default: 'fast' }, 'max-price': { type: 'string', default: '1000000000000000' },
             seconds: { type: 'string', default: '120' }, linger: { type: 'string', default: '5' }, asset: { type: 'string', default: '1002000' },
         },
     });
     if (command === 'keygen') {
-        const account = utils.accounts.generateAccount();
-        fs.writeFileSync(values.out, account.privateKey.replace(/^0x/, '') + '\n', { mode: 0o600 });
-        console.log(JSON.stringify({ address: account.address.base58 }));
+        // One key per --out; one {"address"} line each, in order.
+        for (const out of values.out ?? []) {
+            const account = utils.accounts.generateAccount();
+            fs.writeFileSync(out, account.privateKey.replace(/^0x/, '') + '\n', { mode: 0o600 });
+            console.log(JSON.stringify({ address: account.address.base58 }));
+        }
         return 0;
     }
     if (command === 'selftest') {

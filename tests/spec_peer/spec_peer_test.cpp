@@ -15,6 +15,7 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -67,9 +68,13 @@ class SpecPeer : public ::testing::Test {
         std::vector<std::string> devnet{LANETORRENT_DEVNET, "--data",
                                         (dir_->path() / "devnet").string(),
                                         "--block-interval-ms", "300", "--solidify-after", "2"};
-        for (auto const& mode : modes) {
-            buyers_.push_back(keygen("buyer-" + mode));
-            payees_.push_back(keygen("payee-" + mode));
+        std::vector<std::string> names;
+        for (auto const& mode : modes) names.insert(names.end(), {"buyer-" + mode, "payee-" + mode});
+        auto const wallets = keygen(names);
+        ASSERT_EQ(wallets.size(), names.size());
+        for (std::size_t i = 0; i < modes.size(); ++i) {
+            buyers_.push_back(wallets[2 * i]);
+            payees_.push_back(wallets[2 * i + 1]);
             // 1000 TRX for bandwidth, 100000 BTT; the payee starts with no BTT.
             devnet.insert(devnet.end(), {"--fund", buyers_.back().address + "=1000000000,100000000000",
                                          "--fund", payees_.back().address + "=1000000000,0"});
@@ -90,13 +95,24 @@ class SpecPeer : public ::testing::Test {
         dir_.reset();
     }
 
-    static Wallet keygen(std::string const& name) {
-        auto const key_file = dir_->path() / (name + ".key");
-        Process p("keygen-" + name, {SPEC_PEER_NODE, SPEC_PEER_SCRIPT, "keygen", "--out", key_file.string()},
-                  dir_->path());
-        auto const code = p.wait_for(30s);
+    // Fresh keys from the peer itself (the key files stay in the test directory).
+    static std::vector<Wallet> keygen(std::vector<std::string> const& names) {
+        std::vector<std::string> argv{SPEC_PEER_NODE, SPEC_PEER_SCRIPT, "keygen"};
+        std::vector<Wallet> wallets;
+        for (auto const& name : names) {
+            wallets.push_back({{}, dir_->path() / (name + ".key")});
+            argv.insert(argv.end(), {"--out", wallets.back().key_file.string()});
+        }
+        Process p("keygen", argv, dir_->path());
+        auto const code = p.wait_for(60s);
         EXPECT_EQ(code, 0) << p.stderr_text();
-        return {json::parse(p.stdout_text())["address"].get<std::string>(), key_file};
+        std::istringstream lines(p.stdout_text());
+        std::string line;
+        for (auto& wallet : wallets) {
+            if (!std::getline(lines, line)) return {};
+            wallet.address = json::parse(line)["address"].get<std::string>();
+        }
+        return wallets;
     }
 
     // Runs `mode` against a fresh seller and returns the peer's figures (its last stdout line).
