@@ -25,8 +25,9 @@ struct TorrentBounds {
     static constexpr std::size_t max_trackers = 200;
     // Each web seed is an HTTP server libtorrent may keep connections to.
     static constexpr std::size_t max_web_seeds = 64;
-    // Peers and DHT nodes a magnet link (x.pe) or resume data hands over.
-    static constexpr std::size_t max_peers = 200;
+    // Peers and DHT nodes a magnet link (x.pe) or resume data hands over: libtorrent's own
+    // peer-list size (max_peerlist_size), so resume data, which never holds more, loses none.
+    static constexpr std::size_t max_peers = 3000;
     // Files: the largest real torrents (data sets, archives) hold a few hundred thousand; the
     // decode-token limit below caps a .torrent at about this many anyway (~6 tokens per file).
     static constexpr int max_files = 500'000;
