@@ -6,9 +6,12 @@
 #include <fmt/format.h>
 #include <atomic>
 #include <cerrno>
+#include <condition_variable>
 #include <csignal>
 #include <cstring>
 #include <filesystem>
+#include <memory>
+#include <mutex>
 #include <set>
 
 #include "cli/commands.hpp"
@@ -76,11 +79,38 @@ Status check_writable(fs::path const& dir) {
     return Ok{};
 }
 
+// Wakes the transfer loop from libtorrent's threads: an alert, or a lane event or chain answer
+// (which raise no alert). Shared with the callbacks, so a late one after the loop ended is
+// harmless.
+class Waker {
+  public:
+    void wake() {
+        std::lock_guard const lock(mutex_);
+        woken_ = true;
+        woke_.notify_one();
+    }
+    void wait(std::chrono::milliseconds at_most) {
+        std::unique_lock lock(mutex_);
+        woke_.wait_for(lock, at_most, [this] { return woken_; });
+        woken_ = false;
+    }
+
+  private:
+    std::mutex mutex_;
+    std::condition_variable woke_;
+    bool woken_ = false;
+};
+
 class Transfer {
   public:
     Transfer(TransferOptions const& options, Engine& engine, Reporter& reporter,
              lanes::LaneService* lanes)
-        : options_(options), engine_(engine), reporter_(reporter), lanes_(lanes) {}
+        : options_(options), engine_(engine), reporter_(reporter), lanes_(lanes) {
+        if (lanes_) {
+            engine_.set_wakeup([waker = waker_] { waker->wake(); });
+            lanes_->set_wakeup([waker = waker_] { waker->wake(); });
+        }
+    }
 
     // Waits until the listen socket is up. With an explicit --listen a failure is fatal: the
     // user asked for that address, and peers or trackers expect us there.
@@ -129,7 +159,7 @@ class Transfer {
                                     *options_.seconds, percent(ids)));
                 }
             }
-            auto const events = engine_.poll(lanes_ ? 100ms : 200ms);
+            auto const events = lanes_ ? poll_awake() : engine_.poll(200ms);
             if (lanes_) {
                 for (auto const& event : events) lanes_->observe(event);
                 lanes_->poll();
@@ -153,6 +183,17 @@ class Transfer {
     }
 
   private:
+    // With lanes, the loop wakes for lane events too: waiting for alerts only, every hop of the
+    // lane handshake (five to a paid grant, more with a reconnect) waited up to a poll interval,
+    // which was most of the time from connect to a paid grant. The 50 ms cap keeps the engine's
+    // timers (progress, resume data) on time.
+    std::vector<Event> poll_awake() {
+        auto events = engine_.poll(0ms);
+        if (!events.empty()) return events;
+        waker_->wait(50ms);
+        return engine_.poll(0ms);
+    }
+
     // Of all torrents together, by bytes.
     std::string percent(std::vector<TorrentId> const& ids) const {
         std::int64_t have = 0;
@@ -200,6 +241,7 @@ class Transfer {
     Engine& engine_;
     Reporter& reporter_;
     lanes::LaneService* lanes_;
+    std::shared_ptr<Waker> waker_ = std::make_shared<Waker>();
 };
 
 }  // namespace
