@@ -295,20 +295,72 @@ TEST(SingleInstance, SocketLivesInAPrivateRuntimeDirOrInTheProfile) {
     EXPECT_EQ(SingleInstance::server_name_for(profile), in_profile);
 }
 
+// The first instance started in a desktop session, the second from a shell without
+// $XDG_RUNTIME_DIR (su -, ssh), and the other way round: the links still arrive.
+TEST(SingleInstance, ForwardsAcrossADifferentRuntimeDir) {
+    TempDir dir("lanetorrent-app");
+    auto const runtime = q(private_dir(dir, "runtime")).toUtf8();
+    for (bool const primary_sees_runtime : {true, false}) {
+        auto const profile = Profile::in_directory(
+            dir.path() / (primary_sees_runtime ? "profile-runtime" : "profile-plain"));
+        ASSERT_TRUE(profile.create_directories());
+        std::unique_ptr<SingleInstance> first;
+        {
+            ScopedEnv const env("XDG_RUNTIME_DIR", primary_sees_runtime ? runtime : "");
+            auto claimed = SingleInstance::claim(profile);
+            ASSERT_TRUE(claimed);
+            first = std::move(claimed.value());
+            ASSERT_TRUE(first->listen());
+        }
+        ScopedEnv const env("XDG_RUNTIME_DIR", primary_sees_runtime ? "" : runtime);
+        auto second = SingleInstance::claim(profile);
+        ASSERT_TRUE(second);
+        ASSERT_EQ((*second)->role(), SingleInstance::Role::secondary);
+        ASSERT_NE((*second)->server_name(), first->server_name());
+
+        InstanceMessage const message{.sources = {"magnet:?xt=urn:btih:abc"}};
+        auto sent = std::async(std::launch::async, [&] {
+            auto status = (*second)->forward(message, 10s);
+            return status ? std::string() : status.error();
+        });
+        QEventLoop loop;
+        std::optional<InstanceMessage> received;
+        QObject::connect(first.get(), &SingleInstance::messageReceived,
+                         [&](QStringList sources, bool skip) {
+                             received = InstanceMessage{.sources = sources, .skip_dialog = skip};
+                             loop.quit();
+                         });
+        QTimer::singleShot(10s, &loop, &QEventLoop::quit);
+        loop.exec();
+        EXPECT_EQ(received, message) << primary_sees_runtime;
+        EXPECT_EQ(sent.get(), "");
+    }
+}
+
 TEST(SingleInstance, ListenFailsWithAReasonWhenThePathIsTaken) {
     TempDir dir("lanetorrent-app");
     ScopedEnv const env("XDG_RUNTIME_DIR", q(private_dir(dir, "runtime")).toUtf8());
     auto const profile = Profile::in_directory(dir.path() / "profile");
     ASSERT_TRUE(profile.create_directories());
     block_path(SingleInstance::server_name_for(profile));
+    {
+        // One of the two places is enough.
+        auto first = SingleInstance::claim(profile);
+        ASSERT_TRUE(first);
+        EXPECT_TRUE((*first)->listen());
+    }
+    block_path(SingleInstance::profile_socket_for(profile));
     auto first = SingleInstance::claim(profile);
     ASSERT_TRUE(first);
     auto const listening = (*first)->listen();
     ASSERT_FALSE(listening);
-    EXPECT_NE(listening.error().find("cannot listen for other launches on " +
-                                     SingleInstance::server_name_for(profile).toStdString()),
-              std::string::npos)
-        << listening.error();
+    for (auto const& path :
+         {SingleInstance::server_name_for(profile), SingleInstance::profile_socket_for(profile)}) {
+        EXPECT_NE(
+            listening.error().find("cannot listen for other launches on " + path.toStdString()),
+            std::string::npos)
+            << listening.error();
+    }
 }
 
 // The socket's directory and mode already keep other users out; this loosens both, as a careless
@@ -557,6 +609,7 @@ TEST_F(AppProcess, SquatterOnTheOldTmpPathDoesNotBlockStart) {
 
 TEST_F(AppProcess, StartsWithoutForwardingWhenItCannotListen) {
     block_path(socket_path());
+    block_path(SingleInstance::profile_socket_for(Profile::in_directory(profile_dir_)));
     auto first = launch("first", {"--minimized", "--skip-dialog", made_up_magnet});
     auto const notice = first->wait_for_line(
         [](std::string_view line) {

@@ -31,10 +31,14 @@ bool private_runtime_dir(QByteArray const& dir) {
 
 }  // namespace
 
+QString SingleInstance::profile_socket_for(Profile const& profile) {
+    return QDir(QDir(to_q(profile.config_dir())).absolutePath()).absoluteFilePath("instance.sock");
+}
+
 QString SingleInstance::server_name_for(Profile const& profile) {
     auto const config = QDir(to_q(profile.config_dir())).absolutePath();
     auto const runtime = qgetenv("XDG_RUNTIME_DIR");
-    if (!private_runtime_dir(runtime)) return QDir(config).absoluteFilePath("instance.sock");
+    if (!private_runtime_dir(runtime)) return profile_socket_for(profile);
     // One runtime directory serves every profile of this user, so the name tells them apart.
     auto const hash = QCryptographicHash::hash(config.toUtf8(), QCryptographicHash::Sha256);
     return QDir(QString::fromLocal8Bit(runtime))
@@ -63,35 +67,50 @@ Result<std::unique_ptr<SingleInstance>> SingleInstance::claim(Profile const& pro
         role = Role::secondary;
         lock.reset();
     }
-    return std::unique_ptr<SingleInstance>(
-        new SingleInstance(role, server_name_for(profile), std::move(lock)));
+    return std::unique_ptr<SingleInstance>(new SingleInstance(
+        role, server_name_for(profile), profile_socket_for(profile), std::move(lock)));
 }
 
-SingleInstance::SingleInstance(Role role, QString server_name, std::unique_ptr<QLockFile> lock)
-    : role_(role), server_name_(std::move(server_name)), lock_(std::move(lock)) {}
+SingleInstance::SingleInstance(Role role, QString server_name, QString profile_socket,
+                               std::unique_ptr<QLockFile> lock)
+    : role_(role),
+      server_name_(std::move(server_name)),
+      profile_socket_(std::move(profile_socket)),
+      lock_(std::move(lock)) {}
 
 SingleInstance::~SingleInstance() = default;
 
 Status SingleInstance::listen() {
     if (role_ != Role::primary) return Error{"only the first instance listens"};
-    if (server_) return Ok{};
-    auto server = std::make_unique<QLocalServer>();
-    // The directory already keeps other users out; the socket's own mode (0700) and the peer check
-    // in accept() are for a directory whose mode someone loosened later.
-    server->setSocketOptions(QLocalServer::UserAccessOption);
-    // We hold the lock, so a socket file under our name is what a crashed instance left behind.
-    QLocalServer::removeServer(server_name_);
-    if (!server->listen(server_name_)) {
-        return Error{"cannot listen for other launches on " + server_name_.toStdString() + ": " +
-                     server->errorString().toStdString()};
+    if (!servers_.empty()) return Ok{};
+    // The runtime directory's socket, and the profile's too: a later launch without
+    // $XDG_RUNTIME_DIR (su -, ssh) can only find the latter. Either one is enough.
+    QStringList names{server_name_};
+    if (profile_socket_ != server_name_) names << profile_socket_;
+    std::string failures;
+    for (auto const& name : names) {
+        auto server = std::make_unique<QLocalServer>();
+        // The directory already keeps other users out; the socket's own mode (0700) and the peer
+        // check in accept() are for a directory whose mode someone loosened later.
+        server->setSocketOptions(QLocalServer::UserAccessOption);
+        // We hold the lock, so a socket file under our name is what a crashed instance left.
+        QLocalServer::removeServer(name);
+        if (!server->listen(name)) {
+            if (!failures.empty()) failures += "; ";
+            failures += "cannot listen for other launches on " + name.toStdString() + ": " +
+                        server->errorString().toStdString();
+            continue;
+        }
+        connect(server.get(), &QLocalServer::newConnection, this,
+                [this, listening = server.get()] { accept(*listening); });
+        servers_.push_back(std::move(server));
     }
-    connect(server.get(), &QLocalServer::newConnection, this, &SingleInstance::accept);
-    server_ = std::move(server);
+    if (servers_.empty()) return Error{failures};
     return Ok{};
 }
 
-void SingleInstance::accept() {
-    while (auto* socket = server_->nextPendingConnection()) {
+void SingleInstance::accept(QLocalServer& server) {
+    while (auto* socket = server.nextPendingConnection()) {
         // Another user's process (or root's) has no business adding torrents to this profile.
         if (!peer_is_same_user(socket->socketDescriptor())) {
             socket->abort();
@@ -131,11 +150,22 @@ Status SingleInstance::forward(InstanceMessage const& message, std::chrono::mill
     auto const left = [&] {
         return static_cast<int>(std::max<qint64>(0, timeout.count() - clock.elapsed()));
     };
+    // The first instance may have seen another $XDG_RUNTIME_DIR than this launch (a desktop
+    // session against `su -` or ssh), so both places are tried; a missing socket fails at once.
+    QStringList names{server_name_};
+    if (server_name_ != profile_socket_) names << profile_socket_;
     QLocalSocket socket;
-    while (true) {
-        socket.connectToServer(server_name_);
-        if (socket.waitForConnected(std::min(left(), 1000))) break;
-        socket.abort();
+    QString connected;
+    while (connected.isEmpty()) {
+        for (auto const& name : names) {
+            socket.connectToServer(name);
+            if (socket.waitForConnected(std::min(left(), 1000))) {
+                connected = name;
+                break;
+            }
+            socket.abort();
+        }
+        if (!connected.isEmpty()) break;
         if (left() == 0) {
             return Error{"LaneTorrent is already running for this profile but does not answer"};
         }
@@ -143,7 +173,7 @@ Status SingleInstance::forward(InstanceMessage const& message, std::chrono::mill
     }
     // The links a user opens are theirs: never hand them to a server another user runs.
     if (!peer_is_same_user(socket.socketDescriptor())) {
-        return Error{"the socket " + server_name_.toStdString() +
+        return Error{"the socket " + connected.toStdString() +
                      " belongs to another user; not sending to it"};
     }
     socket.write(encode(message));
