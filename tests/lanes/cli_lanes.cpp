@@ -66,7 +66,8 @@ std::int64_t Devnet::btt(tron::Address const& address) const {
 
 std::string create_cli_wallet(fs::path const& profile, fs::path const& passphrase_file) {
     auto const created = test::run_cli({"--profile", profile.string(), "wallet", "create",
-                                        "--passphrase-file", passphrase_file.string(), "--json"});
+                                        "--passphrase-file", passphrase_file.string(), "--json",
+                                        "--test-only-cheap-kdf"});
     EXPECT_EQ(created.exit_code, 0) << created.err;
     if (created.exit_code != 0) return {};
     return nlohmann::json::parse(created.out)["address"].get<std::string>();
