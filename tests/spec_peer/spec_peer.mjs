@@ -636,6 +636,8 @@ class Buyer {
         this.states = this.states ?? [];
         this.states.push({ t: now(), conn: c.name, amount: s.amount, seq: s.seq, settled: s.settled });
         log(c.name, `state amount ${s.amount} seq ${s.seq} settled ${s.settled}`);
+        // "65 zero bytes when seq is 0" (a receiver does not look at it; the sender's rule).
+        if (s.seq === 0n && !s.sig.equals(Buffer.alloc(65))) this.violation(`${c.name}: state with seq 0 and a non-zero sig`);
         if (!c.offer) return;
         // Channel recovery.
         if (s.seq > this.iou.seq && s.amount >= this.iou.amount) {
