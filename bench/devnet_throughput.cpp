@@ -11,6 +11,8 @@
 //   build/bench/lanetorrent-bench-devnet [--transfers N] [--threads K] [--recipients R]
 //                                        [--block-interval-ms MS] [--devnet PATH]
 //                                        [--data-parent DIR]   (default /tmp; /dev/shm: no fsync)
+//                                        [--rate R]  (phase b paced at R transfers/s: where the
+//                                                     node starts answering SERVER_BUSY)
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -54,6 +56,7 @@ struct Options {
     int threads = 8;
     int recipients = 100;
     int block_interval_ms = 1000;
+    double rate = 0;  // transfers/s in phase (b); 0: as fast as the threads go
     std::string devnet = LANETORRENT_DEVNET_PATH;
     std::string data_parent = "/tmp";  // /dev/shm (tmpfs) takes fsync out of the picture
 };
@@ -76,12 +79,15 @@ Options parse_options(int argc, char** argv) {
             options.block_interval_ms = std::stoi(next());
         } else if (arg == "--devnet") {
             options.devnet = next();
+        } else if (arg == "--rate") {
+            options.rate = std::stod(next());
         } else if (arg == "--data-parent") {
             options.data_parent = next();
         } else {
             throw std::runtime_error("unknown option " + arg +
                                      " (--transfers N --threads K --recipients R "
-                                     "--block-interval-ms MS --devnet PATH --data-parent DIR)");
+                                     "--block-interval-ms MS --devnet PATH --data-parent DIR "
+                                     "--rate R)");
         }
     }
     if (options.transfers <= 0 || options.threads <= 0 || options.recipients <= 0) {
@@ -202,7 +208,7 @@ Tally run_sequential(std::shared_ptr<grpc::Channel> const& channel,
 }
 
 Tally run_concurrent(std::shared_ptr<grpc::Channel> const& channel,
-                     std::vector<protocol::Transaction> const& txs, int threads) {
+                     std::vector<protocol::Transaction> const& txs, int threads, double rate) {
     std::vector<Tally> tallies(static_cast<std::size_t>(threads));
     std::atomic<std::size_t> next{0};
     auto const start = Clock::now();
@@ -213,6 +219,12 @@ Tally run_concurrent(std::shared_ptr<grpc::Channel> const& channel,
                 auto stub = protocol::Wallet::NewStub(channel);
                 auto& mine = tallies[static_cast<std::size_t>(t)];
                 for (std::size_t i = next++; i < txs.size(); i = next++) {
+                    if (rate > 0) {
+                        std::this_thread::sleep_until(
+                            start +
+                            std::chrono::duration_cast<Clock::duration>(
+                                std::chrono::duration<double>(static_cast<double>(i) / rate)));
+                    }
                     record(mine, broadcast_once(*stub, txs[i]));
                 }
             });
@@ -312,7 +324,7 @@ int run(Options const& options) {
 
     auto const sequential = run_sequential(channel, first);
     settle(client, devnet);  // empty the pending pool (max 2000) before the next phase
-    auto const concurrent = run_concurrent(channel, second, options.threads);
+    auto const concurrent = run_concurrent(channel, second, options.threads, options.rate);
     settle(client, devnet);
 
     std::int64_t received = 0;
@@ -338,8 +350,9 @@ int run(Options const& options) {
                     rejected_text(tally).c_str());
     };
     row("(a) sequential, 1 stub", sequential, first.size());
-    row("(b) " + std::to_string(options.threads) + " threads, 1 channel", concurrent,
-        second.size());
+    row("(b) " + std::to_string(options.threads) + " threads, 1 channel" +
+            (options.rate > 0 ? ", " + std::to_string(static_cast<int>(options.rate)) + "/s" : ""),
+        concurrent, second.size());
     std::printf("%-26s %8zu %9s %9.3f %10.0f\n", "(signing, client side)", total, "-", sign_seconds,
                 static_cast<double>(total) / sign_seconds);
 

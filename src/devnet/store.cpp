@@ -61,16 +61,16 @@ Store::Store(std::filesystem::path const& file) : db_(file, sqlite::Sync::normal
 }
 
 bool Store::initialized() {
-    auto s = db_.prepare("SELECT 1 FROM meta WHERE key = 'initialized'");
+    auto s = db_.cached("SELECT 1 FROM meta WHERE key = 'initialized'");
     return s.step();
 }
 
 void Store::mark_initialized() {
-    db_.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('initialized', '1')").run();
+    db_.cached("INSERT OR REPLACE INTO meta (key, value) VALUES ('initialized', '1')").run();
 }
 
 std::optional<AccountRow> Store::account(std::string const& address) {
-    auto s = db_.prepare(
+    auto s = db_.cached(
         "SELECT trx, btt, free_net_usage, free_net_time, create_time FROM accounts "
         "WHERE address = ?");
     s.bind(1, address);
@@ -80,7 +80,7 @@ std::optional<AccountRow> Store::account(std::string const& address) {
 }
 
 void Store::put_account(AccountRow const& row) {
-    db_.prepare("INSERT OR REPLACE INTO accounts VALUES (?, ?, ?, ?, ?, ?)")
+    db_.cached("INSERT OR REPLACE INTO accounts VALUES (?, ?, ?, ?, ?, ?)")
         .bind(1, row.address)
         .bind(2, row.trx_sun)
         .bind(3, row.btt_units)
@@ -91,7 +91,7 @@ void Store::put_account(AccountRow const& row) {
 }
 
 std::vector<std::string> Store::permissions(std::string const& address) {
-    auto s = db_.prepare("SELECT bytes FROM permissions WHERE address = ? ORDER BY id");
+    auto s = db_.cached("SELECT bytes FROM permissions WHERE address = ? ORDER BY id");
     s.bind(1, address);
     std::vector<std::string> rows;
     while (s.step()) rows.push_back(s.blob(0));
@@ -99,7 +99,7 @@ std::vector<std::string> Store::permissions(std::string const& address) {
 }
 
 void Store::put_permission(std::string const& address, int id, std::string const& bytes) {
-    db_.prepare("INSERT OR REPLACE INTO permissions VALUES (?, ?, ?)")
+    db_.cached("INSERT OR REPLACE INTO permissions VALUES (?, ?, ?)")
         .bind(1, address)
         .bind(2, std::int64_t{id})
         .bind(3, bytes)
@@ -107,35 +107,32 @@ void Store::put_permission(std::string const& address, int id, std::string const
 }
 
 std::optional<std::string> Store::asset(std::string const& id) {
-    auto s = db_.prepare("SELECT bytes FROM assets WHERE id = ?");
+    auto s = db_.cached("SELECT bytes FROM assets WHERE id = ?");
     s.bind_text(1, id);
     if (!s.step()) return std::nullopt;
     return s.blob(0);
 }
 
 void Store::put_asset(std::string const& id, std::string const& bytes) {
-    db_.prepare("INSERT OR REPLACE INTO assets VALUES (?, ?)")
-        .bind_text(1, id)
-        .bind(2, bytes)
-        .run();
+    db_.cached("INSERT OR REPLACE INTO assets VALUES (?, ?)").bind_text(1, id).bind(2, bytes).run();
 }
 
 std::optional<BlockRow> Store::block(std::int64_t number) {
-    auto s = db_.prepare("SELECT number, id, timestamp, header FROM blocks WHERE number = ?");
+    auto s = db_.cached("SELECT number, id, timestamp, header FROM blocks WHERE number = ?");
     s.bind(1, number);
     if (!s.step()) return std::nullopt;
     return read_block(s);
 }
 
 std::optional<BlockRow> Store::head_block() {
-    auto s = db_.prepare(
-        "SELECT number, id, timestamp, header FROM blocks ORDER BY number DESC LIMIT 1");
+    auto s =
+        db_.cached("SELECT number, id, timestamp, header FROM blocks ORDER BY number DESC LIMIT 1");
     if (!s.step()) return std::nullopt;
     return read_block(s);
 }
 
 std::vector<BlockRow> Store::recent_blocks(std::int64_t count) {
-    auto s = db_.prepare(
+    auto s = db_.cached(
         "SELECT number, id, timestamp, header FROM "
         "(SELECT * FROM blocks ORDER BY number DESC LIMIT ?) ORDER BY number");
     s.bind(1, count);
@@ -145,7 +142,7 @@ std::vector<BlockRow> Store::recent_blocks(std::int64_t count) {
 }
 
 void Store::put_block(BlockRow const& row) {
-    db_.prepare("INSERT INTO blocks VALUES (?, ?, ?, ?)")
+    db_.cached("INSERT INTO blocks VALUES (?, ?, ?, ?)")
         .bind(1, row.number)
         .bind(2, row.id)
         .bind(3, row.timestamp_ms)
@@ -154,7 +151,7 @@ void Store::put_block(BlockRow const& row) {
 }
 
 bool Store::has_transaction(std::string const& txid) {
-    auto s = db_.prepare(
+    auto s = db_.cached(
         "SELECT 1 FROM transactions WHERE txid = ?1 UNION ALL SELECT 1 FROM pending WHERE txid = "
         "?1");
     s.bind(1, txid);
@@ -162,34 +159,38 @@ bool Store::has_transaction(std::string const& txid) {
 }
 
 std::optional<TransactionRow> Store::transaction(std::string const& txid) {
-    auto s = db_.prepare(std::string("SELECT ") + kTransactionColumns +
-                         " FROM transactions WHERE txid = ?1 UNION ALL SELECT " + kPendingColumns +
-                         " FROM pending WHERE txid = ?1");
+    static std::string const sql = std::string("SELECT ") + kTransactionColumns +
+                                   " FROM transactions WHERE txid = ?1 UNION ALL SELECT " +
+                                   kPendingColumns + " FROM pending WHERE txid = ?1";
+    auto s = db_.cached(sql);
     s.bind(1, txid);
     if (!s.step()) return std::nullopt;
     return read_transaction(s);
 }
 
 std::vector<TransactionRow> Store::block_transactions(std::int64_t number) {
-    auto s = db_.prepare(std::string("SELECT ") + kTransactionColumns +
-                         " FROM transactions WHERE block_number = ? ORDER BY seq");
+    static std::string const sql = std::string("SELECT ") + kTransactionColumns +
+                                   " FROM transactions WHERE block_number = ? ORDER BY seq";
+    auto s = db_.cached(sql);
     s.bind(1, number);
     return read_transactions(s);
 }
 
 std::vector<TransactionRow> Store::pending() {
-    auto s = db_.prepare(std::string("SELECT ") + kPendingColumns + " FROM pending ORDER BY seq");
+    static std::string const sql =
+        std::string("SELECT ") + kPendingColumns + " FROM pending ORDER BY seq";
+    auto s = db_.cached(sql);
     return read_transactions(s);
 }
 
 std::int64_t Store::pending_count() {
-    auto s = db_.prepare("SELECT COUNT(*) FROM pending");
+    auto s = db_.cached("SELECT COUNT(*) FROM pending");
     s.step();
     return s.integer(0);
 }
 
 void Store::add_pending(TransactionRow const& row) {
-    db_.prepare(
+    db_.cached(
            "INSERT INTO pending (txid, bytes, fee, net_usage, net_fee, owner, recipient, amount, "
            "created_recipient) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(1, row.txid)
@@ -206,7 +207,7 @@ void Store::add_pending(TransactionRow const& row) {
 
 std::vector<TransactionRow> Store::confirm_pending(std::int64_t number) {
     auto rows = pending();
-    db_.prepare(
+    db_.cached(
            "INSERT INTO transactions (txid, bytes, block_number, seq, fee, net_usage, net_fee, "
            "owner, recipient, amount, created_recipient) SELECT txid, bytes, ?, seq, fee, "
            "net_usage, net_fee, owner, recipient, amount, created_recipient FROM pending")
@@ -219,10 +220,12 @@ std::vector<TransactionRow> Store::confirm_pending(std::int64_t number) {
 
 std::vector<TransactionRow> Store::transactions_after(std::int64_t number,
                                                       std::string const& address) {
-    auto s = db_.prepare(std::string("SELECT ") + kTransactionColumns +
-                         " FROM transactions WHERE block_number > ?1 AND (owner = ?2 OR "
-                         "recipient = ?2) UNION ALL SELECT " +
-                         kPendingColumns + " FROM pending WHERE owner = ?2 OR recipient = ?2");
+    static std::string const sql = std::string("SELECT ") + kTransactionColumns +
+                                   " FROM transactions WHERE block_number > ?1 AND (owner = ?2 OR "
+                                   "recipient = ?2) UNION ALL SELECT " +
+                                   kPendingColumns +
+                                   " FROM pending WHERE owner = ?2 OR recipient = ?2";
+    auto s = db_.cached(sql);
     s.bind(1, number).bind(2, address);
     return read_transactions(s);
 }

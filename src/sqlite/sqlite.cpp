@@ -17,7 +17,13 @@ Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
 }
 
 Statement::~Statement() {
-    sqlite3_finalize(stmt_);
+    if (in_use_ == nullptr) {
+        sqlite3_finalize(stmt_);
+        return;
+    }
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    *in_use_ = false;
 }
 
 Statement& Statement::bind(int index, std::int64_t value) {
@@ -97,7 +103,24 @@ Database::Database(std::filesystem::path const& file, Sync sync, int busy_timeou
 }
 
 Database::~Database() {
+    for (auto& [sql, entry] : cache_) sqlite3_finalize(entry.stmt);
     sqlite3_close(db_);
+}
+
+Statement Database::cached(std::string const& sql) {
+    auto [it, inserted] = cache_.try_emplace(sql);
+    auto& entry = it->second;
+    if (inserted) {
+        if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                               SQLITE_PREPARE_PERSISTENT, &entry.stmt, nullptr) != SQLITE_OK) {
+            cache_.erase(it);
+            fail(db_, "prepare '" + sql + "'");
+        }
+    } else if (entry.in_use) {
+        return Statement(db_, sql);
+    }
+    entry.in_use = true;
+    return Statement(db_, entry.stmt, &entry.in_use);
 }
 
 void Database::exec(std::string_view sql) {

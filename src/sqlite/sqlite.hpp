@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace lanetorrent::sqlite {
 
@@ -26,6 +27,8 @@ struct SqliteError : std::runtime_error {
 class Statement {
   public:
     Statement(sqlite3* db, std::string_view sql);
+    // Finalizes the statement, or, for one from Database::cached, resets it and clears its
+    // bindings, so it holds no read snapshot and is ready for the next use.
     ~Statement();
     Statement(Statement const&) = delete;
     Statement& operator=(Statement const&) = delete;
@@ -44,8 +47,13 @@ class Statement {
     bool is_null(int column) const;
 
   private:
+    friend class Database;
+    Statement(sqlite3* db, sqlite3_stmt* cached, bool* in_use)
+        : db_(db), stmt_(cached), in_use_(in_use) {}
+
     sqlite3* db_;
     sqlite3_stmt* stmt_ = nullptr;
+    bool* in_use_ = nullptr;  // set for a cached statement: the cache's "lent out" flag
 };
 
 // How much a commit is worth. Both use WAL, so readers in other connections (or processes) never
@@ -71,11 +79,21 @@ class Database {
 
     void exec(std::string_view sql);
     Statement prepare(std::string_view sql) { return Statement(db_, sql); }
+    // The same statement for the same `sql`, prepared once per connection: for small queries run
+    // over and over, preparing costs as much as running. Used like prepare(); if the statement
+    // for `sql` is still in use (a nested call), this falls back to a fresh one.
+    Statement cached(std::string const& sql);
     // Rows changed by the last INSERT, UPDATE or DELETE.
     std::int64_t changes() const { return sqlite3_changes64(db_); }
 
   private:
+    struct CachedEntry {
+        sqlite3_stmt* stmt = nullptr;
+        bool in_use = false;
+    };
     sqlite3* db_ = nullptr;
+    // Node-based, so the in_use flags lent to Statements stay put as entries are added.
+    std::unordered_map<std::string, CachedEntry> cache_;
 };
 
 // BEGIN IMMEDIATE ... COMMIT, rolled back if the scope is left without commit() (an exception or
