@@ -358,4 +358,44 @@ Head Chain::produce_block(std::int64_t now_ms) {
     return head_;
 }
 
+Result<std::int64_t> Chain::drop_head_block() {
+    std::lock_guard lock(mutex_);
+    std::int64_t const number = head_.number;
+    if (number <= 0) return Error{"the head is the genesis block"};
+    if (config_.solidify_after == 0) {
+        return Error{"block " + std::to_string(number) + " is solidified (--solidify-after 0)"};
+    }
+    auto const parent = store_.block(number - 1);
+    if (!parent) return Error{"block " + std::to_string(number - 1) + " is missing"};
+    WriteTransaction tx(store_.db());
+    auto rows = store_.block_transactions(number);
+    // Newest first, so a recipient created in this block is gone only after its last use.
+    for (auto it = rows.rbegin(); it != rows.rend(); ++it) {
+        auto const& row = *it;
+        if (auto owner = store_.account(row.owner)) {
+            owner->trx_sun += row.fee;
+            owner->btt_units += row.amount;
+            owner->free_net_usage =
+                std::max<std::int64_t>(0, owner->free_net_usage - row.net_usage);
+            store_.put_account(*owner);
+        }
+        if (auto recipient = store_.account(row.recipient)) {
+            recipient->btt_units -= row.amount;
+            if (row.created_recipient && recipient->btt_units == 0 && recipient->trx_sun == 0) {
+                store_.delete_account(row.recipient);
+            } else {
+                store_.put_account(*recipient);
+            }
+        }
+    }
+    store_.delete_block_transactions(number);
+    store_.delete_block(number);
+    tx.commit();
+    // TAPOS: the slot now names the block 65 536 earlier, if there is one.
+    auto const older = store_.block(number - kRecentBlocks);
+    recent_[static_cast<std::size_t>(number & 0xffff)] = older ? older->id.substr(8, 8) : "";
+    head_ = {parent->number, parent->id, parent->timestamp_ms};
+    return number;
+}
+
 }  // namespace lanetorrent::devnet

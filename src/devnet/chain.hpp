@@ -59,6 +59,12 @@ class Chain {
     // One block with every pending transaction, committed as one SQLite transaction.
     Head produce_block(std::int64_t now_ms);
 
+    // Test hook (a fork, as a client sees one): forgets the newest block if it is not solidified,
+    // and with it its transactions, whose effects on balances are undone; they are not put back
+    // in the pending pool, so GetTransactionInfoById and GetTransactionById answer empty for
+    // them. The next block takes the dropped one's number. Returns the dropped block's number.
+    Result<std::int64_t> drop_head_block();
+
   private:
     Chain(Config const& config, std::filesystem::path const& db_file);
     void create_genesis(std::int64_t now_ms);

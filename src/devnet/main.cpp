@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
     std::string genesis_file;
     std::string demo_file;
     bool allow_remote = false;
+    bool test_hooks = false;
     app.add_option("--listen", config.listen, "Wallet gRPC endpoint IP:PORT")
         ->capture_default_str();
     app.add_option("--solidity-listen", config.solidity_listen,
@@ -39,6 +40,9 @@ int main(int argc, char** argv) {
     app.add_option("--memo-fee", config.parameters.memo_fee, "getMemoFee in sun")
         ->capture_default_str();
     app.add_flag("--allow-remote", allow_remote, "Allow listening on non-loopback addresses");
+    app.add_flag("--test-hooks", test_hooks,
+                 "For tests: SIGUSR1 drops the newest unsolidified block and its transactions, "
+                 "as a fork would");
     CLI11_PARSE(app, argc, argv);
 
     if (!demo_file.empty()) {
@@ -81,6 +85,7 @@ int main(int argc, char** argv) {
     sigemptyset(&stop_signals);
     sigaddset(&stop_signals, SIGINT);
     sigaddset(&stop_signals, SIGTERM);
+    if (test_hooks) sigaddset(&stop_signals, SIGUSR1);
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
     auto node = Node::start(config);
@@ -95,7 +100,15 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
 
     int signal_number = 0;
-    sigwait(&stop_signals, &signal_number);
+    while (sigwait(&stop_signals, &signal_number) == 0 && signal_number == SIGUSR1) {
+        // One line per request, so a test can wait for it.
+        if (auto dropped = node.value()->chain().drop_head_block()) {
+            std::printf("test hook: dropped block %lld\n", static_cast<long long>(*dropped));
+        } else {
+            std::printf("test hook: cannot drop a block: %s\n", dropped.error().c_str());
+        }
+        std::fflush(stdout);
+    }
     node.value()->stop();
     std::printf("lanetorrent-devnet stopped (signal %d)\n", signal_number);
     return 0;

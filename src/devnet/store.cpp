@@ -218,6 +218,19 @@ std::vector<TransactionRow> Store::confirm_pending(std::int64_t number) {
     return rows;
 }
 
+void Store::delete_block(std::int64_t number) {
+    db_.cached("DELETE FROM blocks WHERE number = ?").bind(1, number).run();
+}
+
+void Store::delete_block_transactions(std::int64_t number) {
+    db_.cached("DELETE FROM transactions WHERE block_number = ?").bind(1, number).run();
+}
+
+void Store::delete_account(std::string const& address) {
+    db_.cached("DELETE FROM accounts WHERE address = ?").bind(1, address).run();
+    db_.cached("DELETE FROM permissions WHERE address = ?").bind(1, address).run();
+}
+
 std::vector<TransactionRow> Store::transactions_after(std::int64_t number,
                                                       std::string const& address) {
     static std::string const sql = std::string("SELECT ") + kTransactionColumns +

@@ -83,6 +83,10 @@ class Store {
     void add_pending(TransactionRow const& row);
     // Moves every pending transaction into block `number`, in arrival order.
     std::vector<TransactionRow> confirm_pending(std::int64_t number);
+    // For the fork test hook: forgets block `number`, its transactions, or an account.
+    void delete_block(std::int64_t number);
+    void delete_block_transactions(std::int64_t number);
+    void delete_account(std::string const& address);
     // Transactions touching `address` that are pending or in a block after `number`.
     std::vector<TransactionRow> transactions_after(std::int64_t number, std::string const& address);
 
