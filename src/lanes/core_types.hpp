@@ -133,6 +133,12 @@ struct HoldOpen {
     ConnectionId conn = 0;
     bool held = false;
 };
+// The sent counter up to which a paid connection's credit goes; past it the adapter stops
+// serving at once (LanePlugin::set_fence). Empty: no fence (the slow lane is free).
+struct Fence {
+    ConnectionId conn = 0;
+    std::optional<std::int64_t> paid_until;
+};
 // Connect to a seller again (it closed the connection so that the next lands in a new class).
 struct Dial {
     TorrentId torrent;
@@ -160,8 +166,8 @@ struct Notify {
 
 using Command =
     std::variant<command::Send, command::SendGrant, command::Unchoke, command::Disconnect,
-                 command::HoldOpen, command::Dial, command::Broadcast, command::FetchHead,
-                 command::Track, command::Notify>;
+                 command::HoldOpen, command::Fence, command::Dial, command::Broadcast,
+                 command::FetchHead, command::Track, command::Notify>;
 
 // What the chain said about a settlement (command::Track).
 struct ChainAnswer {

@@ -185,6 +185,8 @@ void LaneService::run_commands() {
                     plugin_->disconnect(c.conn);
                 } else if constexpr (std::is_same_v<C, command::HoldOpen>) {
                     plugin_->hold_open(c.conn, c.held);
+                } else if constexpr (std::is_same_v<C, command::Fence>) {
+                    plugin_->set_fence(c.conn, c.paid_until);
                 } else if constexpr (std::is_same_v<C, command::Dial>) {
                     (void)engine_.connect_peer(c.torrent, Endpoint{c.ip, c.port});
                 } else if constexpr (std::is_same_v<C, command::Notify>) {

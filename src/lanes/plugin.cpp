@@ -164,7 +164,22 @@ class PeerPlugin final : public lt::peer_plugin {
 
     void sent_payload(int bytes) override {
         sent_ += bytes;
+        if (fence_ && !fenced_ && sent_ >= *fence_) {
+            // The paid lane's credit is used up and the app thread has not caught up yet (it may
+            // be writing an IOU to disk): stop serving here, on the network thread, so a payer
+            // that does not pay gets no more than what is already in the send buffer.
+            fenced_ = true;
+            pc_.choke_this_peer();
+            report_traffic();
+            return;
+        }
         if (sent_ - reported_sent_ >= traffic_report_bytes) report_traffic();
+    }
+    // While fenced, requests are not served even if the choker unchokes the peer again.
+    bool on_request(lt::peer_request const&) override {
+        if (!fenced_) return false;
+        swallowed_ = true;
+        return true;
     }
     bool on_piece(lt::peer_request const&, lt::span<char const> data) override {
         received_ += data.size();
@@ -216,6 +231,16 @@ class PeerPlugin final : public lt::peer_plugin {
         if (!closed_) pc_.maybe_unchoke_this_peer();
     }
     void hold_open(bool held) { held_open_ = held; }
+    void set_fence(std::optional<std::int64_t> paid_until) {
+        fence_ = paid_until;
+        if (!fenced_ || (fence_ && sent_ >= *fence_) || closed_) return;
+        fenced_ = false;
+        // Requests swallowed while fenced are never answered: a choke makes the peer drop them
+        // and ask again once unchoked.
+        if (swallowed_) pc_.choke_this_peer();
+        swallowed_ = false;
+        pc_.maybe_unchoke_this_peer();
+    }
 
   private:
     bool count_message_is_flood() {
@@ -240,6 +265,10 @@ class PeerPlugin final : public lt::peer_plugin {
     int their_id_ = -1;
     bool closed_ = false;
     bool held_open_ = false;
+    // The sent counter up to which the paid lane's credit goes (LanePlugin::set_fence).
+    std::optional<std::int64_t> fence_;
+    bool fenced_ = false;     // the fence was reached: choked, requests not served
+    bool swallowed_ = false;  // a request arrived while fenced
     std::int64_t sent_ = 0;
     std::int64_t received_ = 0;
     std::int64_t reported_sent_ = 0;
@@ -360,6 +389,12 @@ void LanePlugin::disconnect(ConnectionId conn) {
 void LanePlugin::hold_open(ConnectionId conn, bool held) {
     post([conn, held](Shared& shared) {
         with_peer(shared, conn, [held](PeerPlugin& peer) { peer.hold_open(held); });
+    });
+}
+
+void LanePlugin::set_fence(ConnectionId conn, std::optional<std::int64_t> paid_until) {
+    post([conn, paid_until](Shared& shared) {
+        with_peer(shared, conn, [paid_until](PeerPlugin& peer) { peer.set_fence(paid_until); });
     });
 }
 

@@ -104,6 +104,11 @@ class LanePlugin : public lt::plugin {
     // While held, a finished connection (both sides seeds) stays open for a settlement in
     // progress, up to 90 s after both became seeds, instead of closing once lane talk is quiet.
     void hold_open(ConnectionId conn, bool held);
+    // A paid connection's credit as a hard stop on the network thread: once the payload sent on
+    // it reaches `paid_until` (its cumulative sent counter), the peer is choked and its requests
+    // are not served until a higher fence, or none (empty), is set. The app thread still decides
+    // lanes; the fence only keeps its decision from arriving late.
+    void set_fence(ConnectionId conn, std::optional<std::int64_t> paid_until);
 
     // --- libtorrent (network thread) ---
     void added(lt::session_handle const& session) override;

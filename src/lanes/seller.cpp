@@ -4,6 +4,7 @@
 #include "lanes/seller.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <limits>
 
 #include "tron/bytes.hpp"
@@ -180,6 +181,33 @@ void Seller::review(Channel& channel) {
             (lane != Lane::slow && !conn.billing.start && conn.billing.price == 0)) {
             set_lane(conn, *peer, lane, reason);
         }
+    }
+    set_fences(channel);
+}
+
+// The credit left, as a hard stop on each paid connection of the channel (split between them),
+// so that a payer is held at the bound even when this thread is late to decide.
+void Seller::set_fences(Channel const& channel) {
+    // Fences move by at least this much, so rounding and traffic reports do not send one each.
+    constexpr std::int64_t fence_step = 16 * 1024;
+    constexpr std::int64_t fence_slack = 64 * 1024;
+    std::int64_t paid = 0;
+    for (auto const& [id, conn] : conns_)
+        paid += conn.channel == &channel && conn.billing.price > 0;
+    for (auto& [id, conn] : conns_) {
+        if (conn.channel != &channel) continue;
+        auto const* peer = context_.peer(id);
+        std::optional<std::int64_t> fence;
+        if (peer && conn.billing.price > 0 && conn.lane != Lane::slow) {
+            // Just past the point where the credit verdict holds the payer back, so the traffic
+            // report the plugin sends at the fence makes this thread decide.
+            fence = peer->sent + window_left(conn) / std::max<std::int64_t>(paid, 1) + fence_slack;
+        }
+        bool const moved = fence.has_value() != conn.fence.has_value() ||
+                           (fence && std::abs(*fence - *conn.fence) >= fence_step);
+        if (!moved) continue;
+        conn.fence = fence;
+        context_.out.push_back(command::Fence{id, fence});
     }
 }
 

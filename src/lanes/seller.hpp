@@ -79,6 +79,7 @@ class Seller {
         std::optional<SteadyTime> reconnect_asked;  // we sent a reconnect grant; close it soon
         Channel* channel = nullptr;                 // set once proven
         Billing billing;                            // on the bytes sent
+        std::optional<std::int64_t> fence;          // as last sent (command::Fence)
     };
     struct Channel {
         ChannelKey key;
@@ -119,6 +120,7 @@ class Seller {
     // Decides the lane of every connection of one payer from what it asked for and how it pays.
     void review(Channel& channel);
     void set_lane(Conn& conn, PeerConn const& peer, Lane lane, std::string reason);
+    void set_fences(Channel const& channel);
     void block(Channel& channel, std::string reason);
     void send_channel_state(PeerConn const& peer, Channel const& channel);
     // payer_back: the payer has just proved itself on a new connection (a carried tail is due).

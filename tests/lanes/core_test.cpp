@@ -102,6 +102,8 @@ struct Side {
     std::function<bool(Message const&)> lose;
     std::vector<LaneNotice> notices;
     std::vector<command::SendGrant> grants_sent;
+    std::optional<std::int64_t> fence;  // as the plugin would hold it (command::Fence)
+    bool late = false;                  // traffic reports do not reach the core (a busy thread)
     int disconnects = 0;
 };
 
@@ -199,6 +201,8 @@ class LanesCoreTest : public ::testing::Test {
                 from.grants_sent.push_back(*grant);
                 from.core.on_grant_queued(1, from.sent);
                 deliver(to, grant->grant);
+            } else if (auto* fence = std::get_if<command::Fence>(&command)) {
+                from.fence = fence->paid_until;
             } else if (std::holds_alternative<command::Disconnect>(command)) {
                 ++from.disconnects;
             } else if (auto* notify = std::get_if<command::Notify>(&command)) {
@@ -234,13 +238,19 @@ class LanesCoreTest : public ::testing::Test {
     // Payload from the seller to the buyer, reported to both sides in steps.
     void transfer(std::int64_t bytes, std::int64_t step = kMiB / 4) {
         while (bytes > 0) {
-            auto const n = std::min(bytes, step);
+            auto n = std::min(bytes, step);
+            // The plugin stops serving at the fence, whatever the core has seen.
+            if (seller().fence)
+                n = std::min(n, std::max<std::int64_t>(0, *seller().fence - seller().sent));
+            if (n == 0) return;
             bytes -= n;
             seller().sent += n;
             buyer().received += n;
             buyer().core.on_traffic(1, buyer().sent, buyer().received, false, at());
             pump();
-            seller().core.on_traffic(1, seller().sent, seller().received, false, at());
+            if (!seller().late) {
+                seller().core.on_traffic(1, seller().sent, seller().received, false, at());
+            }
             pump();
         }
     }
@@ -401,6 +411,25 @@ TEST_F(LanesCoreTest, UnsignedDebtBeyondTheWindowMovesThePayerToSlow) {
     EXPECT_EQ(seller().grants_sent.back().grant.reason, "window exceeded");
     // The paid bytes it got beyond the window are at most one traffic report's worth.
     EXPECT_LE(exposure(), cost_of(8 * kMiB + kMiB / 4, 300 * kBtt));
+}
+
+TEST_F(LanesCoreTest, TheFenceHoldsAPayerThatDoesNotPayEvenWhenTheSellerIsLate) {
+    // The seller's thread hears of no traffic at all (it is busy writing to disk): the credit
+    // fence set at the grant stops the paid bytes at the window on its own.
+    seller().lose = [](Message const& m) {
+        return std::holds_alternative<msg::Iou>(m) || std::holds_alternative<msg::Settlement>(m);
+    };
+    connect();
+    ASSERT_TRUE(seller().fence.has_value());
+    seller().late = true;
+    transfer(64 * kMiB);
+    EXPECT_EQ(seller().sent, 8 * kMiB + 64 * 1024) << "the window and the fence's 64 KiB, no more";
+    // Once the seller catches up, the payer is moved to slow and the fence is lifted.
+    seller().late = false;
+    seller().core.on_traffic(1, seller().sent, seller().received, false, at());
+    pump();
+    EXPECT_EQ(lane_at_seller(), Lane::slow);
+    EXPECT_FALSE(seller().fence.has_value());
 }
 
 TEST_F(LanesCoreTest, IousWithoutSettlementsHoldThePayerAtTheExposureBound) {
