@@ -286,6 +286,11 @@ void Seller::on_iou(PeerConn const& peer, msg::Iou const& iou) {
     // whose last segment cost less than a unit.
     if (iou.amount == channel.iou_amount && iou.seq > channel.iou_seq) {
         if (iou.final) channel.final_seen = true;
+        // It lifts an IOU hold: a payer whose IOUs are current has nothing higher to sign.
+        if (channel.blocked == bad_iou || channel.blocked == stale_iou) {
+            channel.blocked.clear();
+            review(channel);
+        }
         maybe_settle(channel);
         return;
     }

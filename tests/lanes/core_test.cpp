@@ -469,6 +469,18 @@ TEST_F(LanesCoreTest, AZeroCostFinalIouIsNoOffence) {
     EXPECT_EQ(lane_at_seller(), Lane::fast);
 }
 
+TEST_F(LanesCoreTest, APayerWithCurrentIousComesBackFromAnIouHoldWithTheSameAmount) {
+    connect();
+    transfer(2 * kMiB);  // one IOU step: paid in full
+    auto const state = buyer().ledger->channel(spend_key());
+    ASSERT_EQ(state.iou_amount, cost_of(2 * kMiB, 300 * kBtt));
+    buyer_says(iou(state.iou_amount - 1, state.iou_seq));  // a stale one: held
+    ASSERT_EQ(lane_at_seller(), Lane::slow);
+    // Nothing is owed, so nothing higher can be signed: the same amount under a higher seq.
+    buyer_says(iou(state.iou_amount, state.iou_seq + 1));
+    EXPECT_EQ(lane_at_seller(), Lane::fast);
+}
+
 TEST_F(LanesCoreTest, AStaleIouIsAnsweredWithThePayersOwnLatestIou) {
     connect();
     transfer(3 * kMiB);
