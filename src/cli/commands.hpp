@@ -91,6 +91,7 @@ struct WalletOptions {
     std::string node = "127.0.0.1:50051";  // the local lanetorrent-devnet
     std::string solidity_node = "127.0.0.1:50061";
     bool tls = false;
+    std::string ca_file;  // with tls: PEM CAs trusted besides the system's
     std::string api_key_file;
     bool json = false;
     std::string asset = "1002000";  // TRC-10 id; BTT (listed as BTTOLD since 2021)

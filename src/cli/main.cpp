@@ -178,6 +178,10 @@ int main(int argc, char** argv) {
     wallet_cmd->add_option("--solidity-node", wallet.solidity_node,
                            "Tron node HOST:PORT serving protocol.WalletSolidity");
     wallet_cmd->add_flag("--tls", wallet.tls, "Use TLS to the node");
+    wallet_cmd
+        ->add_option("--ca-file", wallet.ca_file,
+                     "With --tls: PEM file of CAs to trust besides the system's")
+        ->check(CLI::ExistingFile);
     wallet_cmd->add_option("--api-key-file", wallet.api_key_file,
                            "File holding a TRON-PRO-API-KEY");
     wallet_cmd->add_option("--asset", wallet.asset, "TRC-10 token id (default 1002000)");

@@ -16,6 +16,7 @@
 #include "tron/client.hpp"
 #include "tron/clock.hpp"
 #include "tron/message_signing.hpp"
+#include "tron/node_error_text.hpp"
 #include "wallet/keystore.hpp"
 #include "wallet/send.hpp"
 #include "wallet/sent_store.hpp"
@@ -41,6 +42,8 @@ Result<tron::NodeConfig> node_config(WalletOptions const& options) {
     config.wallet_address = options.node;
     config.solidity_address = options.solidity_node;
     config.tls = options.tls;
+    if (!options.ca_file.empty() && !options.tls) return Error{"--ca-file needs --tls"};
+    config.ca_file = options.ca_file;
     if (!options.api_key_file.empty()) {
         auto key = read_file(options.api_key_file, 4096);
         if (!key) return Error{"--api-key-file: " + key.error()};
@@ -209,7 +212,9 @@ int run_wallet(Profile const& profile, WalletOptions options) {
         if (!config) return fail(exit_failure, config.error());
         tron::TronClient client(config.value());
         auto balances = client.balances(address.value());
-        if (!balances) return fail(exit_failure, balances.error());
+        if (!balances) {
+            return fail(exit_failure, tron::plain_node_error(balances.failure(), config.value()));
+        }
         std::int64_t trx = 0;
         std::int64_t units = 0;
         if (balances.value()) {

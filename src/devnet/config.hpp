@@ -63,6 +63,10 @@ struct Config {
     std::filesystem::path data_dir = "devnet-data";
     std::int64_t block_interval_ms = 3000;
     std::int64_t solidify_after = 19;
+    // PEM: with both set, both services speak TLS (java-tron serves plaintext; a TLS proxy in
+    // front of it is what third-party providers run, and what a client's --tls is tested with).
+    std::string tls_certificate_chain;
+    std::string tls_private_key;
     Genesis genesis;
     ChainParameters parameters;
 };

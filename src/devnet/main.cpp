@@ -5,6 +5,8 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,8 @@ int main(int argc, char** argv) {
     std::string demo_file;
     bool allow_remote = false;
     bool test_hooks = false;
+    std::string tls_cert_file;
+    std::string tls_key_file;
     app.add_option("--listen", config.listen, "Wallet gRPC endpoint IP:PORT")
         ->capture_default_str();
     app.add_option("--solidity-listen", config.solidity_listen,
@@ -39,6 +43,13 @@ int main(int argc, char** argv) {
     app.add_option("--genesis-demo", demo_file, "Write a genesis with demo keys to FILE and exit");
     app.add_option("--memo-fee", config.parameters.memo_fee, "getMemoFee in sun")
         ->capture_default_str();
+    auto* tls_cert = app.add_option("--tls-cert", tls_cert_file,
+                                    "Serve TLS with this PEM certificate chain (with --tls-key)")
+                         ->check(CLI::ExistingFile);
+    auto* tls_key = app.add_option("--tls-key", tls_key_file, "PEM private key for --tls-cert")
+                        ->check(CLI::ExistingFile);
+    tls_cert->needs(tls_key);
+    tls_key->needs(tls_cert);
     app.add_flag("--allow-remote", allow_remote, "Allow listening on non-loopback addresses");
     app.add_flag("--test-hooks", test_hooks,
                  "For tests: SIGUSR1 drops the newest unsolidified block and its transactions, "
@@ -71,6 +82,17 @@ int main(int argc, char** argv) {
         }
         config.genesis.accounts.push_back(std::move(account).value());
     }
+    if (!tls_cert_file.empty()) {
+        for (auto [file, pem] : {std::pair{&tls_cert_file, &config.tls_certificate_chain},
+                                 std::pair{&tls_key_file, &config.tls_private_key}}) {
+            std::ifstream in(*file);
+            *pem = std::string(std::istreambuf_iterator<char>(in), {});
+            if (!in.good() && !in.eof()) {
+                std::fprintf(stderr, "lanetorrent-devnet: cannot read %s\n", file->c_str());
+                return 1;
+            }
+        }
+    }
     // A devnet has no authentication; exposing it is a deliberate choice, never a default.
     if (!allow_remote &&
         (!is_loopback_endpoint(config.listen) || !is_loopback_endpoint(config.solidity_listen))) {
@@ -94,9 +116,9 @@ int main(int argc, char** argv) {
         return 1;
     }
     auto const head = node.value()->chain().head();
-    std::printf("lanetorrent-devnet listening: Wallet %s, WalletSolidity %s, head block %lld\n",
-                config.listen.c_str(), config.solidity_listen.c_str(),
-                static_cast<long long>(head.number));
+    std::printf("lanetorrent-devnet listening%s: Wallet %s, WalletSolidity %s, head block %lld\n",
+                tls_cert_file.empty() ? "" : " (TLS)", config.listen.c_str(),
+                config.solidity_listen.c_str(), static_cast<long long>(head.number));
     std::fflush(stdout);
 
     int signal_number = 0;

@@ -14,14 +14,28 @@ namespace {
 
 using tron::now_ms;
 
-Result<std::unique_ptr<grpc::Server>> serve(std::string const& endpoint, grpc::Service& service) {
+std::shared_ptr<grpc::ServerCredentials> credentials(Config const& config) {
+    // Plaintext h2c by default, like java-tron's NettyServerBuilder without a TLS context.
+    if (config.tls_certificate_chain.empty()) return grpc::InsecureServerCredentials();
+    grpc::SslServerCredentialsOptions options;
+    options.pem_key_cert_pairs.push_back({config.tls_private_key, config.tls_certificate_chain});
+    return grpc::SslServerCredentials(options);
+}
+
+Result<std::unique_ptr<grpc::Server>> serve(std::string const& endpoint, grpc::Service& service,
+                                            Config const& config) {
     grpc::ServerBuilder builder;
     int port = 0;
-    // Plaintext h2c, like java-tron's NettyServerBuilder without a TLS context.
-    builder.AddListeningPort(endpoint, grpc::InsecureServerCredentials(), &port);
+    builder.AddListeningPort(endpoint, credentials(config), &port);
     builder.RegisterService(&service);
     auto server = builder.BuildAndStart();
-    if (!server || port == 0) return Error{"cannot listen on " + endpoint};
+    if (!server || port == 0) {
+        // gRPC logs why; a key that does not match its certificate ends here too.
+        return Error{"cannot listen on " + endpoint +
+                     (config.tls_certificate_chain.empty() ? ""
+                                                           : " (or the TLS key and certificate "
+                                                             "do not load)")};
+    }
     return server;
 }
 
@@ -49,10 +63,10 @@ Result<std::unique_ptr<Node>> Node::start(Config const& config) {
     }
     node->wallet_ = std::make_unique<WalletService>(*node->chain_);
     node->solidity_ = std::make_unique<SolidityService>(*node->chain_);
-    auto wallet = serve(config.listen, *node->wallet_);
+    auto wallet = serve(config.listen, *node->wallet_, config);
     if (!wallet) return Error{wallet.error()};
     node->wallet_server_ = std::move(wallet).value();
-    auto solidity = serve(config.solidity_listen, *node->solidity_);
+    auto solidity = serve(config.solidity_listen, *node->solidity_, config);
     if (!solidity) return Error{solidity.error()};
     node->solidity_server_ = std::move(solidity).value();
     node->producer_ = std::thread([n = node.get()] { n->produce_loop(); });

@@ -3,6 +3,10 @@
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 namespace lanetorrent::tron {
@@ -34,11 +38,46 @@ std::string wire(Hash32 const& hash) {
     return {hash.begin(), hash.end()};
 }
 
+// The PEM in `file`, at most 1 MiB (a CA bundle is ~200 KiB).
+Result<std::string> read_pem(std::string const& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return Error{"cannot read " + file + ": " + std::strerror(errno)};
+    std::string pem(1 << 20, '\0');
+    in.read(pem.data(), static_cast<std::streamsize>(pem.size()));
+    pem.resize(static_cast<std::size_t>(in.gcount()));
+    if (in.peek() != std::char_traits<char>::eof()) return Error{file + " is larger than 1 MiB"};
+    if (pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+        return Error{file + " holds no PEM certificate"};
+    }
+    return pem;
+}
+
+// gRPC trusts either its default roots or the roots it is given: to trust a CA file *besides*
+// the system's, hand it both.
+std::string system_roots() {
+    for (char const* bundle : {"/etc/ssl/certs/ca-certificates.crt",
+                               "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem"}) {
+        std::ifstream in(bundle, std::ios::binary);
+        if (in) return std::string(std::istreambuf_iterator<char>(in), {});
+    }
+    return {};
+}
+
 }  // namespace
 
 TronClient::TronClient(NodeConfig config) : config_(std::move(config)) {
-    auto const credentials = config_.tls ? grpc::SslCredentials(grpc::SslCredentialsOptions{})
-                                         : grpc::InsecureChannelCredentials();
+    std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
+    if (config_.tls) {
+        grpc::SslCredentialsOptions options;
+        if (!config_.ca_file.empty()) {
+            if (auto pem = read_pem(config_.ca_file)) {
+                options.pem_root_certs = *pem + "\n" + system_roots();
+            } else {
+                setup_error_ = NodeError{Kind::other, "--ca-file: " + pem.error()};
+            }
+        }
+        credentials = grpc::SslCredentials(options);
+    }
     // gRPC waits 1 s after a failed connection before it tries again, then 1.6 s, 2.6 s, ... up
     // to 120 s, and fails every call in between at once: a client that asked a node which was
     // still starting heard nothing for 5 s (measured), and our own retries never reached the
@@ -90,6 +129,7 @@ grpc::Status TronClient::call_with_retries(grpc::Channel& channel, Call&& call) 
 }
 
 NodeResult<std::optional<Balances>> TronClient::balances(Address const& address) {
+    if (setup_error_) return *setup_error_;
     protocol::Account request;
     request.set_address(address.wire());
     protocol::Account account;
@@ -101,6 +141,7 @@ NodeResult<std::optional<Balances>> TronClient::balances(Address const& address)
 }
 
 NodeResult<BlockReference> TronClient::head_block() {
+    if (setup_error_) return *setup_error_;
     protocol::BlockExtention block;
     auto const status = call_with_retries(*wallet_channel_, [&](grpc::ClientContext& context) {
         return wallet_->GetNowBlock2(&context, protocol::EmptyMessage{}, &block);
@@ -110,6 +151,7 @@ NodeResult<BlockReference> TronClient::head_block() {
 }
 
 NodeResult<BlockReference> TronClient::solid_head_block() {
+    if (setup_error_) return *setup_error_;
     protocol::BlockExtention block;
     auto const status = call_with_retries(*solidity_channel_, [&](grpc::ClientContext& context) {
         return solidity_->GetNowBlock2(&context, protocol::EmptyMessage{}, &block);
@@ -119,6 +161,7 @@ NodeResult<BlockReference> TronClient::solid_head_block() {
 }
 
 NodeResult<AssetInfo> TronClient::asset(std::string const& id) {
+    if (setup_error_) return *setup_error_;
     protocol::BytesMessage request;
     request.set_value(id);
     protocol::AssetIssueContract contract;
@@ -130,6 +173,7 @@ NodeResult<AssetInfo> TronClient::asset(std::string const& id) {
 }
 
 NodeResult<std::map<std::string, std::int64_t>> TronClient::chain_parameters() {
+    if (setup_error_) return *setup_error_;
     protocol::ChainParameters parameters;
     auto const status = call_with_retries(*wallet_channel_, [&](grpc::ClientContext& context) {
         return wallet_->GetChainParameters(&context, protocol::EmptyMessage{}, &parameters);
@@ -143,6 +187,7 @@ NodeResult<std::map<std::string, std::int64_t>> TronClient::chain_parameters() {
 }
 
 NodeResult<BroadcastOutcome> TronClient::broadcast(protocol::Transaction const& transaction) {
+    if (setup_error_) return *setup_error_;
     auto backoff = config_.first_backoff;
     for (int attempt = 1;; ++attempt) {
         protocol::Return ret;
@@ -162,6 +207,7 @@ NodeResult<BroadcastOutcome> TronClient::broadcast(protocol::Transaction const& 
 
 NodeResult<std::optional<TransactionStatus>> TronClient::transaction_status(Hash32 const& txid,
                                                                             bool solidified) {
+    if (setup_error_) return *setup_error_;
     protocol::BytesMessage request;
     request.set_value(wire(txid));
     protocol::TransactionInfo info;

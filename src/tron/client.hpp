@@ -28,7 +28,9 @@ namespace lanetorrent::tron {
 struct NodeConfig {
     std::string wallet_address = "127.0.0.1:50051";    // protocol.Wallet (host:port)
     std::string solidity_address = "127.0.0.1:50061";  // protocol.WalletSolidity
-    bool tls = false;     // TronGrid serves plaintext; third-party providers use TLS
+    bool tls = false;  // TronGrid serves plaintext; third-party providers use TLS
+    // With tls: a PEM file of CAs trusted besides the system's (a private node's own CA).
+    std::string ca_file;
     std::string api_key;  // sent as TRON-PRO-API-KEY when set
     std::chrono::milliseconds deadline{5000};
     int attempts = 3;  // per call, for transient failures
@@ -61,6 +63,9 @@ class TronClient {
     static void pause(grpc::Channel& channel, std::chrono::milliseconds backoff);
 
     NodeConfig config_;
+    // Set when the client cannot be used as configured (an unreadable --ca-file); every call
+    // answers it.
+    std::optional<NodeError> setup_error_;
     std::shared_ptr<grpc::Channel> wallet_channel_;
     std::shared_ptr<grpc::Channel> solidity_channel_;
     std::unique_ptr<protocol::Wallet::Stub> wallet_;

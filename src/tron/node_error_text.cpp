@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <string_view>
 
 namespace lanetorrent::tron {
 
@@ -20,6 +21,21 @@ std::string reason_of(std::string const& grpc_text) {
         return "something answers there, but not gRPC: is it the node's HTTP port?";
     }
     if (mentions(grpc_text, "dns") || mentions(grpc_text, "resolve")) return "unknown host name";
+    // gRPC checks the name after the handshake: "Peer name HOST is not in peer certificate".
+    if (auto const at = grpc_text.find("Peer name "); at != std::string::npos) {
+        auto const start = at + std::string_view("Peer name ").size();
+        auto const end = grpc_text.find(" is not in peer certificate", start);
+        if (end != std::string::npos) {
+            return "its TLS certificate is not for " + grpc_text.substr(start, end - start);
+        }
+    }
+    if (mentions(grpc_text, "certificate verify failed")) {
+        return "its TLS certificate is not signed by a trusted CA; trust the node's CA with a CA "
+               "file";
+    }
+    if (mentions(grpc_text, "wrong version number")) {
+        return "it does not speak TLS: turn TLS off for this node";
+    }
     if (mentions(grpc_text, "ssl") || mentions(grpc_text, "handshake") ||
         mentions(grpc_text, "tls")) {
         return "the TLS handshake failed: check the TLS setting";
