@@ -16,6 +16,7 @@
 
 #include "engine/atomic_file.hpp"
 #include "engine/disk_fault.hpp"
+#include "engine/handshake_bounds.hpp"
 #include "engine/pinned_peers.hpp"
 #include "engine/seed_marking.hpp"
 #include "engine/torrent_source.hpp"
@@ -204,6 +205,7 @@ Result<std::unique_ptr<Engine>> Engine::open(Profile profile, EngineSettings set
         auto session = std::make_unique<lt::session>(std::move(params));
         session->set_peer_class_filter(everyone_in_global_class());
         session->add_extension(make_seed_marking_plugin());
+        session->add_extension(make_handshake_bounds_plugin());
         return std::unique_ptr<Engine>(
             new Engine(std::move(profile), std::move(settings), std::move(session)));
     } catch (std::exception const& e) {
