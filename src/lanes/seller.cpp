@@ -190,7 +190,9 @@ void Seller::review(Channel& channel) {
 void Seller::set_fences(Channel const& channel) {
     // Fences move by at least this much, so rounding and traffic reports do not send one each.
     constexpr std::int64_t fence_step = 16 * 1024;
-    constexpr std::int64_t fence_slack = 64 * 1024;
+    // Half an IOU step past the credit: the fence is a backstop for a late decision, not the
+    // decision, and stays inside the spec's one step of slack with the send buffer added.
+    constexpr std::int64_t fence_slack = 1 << 20;
     std::int64_t paid = 0;
     for (auto const& [id, conn] : conns_)
         paid += conn.channel == &channel && conn.billing.price > 0;
@@ -199,8 +201,8 @@ void Seller::set_fences(Channel const& channel) {
         auto const* peer = context_.peer(id);
         std::optional<std::int64_t> fence;
         if (peer && conn.billing.price > 0 && conn.lane != Lane::slow) {
-            // Just past the point where the credit verdict holds the payer back, so the traffic
-            // report the plugin sends at the fence makes this thread decide.
+            // Past the point where the credit verdict holds the payer back, so the traffic report
+            // the plugin sends at the fence makes this thread decide.
             fence = peer->sent + window_left(conn) / std::max<std::int64_t>(paid, 1) + fence_slack;
         }
         bool const moved = fence.has_value() != conn.fence.has_value() ||
