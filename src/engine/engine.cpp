@@ -402,6 +402,14 @@ void Engine::set_session_limits(int upload_limit, int download_limit) {
     session_->apply_settings(std::move(pack));
 }
 
+void Engine::set_listen_interfaces(std::string const& interfaces) {
+    settings_.listen_interfaces = interfaces;
+    lt::settings_pack pack;
+    pack.set_str(lt::settings_pack::listen_interfaces, interfaces);
+    pack.set_str(lt::settings_pack::outgoing_interfaces, single_listen_ip(interfaces));
+    session_->apply_settings(std::move(pack));
+}
+
 Status Engine::pin_peer(TorrentId const& id, Endpoint const& peer) {
     auto* torrent = find(id);
     if (!torrent) return Error{"no torrent " + id};

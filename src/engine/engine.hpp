@@ -82,6 +82,9 @@ class Engine {
     Status remove(TorrentId const& id, RemoveData data);
     Status set_torrent_limits(TorrentId const& id, int upload_limit, int download_limit);
     void set_session_limits(int upload_limit, int download_limit);
+    // Listens on these interfaces instead ("IP:PORT,..."; outgoing connections leave from the
+    // IP when there is one). Results arrive as Listening / ListenFailed events.
+    void set_listen_interfaces(std::string const& interfaces);
     // Connects to a peer now and again whenever it is not connected (every few seconds): the way
     // to reach peers no tracker tells us about, and peers that were not listening yet.
     Status pin_peer(TorrentId const& id, Endpoint const& peer);

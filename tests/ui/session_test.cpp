@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
 
 #include "base/torrent_list_model.hpp"
 #include "base_test_support.hpp"
@@ -111,6 +113,53 @@ class SessionTest : public ::testing::Test {
   protected:
     TempDir dir_{"ui-session"};
 };
+
+TEST(ListenFallbackTest, AnyPortKeepsTheAddresses) {
+    EXPECT_EQ(with_any_port("127.0.0.9:7000"), "127.0.0.9:0");
+    EXPECT_EQ(with_any_port("0.0.0.0:6881,[::]:6881"), "0.0.0.0:0,[::]:0");
+    EXPECT_EQ(with_any_port("eth0:6881"), "eth0:0");
+    EXPECT_EQ(with_any_port("127.0.0.9:0"), std::nullopt);  // nothing to fall back to
+    EXPECT_EQ(with_any_port(""), std::nullopt);
+    EXPECT_TRUE(is_configured_port("0.0.0.0:6881,[::]:6881", 6881));
+    EXPECT_FALSE(is_configured_port("0.0.0.0:6881,[::]:6881", 6882));
+    EXPECT_TRUE(is_configured_port("127.0.0.9:0", 41234));
+}
+
+// The configured port is taken (here by a plain listening socket): the session listens on
+// another port, says which and why, and leaves the setting alone.
+TEST_F(SessionTest, TakenPortFallsBackToAnotherWithANotice) {
+    TestProfile profile(dir_.path() / "profile");
+    QTcpServer squatter;
+    ASSERT_TRUE(squatter.listen(QHostAddress(QString::fromStdString(profile.ip)), profile.port))
+        << squatter.errorString().toStdString();
+    auto const configured = profile.settings->listen_interfaces();
+
+    auto session = profile.open();
+    QSignalSpy changed(session.get(), &Session::listenPortChanged);
+    QSignalSpy warnings(session.get(), &Session::warning);
+    ASSERT_TRUE(pump_until([&] { return changed.count() > 0; }, 10s))
+        << "no notice; warnings: "
+        << (warnings.isEmpty() ? std::string("none")
+                               : warnings.first().at(0).toString().toStdString());
+    auto const address = changed.first().at(0).toString();
+    auto const port = changed.first().at(1).toInt();
+    auto const message = changed.first().at(2).toString();
+    EXPECT_EQ(address.toStdString(), profile.ip);
+    EXPECT_NE(port, profile.port);
+    EXPECT_GT(port, 0);
+    EXPECT_TRUE(message.contains(QString::number(port))) << message.toStdString();
+    EXPECT_TRUE(message.contains(QString::number(profile.port))) << message.toStdString();
+    EXPECT_TRUE(message.contains("in use")) << message.toStdString();
+    // The same sentence reaches the status bar (MainWindow shows every warning there).
+    ASSERT_FALSE(warnings.isEmpty());
+    EXPECT_EQ(warnings.last().at(0).toString(), message);
+    EXPECT_EQ(profile.settings->listen_interfaces(), configured);
+
+    // And it does take connections there.
+    QTcpSocket client;
+    client.connectToHost(address, static_cast<quint16>(port));
+    EXPECT_TRUE(client.waitForConnected(5000)) << client.errorString().toStdString();
+}
 
 TEST_F(SessionTest, AddsFilesAndMagnetsPausesResumesAndRemoves) {
     auto const made = make_torrent(dir_.subdir("content"), "payload.bin", 300 * 1024 + 7, 1);

@@ -90,7 +90,8 @@ Session::Session(Profile profile, AppSettings& settings, std::unique_ptr<Engine>
     : profile_(std::move(profile)),
       settings_(settings),
       engine_(std::move(engine)),
-      lanes_(std::move(lanes)) {
+      lanes_(std::move(lanes)),
+      listen_configured_(settings.listen_interfaces().toStdString()) {
     // Both callbacks run on other threads: they only post a poll to this one.
     engine_->set_wakeup([this] { queue_poll(); });
     lanes_->set_wakeup([this] { queue_poll(); });
@@ -236,12 +237,85 @@ void Session::handle(Event const& event) {
         emit warning(qs(e->message));
         return;
     }
-    if (auto const* e = std::get_if<event::ListenFailed>(&event)) {
-        emit warning(QStringLiteral("cannot listen on %1:%2: %3")
-                         .arg(qs(e->address))
-                         .arg(e->port)
-                         .arg(qs(e->message)));
+    if (auto const* e = std::get_if<event::Listening>(&event)) return on_listening(*e);
+    if (auto const* e = std::get_if<event::ListenFailed>(&event)) return on_listen_failed(*e);
+}
+
+// A configured port that is taken (another program, or this one still running) must not leave
+// the app unable to take connections: it listens on a port the system picks, once, and says so.
+// The setting is not touched, so the next start tries the configured port again.
+void Session::on_listen_failed(event::ListenFailed const& e) {
+    if (!listen_fell_back_) {
+        if (auto const fallback = with_any_port(listen_configured_)) {
+            listen_fell_back_ = true;
+            listen_failure_ = "port " + std::to_string(e.port) + " on " + e.address +
+                              " cannot be used (" + e.message + ")";
+            engine_->set_listen_interfaces(*fallback);
+            return;
+        }
     }
+    emit warning(QStringLiteral("cannot listen on %1:%2: %3")
+                     .arg(qs(e.address))
+                     .arg(e.port)
+                     .arg(qs(e.message)));
+}
+
+void Session::on_listening(event::Listening const& e) {
+    if (is_configured_port(listen_configured_, e.port)) return;
+    if (!listen_noticed_.insert(e.address).second) return;
+    auto const why =
+        listen_failure_.empty() ? std::string("the configured port is taken") : listen_failure_;
+    auto const message = QStringLiteral(
+                             "Listening on port %1 of %2 for now: %3. The setting "
+                             "stays %4; it is tried again at the next start.")
+                             .arg(e.port)
+                             .arg(qs(e.address))
+                             .arg(qs(why))
+                             .arg(qs(listen_configured_));
+    emit listenPortChanged(qs(e.address), e.port, message);
+    emit warning(message);
+}
+
+std::optional<std::string> with_any_port(std::string const& listen_interfaces) {
+    std::string out;
+    bool changed = false;
+    std::size_t start = 0;
+    while (start <= listen_interfaces.size()) {
+        auto end = listen_interfaces.find(',', start);
+        if (end == std::string::npos) end = listen_interfaces.size();
+        auto item = listen_interfaces.substr(start, end - start);
+        auto const colon = item.rfind(':');
+        // "[::1]:6881" has its port after the bracket; "::1" alone names no port.
+        if (colon != std::string::npos &&
+            (item.find(']') == std::string::npos || colon > item.rfind(']'))) {
+            auto const port = item.substr(colon + 1);
+            if (!port.empty() && port != "0") {
+                item = item.substr(0, colon + 1) + "0";
+                changed = true;
+            }
+        }
+        if (!out.empty()) out += ',';
+        out += item;
+        start = end + 1;
+    }
+    if (!changed) return std::nullopt;
+    return out;
+}
+
+bool is_configured_port(std::string const& listen_interfaces, int port) {
+    std::size_t start = 0;
+    while (start <= listen_interfaces.size()) {
+        auto end = listen_interfaces.find(',', start);
+        if (end == std::string::npos) end = listen_interfaces.size();
+        auto const item = listen_interfaces.substr(start, end - start);
+        auto const colon = item.rfind(':');
+        if (colon != std::string::npos) {
+            auto const text = item.substr(colon + 1);
+            if (text == "0" || text == std::to_string(port)) return true;
+        }
+        start = end + 1;
+    }
+    return false;
 }
 
 void Session::take_notices() {

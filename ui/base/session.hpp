@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <vector>
 
 #include "engine/engine.hpp"
@@ -133,6 +134,9 @@ class Session : public QObject {
     // A settlement changed status (broadcast, confirmed, solidified, failed).
     void settlementChanged(QString txid, QString status, QString text);
     void warning(QString message);
+    // Listening on another port than the configured one (which was taken): the port in use and
+    // why, in a sentence for the status bar. The setting itself is left as it is.
+    void listenPortChanged(QString address, int port, QString message);
     // The Tron node stopped or started answering: settlements wait meanwhile. `message` says
     // which node and why, in plain words.
     void nodeStatusChanged(bool answers, QString message);
@@ -145,6 +149,8 @@ class Session : public QObject {
     void tick();        // the 1 s timer
     void handle(Event const& event);
     void take_notices();
+    void on_listening(event::Listening const& e);
+    void on_listen_failed(event::ListenFailed const& e);
     void refresh_lane_figures();
     TorrentRow& insert_row(TorrentId const& id);
     void apply_saved_lane(TorrentId const& id);
@@ -159,6 +165,18 @@ class Session : public QObject {
     std::atomic<bool> poll_queued_ = false;
     int download_rate_ = 0;
     int upload_rate_ = 0;
+    // The listen interfaces as configured; once they failed, what failed and whether the session
+    // already fell back to a port the system picks.
+    std::string listen_configured_;
+    bool listen_fell_back_ = false;
+    std::string listen_failure_;
+    std::set<std::string> listen_noticed_;  // addresses already told about
 };
+
+// The same interfaces on any free port ("IP:0" for each "IP:PORT"), or nullopt if every port is
+// already 0 or the text names none: what a session falls back to when its port is taken.
+std::optional<std::string> with_any_port(std::string const& listen_interfaces);
+// Whether `port` is one the interfaces name (0 names any port).
+bool is_configured_port(std::string const& listen_interfaces, int port);
 
 }  // namespace lanetorrent::ui
