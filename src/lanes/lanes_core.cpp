@@ -204,6 +204,7 @@ void LanesCore::on_closed(ConnectionId id, std::int64_t sent, std::int64_t recei
 }
 
 void LanesCore::on_finished(TorrentId const& torrent, Now now) {
+    finished_.insert(torrent);
     guarded(now, [&] {
         if (buyer_) buyer_->on_finished(torrent);
     });
@@ -290,6 +291,7 @@ void LanesCore::on_head_block(SigningJob const& job,
 }
 
 void LanesCore::set_lane(TorrentId const& torrent, Lane lane, Caps caps, Now now) {
+    choices_[torrent] = {lane, caps};
     guarded(now, [&] {
         if (buyer_) buyer_->set_lane(torrent, lane, caps);
     });
@@ -300,7 +302,12 @@ void LanesCore::set_buy_config(BuyConfig buy, Now now) {
         if (buyer_) {
             buyer_->set_config(std::move(buy));
         } else {
+            // What the user chose before the wallet was unlocked holds from now on.
             buyer_.emplace(std::move(buy), context_);
+            for (auto const& [torrent, choice] : choices_) {
+                buyer_->set_lane(torrent, choice.first, choice.second);
+            }
+            for (auto const& torrent : finished_) buyer_->on_finished(torrent);
             for (auto const& [id, peer] : context_.peers) buyer_->on_open(peer);
             for (auto const& [id, peer] : context_.peers) buyer_->on_hello(peer);
         }

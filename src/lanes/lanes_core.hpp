@@ -13,6 +13,7 @@
 // file, in milliseconds; the hostile, swarm and crash tests prove the wiring end to end.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -97,6 +98,10 @@ class LanesCore {
     std::optional<Seller> seller_;
     std::optional<Buyer> buyer_;
     std::set<std::string> tracking_;  // txids whose status is being asked (command::Track)
+    // The buyer's settings as they came, kept for a buyer made later (a wallet unlocked after the
+    // torrents were added).
+    std::map<TorrentId, std::pair<Lane, Caps>> choices_;
+    std::set<TorrentId> finished_;
 };
 
 }  // namespace lanetorrent::lanes

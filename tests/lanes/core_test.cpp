@@ -675,6 +675,19 @@ TEST_F(LanesCoreTest, TheBuyerPaysOnlyForTheLaneItAskedForAndLeavesASellerThatIn
     EXPECT_GE(buyer().disconnects, 1);
 }
 
+TEST_F(LanesCoreTest, AWalletUnlockedLaterBuysTheLaneChosenBefore) {
+    // The GUI: torrents are added with a lane before the wallet is unlocked.
+    buyer_side_ = std::make_unique<Side>("buyer-locked", std::nullopt, std::nullopt);
+    buyer().core.set_lane(kTorrent, Lane::medium, Caps{300 * kBtt, 0, 0}, at());
+    connect();
+    EXPECT_EQ(lane_at_seller(), Lane::slow);
+    buyer().core.set_buy_config(BuyConfig{buyer_key_, "1002000", Lane::slow, caps()}, at());
+    pump();
+    EXPECT_EQ(lane_at_seller(), Lane::medium) << "the lane chosen before the unlock";
+    transfer(3 * kMiB);
+    EXPECT_EQ(buyer().ledger->channel(spend_key()).iou_amount, cost_of(2 * kMiB, 100 * kBtt));
+}
+
 TEST_F(LanesCoreTest, IousNeverPassTheCapsWhateverTheSellerSends) {
     buyer().core.set_lane(kTorrent, Lane::fast, Caps{300 * kBtt, 1 * kBtt, 0}, at());
     connect();
