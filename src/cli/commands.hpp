@@ -52,6 +52,8 @@ struct LaneCliOptions {
     // The node that carries settlements.
     std::string node = "127.0.0.1:50051";
     std::string solidity_node = "127.0.0.1:50061";
+    bool tls = false;     // third-party node providers serve gRPC over TLS
+    std::string ca_file;  // with tls: CAs trusted besides the system's
     std::string asset = "1002000";
 };
 

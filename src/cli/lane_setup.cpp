@@ -35,6 +35,8 @@ tron::NodeConfig node_of(LaneCliOptions const& options) {
     tron::NodeConfig node;
     node.wallet_address = options.node;
     node.solidity_address = options.solidity_node;
+    node.tls = options.tls;
+    node.ca_file = options.ca_file;
     return node;
 }
 
@@ -48,6 +50,7 @@ std::pair<lanes::Lane, lanes::Caps> lane_choice(LaneCliOptions const& options) {
 Result<std::optional<lanes::LaneConfig>> lane_config(Profile const& profile,
                                                      TransferOptions const& options) {
     auto const& cli = options.lanes;
+    if (!cli.ca_file.empty() && !cli.tls) return Error{"--ca-file needs --tls"};
     lanes::LaneConfig config;
     config.ledger_file = profile.data_dir() / "lanes.sqlite";
     config.node = node_of(cli);

@@ -39,6 +39,9 @@ void add_transfer_options(CLI::App& command, cli::TransferOptions& options) {
 void add_node_options(CLI::App& command, cli::LaneCliOptions& lanes) {
     command.add_option("--node", lanes.node, "Tron full node HOST:PORT for settlements");
     command.add_option("--solidity-node", lanes.solidity_node, "Tron solidity node HOST:PORT");
+    command.add_flag("--tls", lanes.tls, "Use TLS to the node");
+    command.add_option("--ca-file", lanes.ca_file,
+                       "With --tls: PEM file of CAs to trust besides the system's");
     command.add_option("--asset", lanes.asset, "TRC-10 token id lanes are paid in");
 }
 

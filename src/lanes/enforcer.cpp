@@ -23,7 +23,7 @@ constexpr auto slot_linger = 30s;
 // The least an empty class is given: a newcomer's handshake and bitfield must not crawl (a limit
 // of 1 B/s, which libtorrent raises to 10, once held new connections up for 10 s).
 constexpr std::int64_t min_welcome = 16 * 1024;
-constexpr int tick_ms = 50;  // libtorrent's quota tick on a seller, see the constructor
+constexpr int tick_ms = 100;  // libtorrent's quota tick on a seller, see the constructor
 
 // A slot is handed to newcomers only while more than this many are free: the rest wait for payers
 // that came when no spare was left (they get theirs through one reconnect).
@@ -193,9 +193,10 @@ LaneEnforcer::LaneEnforcer(lt::session& session, LaneShares shares)
     // libtorrent hands out upload quota once per tick (500 ms by default), and a rate-limited
     // connection's every send waits for the next one: a reconnect's handshake round trips, the
     // grant behind a second's payload, each took up to half a second, and a lane change showed
-    // in bursts. 50 ms ticks cut each such wait to a twentieth of a second: at 100 ms the lane
-    // handshake's sends alone took 0.2-0.3 s to a paid grant (bench/lanes: connect -> grant
-    // 0.48 s at 100 ms, 0.21-0.24 s at 50 ms).
+    // in bursts. 100 ms ticks cut each such wait to a tenth of a second. (50 ms halved the time
+    // to a paid grant, 0.21-0.24 s against 0.48 s, but a restarted seller that dialled its
+    // payers then kept missing their armed slots: every redial was another reconnect, and the
+    // crash-rounds test saw no IOU for 30 s.)
     lt::settings_pack pack;
     pack.set_int(lt::settings_pack::tick_interval, tick_ms);
     session_.apply_settings(std::move(pack));

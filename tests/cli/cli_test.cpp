@@ -108,6 +108,7 @@ TEST_F(CliTest, BadUsageExitsTwo) {
         {"download", torrent_, "--save", "x", "--listen", "127.0.0.1"},
         {"download", torrent_, "--save", "x", "--peer", "nowhere:1"},
         {"download", torrent_, "--save", "x", "--timeout", "-3"},
+        {"download", torrent_, "--save", "x", "--ca-file", "ca.pem"},  // --ca-file needs --tls
         {"download", "magnet:?xt=urn:btih:not-a-hash", "--save", "x"},
         {"seed", "magnet:?xt=urn:btih:c12fe1c06bba254a9dc9f519b335aa7c1367a88a", "--data", "x"},
         {"info", "magnet:?dn=no-hash"},
