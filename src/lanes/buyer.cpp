@@ -29,13 +29,11 @@ void Buyer::set_lane(TorrentId const& torrent, Lane lane, Caps caps) {
 }
 
 Buyer::Conn* Buyer::find(ConnectionId id) {
-    auto const it = conns_.find(id);
-    return it == conns_.end() ? nullptr : &it->second;
+    return entry_of(conns_, id);
 }
 
 Buyer::Conn const* Buyer::find(ConnectionId id) const {
-    auto const it = conns_.find(id);
-    return it == conns_.end() ? nullptr : &it->second;
+    return entry_of(conns_, id);
 }
 
 Buyer::Channel& Buyer::channel_for(ChannelKey const& key) {

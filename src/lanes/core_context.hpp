@@ -19,6 +19,13 @@ struct StorageFault : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// The entry for `id` in a map keyed by connection, or null (const for a const map).
+template <class Map>
+auto* entry_of(Map& map, ConnectionId id) {
+    auto const it = map.find(id);
+    return it == map.end() ? nullptr : &it->second;
+}
+
 struct CoreContext {
     explicit CoreContext(LaneStore& ledger) : store(ledger) {}
 
@@ -35,14 +42,8 @@ struct CoreContext {
     // window and threshold").
     SteadyTime watch_closely_until{};
 
-    PeerConn* peer(ConnectionId id) {
-        auto const it = peers.find(id);
-        return it == peers.end() ? nullptr : &it->second;
-    }
-    PeerConn const* peer(ConnectionId id) const {
-        auto const it = peers.find(id);
-        return it == peers.end() ? nullptr : &it->second;
-    }
+    PeerConn* peer(ConnectionId id) { return entry_of(peers, id); }
+    PeerConn const* peer(ConnectionId id) const { return entry_of(peers, id); }
     void send(ConnectionId conn, Message message) {
         out.push_back(command::Send{conn, std::move(message)});
     }

@@ -30,13 +30,11 @@ Seller::Seller(SellConfig config, CoreContext& context, LaneClasses& classes)
     : config_(std::move(config)), context_(context), classes_(classes) {}
 
 Seller::Conn* Seller::find(ConnectionId id) {
-    auto const it = conns_.find(id);
-    return it == conns_.end() ? nullptr : &it->second;
+    return entry_of(conns_, id);
 }
 
 Seller::Conn const* Seller::find(ConnectionId id) const {
-    auto const it = conns_.find(id);
-    return it == conns_.end() ? nullptr : &it->second;
+    return entry_of(conns_, id);
 }
 
 Seller::Channel& Seller::channel_for(ChannelKey const& key) {
