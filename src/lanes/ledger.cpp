@@ -555,6 +555,21 @@ std::vector<IouRecord> Ledger::ious(ChannelKey const& key) const {
     return records;
 }
 
+std::vector<Ledger::TorrentShare> Ledger::settlement_torrents(
+    SettlementRecord const& settlement) const {
+    // The IOU at `amount` with `increase` covers (amount - increase, amount]; its overlap with
+    // the settlement's range is what this transfer paid for that torrent.
+    auto s = impl_->db.prepare(
+        "SELECT torrent, SUM(MIN(amount, ?6) - MAX(amount - increase, ?5)) AS part FROM ious "
+        "WHERE role = ?1 AND payer = ?2 AND payee = ?3 AND asset = ?4 "
+        "AND amount > ?5 AND amount - increase < ?6 "
+        "GROUP BY torrent ORDER BY part DESC, torrent");
+    bind_channel(s, 1, settlement.channel).bind(5, settlement.from).bind(6, settlement.to);
+    std::vector<TorrentShare> shares;
+    while (s.step()) shares.push_back(TorrentShare{s.blob(0), s.integer(1)});
+    return shares;
+}
+
 void Ledger::replace_live_peers(std::vector<LivePeer> const& peers) {
     // One transaction: a reader sees the previous second's table or this one, never a mix.
     WriteTransaction tx(impl_->db);

@@ -81,6 +81,15 @@ class Ledger : public LaneStore {
     std::vector<DayTotal> daily_totals(std::int64_t since_ms,
                                        std::optional<std::string> const& torrent = {}) const;
     std::vector<IouRecord> ious(ChannelKey const& key) const;  // oldest first
+    // What one settlement paid for: the IOU increases of its channel inside (from, to], summed
+    // per torrent, largest first (an increase that straddles `from` or `to` counts only its part
+    // inside). A torrent of "" is an IOU continued from another device. One indexed query on the
+    // channel's IOUs, for the wallet history.
+    struct TorrentShare {
+        std::string torrent;
+        Units amount = 0;
+    };
+    std::vector<TorrentShare> settlement_torrents(SettlementRecord const& settlement) const;
 
     void replace_live_peers(std::vector<LivePeer> const& peers);
     std::vector<LivePeer> live_peers() const;

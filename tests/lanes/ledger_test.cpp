@@ -305,6 +305,44 @@ TEST_F(LedgerTest, TotalsPerTorrentAndSince) {
     EXPECT_EQ(log[1].channel, a);
 }
 
+// The wallet history names what each settlement paid for: the IOU increases inside its range,
+// per torrent, a straddling increase split at the boundary.
+TEST_F(LedgerTest, SettlementTorrentsAreTheIousInsideItsRange) {
+    auto ledger = open();
+    auto const a = key(Role::spend, "TPayeeA");
+    ASSERT_TRUE(ledger->record_iou(iou(a, 100, 1, "torrent-1")));  // (0, 100]
+    ASSERT_TRUE(ledger->record_iou(iou(a, 130, 2, "torrent-2")));  // (100, 130]
+    ASSERT_TRUE(ledger->record_iou(iou(a, 200, 3, "torrent-1")));  // (130, 200]
+    ASSERT_TRUE(ledger->record_iou(iou(a, 260, 4, "torrent-2")));  // (200, 260]
+    // Another channel and the other role with the same torrents: not part of it.
+    ASSERT_TRUE(ledger->record_iou(iou(key(Role::spend, "TPayeeB"), 500, 1, "torrent-1")));
+    ASSERT_TRUE(ledger->record_iou(iou(key(Role::earn, "TPayeeA"), 500, 1, "torrent-1")));
+
+    auto const first = ledger->settlement_torrents(settlement("tx-1", a, 0, 130));
+    ASSERT_EQ(first.size(), 2u);
+    EXPECT_EQ(first[0].torrent, "torrent-1");
+    EXPECT_EQ(first[0].amount, 100);
+    EXPECT_EQ(first[1].torrent, "torrent-2");
+    EXPECT_EQ(first[1].amount, 30);
+
+    // 150 .. 230: 50 of the third IOU, 30 of the fourth.
+    auto const middle = ledger->settlement_torrents(settlement("tx-2", a, 150, 230));
+    ASSERT_EQ(middle.size(), 2u);
+    EXPECT_EQ(middle[0].torrent, "torrent-1");
+    EXPECT_EQ(middle[0].amount, 50);
+    EXPECT_EQ(middle[1].torrent, "torrent-2");
+    EXPECT_EQ(middle[1].amount, 30);
+
+    auto const all = ledger->settlement_torrents(settlement("tx-3", a, 0, 260));
+    Units sum = 0;
+    for (auto const& share : all) sum += share.amount;
+    EXPECT_EQ(sum, 260);
+    EXPECT_TRUE(ledger->settlement_torrents(settlement("tx-4", a, 260, 300)).empty());
+    // Read only: the ledger is as it was.
+    EXPECT_EQ(ledger->channel(a).iou_amount, 260);
+    EXPECT_TRUE(ledger->settlements(Role::spend).empty());
+}
+
 TEST_F(LedgerTest, DailyTotalsPerUtcDayAndTorrent) {
     constexpr std::int64_t day = 86'400'000;
     auto ledger = open();
