@@ -24,6 +24,7 @@
 #include <random>
 #include <thread>
 
+#include "base/format.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "engine/torrent_creator.hpp"
@@ -140,9 +141,9 @@ Result<Node> start_node(std::string name, std::string ip, fs::path const& dir,
     return node;
 }
 
+// The columns are headed "BTT", so the amounts go without the symbol.
 std::string btt(lanes::Units units) {
-    if (units < 0) return "-" + btt(-units);
-    return fmt::format("{}.{:06}", units / units_per_btt, units % units_per_btt);
+    return format_amount(units, btt_decimals);
 }
 
 bool final_settlement(lanes::SettlementRecord const& record) {

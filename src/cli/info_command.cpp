@@ -2,9 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/format.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
-#include "cli/format.hpp"
+#include "cli/json_text.hpp"
 #include "engine/printable_text.hpp"
 #include "engine/torrent_source.hpp"
 

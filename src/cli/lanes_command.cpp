@@ -4,9 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/format.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
-#include "cli/format.hpp"
+#include "cli/json_text.hpp"
 #include "lanes/ledger.hpp"
 #include "tron/clock.hpp"
 
@@ -63,18 +64,17 @@ int run_lanes_status(Profile const& profile, LanesStatusOptions const& options) 
                                                     {"spent_on_chain_units", spent_on_chain}}));
         return exit_success;
     }
-    fmt::print("{:<6} {:<22} {:<7} {:>11} {:>14} {:>14}  {}\n", "role", "peer", "lane", "rate",
+    fmt::print("{:<6} {:<22} {:<7} {:>11} {:>18} {:>18}  {}\n", "role", "peer", "lane", "rate",
                "debt", "paid", "address");
     for (auto const& p : peers) {
-        fmt::print("{:<6} {:<22} {:<7} {:>11} {:>14} {:>14}  {}\n", role_name(p.role), p.endpoint,
-                   lanes::to_string(p.lane), format_rate(static_cast<int>(p.rate)), p.debt, p.paid,
-                   p.address.empty() ? "-" : p.address);
+        fmt::print("{:<6} {:<22} {:<7} {:>11} {:>18} {:>18}  {}\n", role_name(p.role), p.endpoint,
+                   lanes::to_string(p.lane), format_rate(p.rate), format_btt(p.debt),
+                   format_btt(p.paid), p.address.empty() ? "-" : p.address);
     }
     if (peers.empty()) fmt::print("(no connected peers)\n");
-    fmt::print(
-        "earned {} units on chain ({} promised in IOUs), spent {} units ({} settled on "
-        "chain)\n",
-        earned, promised, spent, spent_on_chain);
+    fmt::print("earned {} on chain ({} promised in IOUs), spent {} ({} settled on chain)\n",
+               format_btt(earned), format_btt(promised), format_btt(spent),
+               format_btt(spent_on_chain));
     return exit_success;
 }
 

@@ -7,8 +7,9 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "base/format.hpp"
 #include "cli/exit_codes.hpp"
-#include "cli/format.hpp"
+#include "cli/json_text.hpp"
 #include "engine/printable_text.hpp"
 
 namespace lanetorrent::cli {
@@ -129,7 +130,7 @@ void Reporter::progress(TorrentProgress const& p) {
     auto const summary =
         fmt::format("{:5.1f}%  down {:>11}  up {:>11}  peers {}  eta {}", p.progress * 100,
                     format_rate(p.download_rate), format_rate(p.upload_rate), p.peers,
-                    format_duration(p.eta_seconds));
+                    p.eta_seconds ? format_duration(*p.eta_seconds) : "-");
     if (style_ == Style::plain) return line(summary);
     constexpr int width = 30;
     int const filled = static_cast<int>(p.progress * width);

@@ -14,9 +14,10 @@
 #include <mutex>
 #include <set>
 
+#include "base/format.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
-#include "cli/format.hpp"
+#include "cli/json_text.hpp"
 #include "cli/lane_setup.hpp"
 #include "cli/reporter.hpp"
 #include "engine/engine.hpp"

@@ -8,9 +8,10 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "base/format.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
-#include "cli/format.hpp"
+#include "cli/json_text.hpp"
 #include "cli/passphrase.hpp"
 #include "engine/atomic_file.hpp"
 #include "tron/client.hpp"
