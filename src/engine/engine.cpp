@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <cstring>
 #include <libtorrent/alert_types.hpp>
 #include <libtorrent/error_code.hpp>
 #include <libtorrent/ip_filter.hpp>
@@ -245,6 +246,11 @@ Result<TorrentId> Engine::add(AddTorrent request) {
     auto& source = request.source;
     auto const id = torrent_id_of(source.ti ? source.ti->info_hashes() : source.info_hashes);
     if (find(id)) return Error{"torrent " + id + " is already added"};
+    if (auto const fetch = fetches_.find(id); fetch != fetches_.end()) {
+        // An add dialog fetched the metadata: the torrent starts with it, not from nothing.
+        if (!source.ti && fetch->second.metadata) source.ti = fetch->second.metadata;
+        cancel_metadata_fetch(id);
+    }
     auto lock = store_.lock(id);
     if (!lock) return Error{lock.error()};
 
@@ -551,6 +557,140 @@ std::vector<TrackerStatus> Engine::trackers(TorrentId const& id) const {
     return out;
 }
 
+namespace {
+
+constexpr std::size_t max_tracker_url = 4096;
+
+Status check_tracker_url(std::string const& url) {
+    if (url.empty()) return Error{"enter the tracker's URL"};
+    if (url.size() > max_tracker_url) {
+        return Error{"a tracker URL is at most " + std::to_string(max_tracker_url) + " characters"};
+    }
+    for (char const c : url) {
+        if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f) {
+            return Error{"a tracker URL has no spaces or control characters"};
+        }
+    }
+    for (char const* scheme : {"http://", "https://", "udp://", "ws://", "wss://"}) {
+        if (url.starts_with(scheme) && url.size() > std::strlen(scheme)) return Ok{};
+    }
+    return Error{"\"" + url.substr(0, 80) +
+                 "\" is not a tracker URL: it starts with http://, https:// or udp://"};
+}
+
+}  // namespace
+
+Status Engine::edit_trackers(TorrentId const& id,
+                             std::function<Status(std::vector<lt::announce_entry>&)> const& edit) {
+    auto* torrent = find(id);
+    if (!torrent) return Error{"no torrent " + id};
+    auto trackers = torrent->handle.trackers();
+    if (auto edited = edit(trackers); !edited) return edited;
+    torrent->handle.replace_trackers(trackers);
+    request_resume_save(*torrent, false);
+    return Ok{};
+}
+
+Status Engine::add_tracker(TorrentId const& id, std::string const& url, int tier) {
+    if (auto valid = check_tracker_url(url); !valid) return valid;
+    return edit_trackers(id, [&](std::vector<lt::announce_entry>& trackers) -> Status {
+        for (auto const& entry : trackers) {
+            if (entry.url == url) return Error{"the torrent has this tracker already"};
+        }
+        if (trackers.size() >= TorrentBounds::max_trackers) {
+            return Error{"a torrent keeps at most " + std::to_string(TorrentBounds::max_trackers) +
+                         " trackers"};
+        }
+        lt::announce_entry entry(url);
+        entry.tier = static_cast<std::uint8_t>(std::clamp(tier, 0, 255));
+        // replace_trackers keeps the list sorted by tier, as libtorrent announces it.
+        auto const at = std::upper_bound(
+            trackers.begin(), trackers.end(), entry.tier,
+            [](std::uint8_t t, lt::announce_entry const& e) { return t < e.tier; });
+        trackers.insert(at, std::move(entry));
+        return Ok{};
+    });
+}
+
+Status Engine::replace_tracker(TorrentId const& id, std::string const& old_url,
+                               std::string const& new_url) {
+    if (auto valid = check_tracker_url(new_url); !valid) return valid;
+    return edit_trackers(id, [&](std::vector<lt::announce_entry>& trackers) -> Status {
+        auto const it = std::find_if(trackers.begin(), trackers.end(),
+                                     [&](auto const& e) { return e.url == old_url; });
+        if (it == trackers.end()) return Error{"the torrent has no tracker " + old_url};
+        if (old_url == new_url) return Ok{};
+        if (std::any_of(trackers.begin(), trackers.end(),
+                        [&](auto const& e) { return e.url == new_url; })) {
+            return Error{"the torrent has this tracker already"};
+        }
+        lt::announce_entry replacement(new_url);
+        replacement.tier = it->tier;
+        *it = std::move(replacement);
+        return Ok{};
+    });
+}
+
+Status Engine::remove_tracker(TorrentId const& id, std::string const& url) {
+    return edit_trackers(id, [&](std::vector<lt::announce_entry>& trackers) -> Status {
+        auto const removed = std::erase_if(trackers, [&](auto const& e) { return e.url == url; });
+        if (removed == 0) return Error{"the torrent has no tracker " + url};
+        return Ok{};
+    });
+}
+
+Status Engine::force_reannounce(TorrentId const& id, std::string const& url) {
+    auto* torrent = find(id);
+    if (!torrent) return Error{"no torrent " + id};
+    int index = -1;  // libtorrent's "every tracker"
+    if (!url.empty()) {
+        auto const trackers = torrent->handle.trackers();
+        auto const it = std::find_if(trackers.begin(), trackers.end(),
+                                     [&](auto const& e) { return e.url == url; });
+        if (it == trackers.end()) return Error{"the torrent has no tracker " + url};
+        index = static_cast<int>(it - trackers.begin());
+    }
+    // ignore_min_interval: the user asked now, not when the tracker's min interval allows.
+    torrent->handle.force_reannounce(0, index, lt::torrent_handle::ignore_min_interval);
+    return Ok{};
+}
+
+Result<TorrentId> Engine::fetch_metadata(lt::add_torrent_params magnet) {
+    if (!session_) return Error{"the engine is shut down"};
+    auto const id = torrent_id_of(magnet.ti ? magnet.ti->info_hashes() : magnet.info_hashes);
+    if (find(id)) return Error{"this torrent is in the list already"};
+    if (fetches_.contains(id)) return id;
+    LoadWarnings dropped;
+    bound_torrent_lists(magnet, dropped);
+    lt::add_torrent_params params = magnet;
+    // Nothing is written in upload mode; the path only has to be one libtorrent accepts.
+    params.save_path = (profile_.data_dir() / "metadata").string();
+    params.flags = lt::torrent_flags::default_flags | discovery_flags(settings_);
+    params.flags &= ~(lt::torrent_flags::auto_managed | lt::torrent_flags::paused);
+    params.flags |= lt::torrent_flags::upload_mode;
+    lt::error_code ec;
+    auto handle = session_->add_torrent(std::move(params), ec);
+    if (ec) return Error{"cannot fetch the metadata of " + id + ": " + ec.message()};
+    fetches_[id] = MetadataFetch{handle, std::move(magnet), nullptr};
+    return id;
+}
+
+std::optional<lt::add_torrent_params> Engine::fetched_metadata(TorrentId const& id) const {
+    auto const it = fetches_.find(id);
+    if (it == fetches_.end() || !it->second.metadata) return std::nullopt;
+    auto params = it->second.magnet;
+    params.ti = it->second.metadata;
+    return params;
+}
+
+void Engine::cancel_metadata_fetch(TorrentId const& id) {
+    auto const it = fetches_.find(id);
+    if (it == fetches_.end()) return;
+    // Removal is queued on libtorrent's thread before any later add of the same info-hash.
+    if (session_) session_->remove_torrent(it->second.handle);
+    fetches_.erase(it);
+}
+
 void Engine::set_wakeup(std::function<void()> wakeup) {
     session_->set_alert_notify(std::move(wakeup));
 }
@@ -750,7 +890,12 @@ void Engine::handle(lt::alert const* alert, std::vector<Event>& out) {
     auto const* torrent_alert = dynamic_cast<lt::torrent_alert const*>(alert);
     if (!torrent_alert) return;
     auto* torrent = find(torrent_alert->handle);
-    if (!torrent) return;
+    if (!torrent) {
+        if (alert->type() == lt::metadata_received_alert::alert_type) {
+            on_fetched_metadata(torrent_alert->handle, out);
+        }
+        return;
+    }
     auto const& id = torrent->id;
 
     switch (alert->type()) {
@@ -842,8 +987,22 @@ void Engine::handle(lt::alert const* alert, std::vector<Event>& out) {
     }
 }
 
+void Engine::on_fetched_metadata(lt::torrent_handle const& handle, std::vector<Event>& out) {
+    auto const it = std::find_if(fetches_.begin(), fetches_.end(),
+                                 [&](auto const& entry) { return entry.second.handle == handle; });
+    if (it == fetches_.end()) return;
+    auto const info = handle.torrent_file();
+    if (!info) return;
+    auto& fetch = it->second;
+    fetch.metadata = std::make_shared<lt::torrent_info>(*info);
+    // Its peers stay connected only until the dialog adds or cancels; pausing would drop them
+    // and the fast-lane offers they bring.
+    out.push_back(event::MetadataReceived{it->first, info->name(), info->total_size()});
+}
+
 void Engine::shutdown(std::chrono::seconds timeout) {
     if (!session_) return;
+    fetches_.clear();
     // Session-level pause stops transfers without touching each torrent's own paused flag, so
     // the resume data still says "running" and the next start continues.
     session_->pause();

@@ -100,6 +100,27 @@ class Engine {
     Status set_file_priority(TorrentId const& id, int index, int priority);
     Status set_file_priorities(TorrentId const& id, std::vector<int> const& priorities);
     std::vector<TrackerStatus> trackers(TorrentId const& id) const;
+    // Editing a torrent's trackers (the GUI's Trackers tab). URLs must be http(s)://, udp:// or
+    // ws(s):// of at most 4096 characters, and a torrent keeps at most TorrentBounds::max_trackers;
+    // every change is saved with the resume data. Errors are for a person.
+    Status add_tracker(TorrentId const& id, std::string const& url, int tier = 0);
+    // Replaces `old_url` with `new_url` in place (same tier), as qBittorrent's "Edit tracker URL".
+    Status replace_tracker(TorrentId const& id, std::string const& old_url,
+                           std::string const& new_url);
+    Status remove_tracker(TorrentId const& id, std::string const& url);
+    // Announces now, to every tracker or only to `url`, even if the tracker asked us to wait.
+    Status force_reannounce(TorrentId const& id, std::string const& url = {});
+
+    // The metadata of a magnet link, fetched without adding the torrent (what an add dialog shows
+    // while it is open, as qBittorrent does): the torrent joins the session in upload mode, so no
+    // byte of content is requested or written; it has no resume data and is not in torrents().
+    // When the metadata arrives, poll() reports MetadataReceived with this id and
+    // fetched_metadata() has it. add() of the same info-hash takes the metadata over and ends the
+    // fetch; cancel_metadata_fetch() ends it without adding. Errors are for a person.
+    Result<TorrentId> fetch_metadata(lt::add_torrent_params magnet);
+    // The magnet's parameters with its metadata (`ti`) once fetched, else nullopt.
+    std::optional<lt::add_torrent_params> fetched_metadata(TorrentId const& id) const;
+    void cancel_metadata_fetch(TorrentId const& id);
 
     // Waits up to max_wait for something to happen, then returns what did. Also runs the
     // engine's timers (progress updates, resume-data saves, pinned peers), so call it at least
@@ -134,6 +155,8 @@ class Engine {
                                      lt::add_torrent_params& params);
     Torrent* find(TorrentId const& id);
     Torrent* find(lt::torrent_handle const& handle);
+    Status edit_trackers(TorrentId const& id,
+                         std::function<Status(std::vector<lt::announce_entry>&)> const& edit);
     void request_resume_save(Torrent& torrent, bool flush);
     Status apply_file_priorities(Torrent& torrent, std::vector<lt::download_priority_t> priorities);
     void run_timers(Clock::time_point now);
@@ -141,6 +164,7 @@ class Engine {
     void on_checked(Torrent& torrent, std::vector<Event>& out);
     void on_resume_reply(Torrent& torrent, std::vector<Event>& out);
     void on_session_stats(lt::alert const* alert, std::vector<Event>& out);
+    void on_fetched_metadata(lt::torrent_handle const& handle, std::vector<Event>& out);
 
     Profile profile_;
     EngineSettings settings_;
@@ -149,6 +173,12 @@ class Engine {
     std::map<TorrentId, std::unique_ptr<Torrent>> torrents_;
     std::unordered_map<lt::torrent_handle, Torrent*> by_handle_;
     std::vector<Event> pending_;  // events raised by calls, delivered by the next poll()
+    struct MetadataFetch {
+        lt::torrent_handle handle;
+        lt::add_torrent_params magnet;
+        std::shared_ptr<lt::torrent_info> metadata;  // set once it arrived
+    };
+    std::map<TorrentId, MetadataFetch> fetches_;
     int outstanding_resume_saves_ = 0;
 
     Clock::time_point next_status_;
