@@ -92,6 +92,8 @@ Described describe(Event const& event) {
                     "error", {{"id", e.id}, {"message", e.message}, {"retrying", e.retrying}}, ""};
             } else if constexpr (std::is_same_v<T, Warning>) {
                 return {"warning", {{"id", e.id}, {"message", e.message}}, ""};
+            } else if constexpr (std::is_same_v<T, PieceFinished>) {
+                return {"piece", {{"id", e.id}, {"piece", e.piece}}, ""};
             } else {
                 static_assert(std::is_same_v<T, SessionStats>);
                 return {"stats",
@@ -141,6 +143,8 @@ void Reporter::progress(TorrentProgress const& p) {
 }
 
 void Reporter::report(Event const& event) {
+    // One per piece of a streaming torrent: the stream's bookkeeping, not news for the user.
+    if (std::holds_alternative<event::PieceFinished>(event)) return;
     auto const d = describe(event);
     if (style_ == Style::json) {
         auto object = d.fields;

@@ -14,6 +14,7 @@
 #include <libtorrent/session_stats.hpp>
 #include <libtorrent/torrent_info.hpp>
 #include <libtorrent/torrent_status.hpp>
+#include <set>
 
 #include "engine/atomic_file.hpp"
 #include "engine/disk_fault.hpp"
@@ -47,6 +48,10 @@ struct Engine::Torrent {
     // libtorrent applies file priorities on its disk thread and reports the old ones until that
     // job returns. The priorities last asked for are what the user sees meanwhile (and after).
     std::vector<lt::download_priority_t> requested_priorities;
+    // Streaming: PieceFinished events wanted, and the pieces we gave deadlines that have not
+    // passed or been cleared yet (their priority 7 must survive a file-priority change).
+    bool streaming = false;
+    std::set<int> deadline_pieces;
 };
 
 char const* to_string(TorrentState state) {
@@ -387,6 +392,7 @@ Status Engine::remove(TorrentId const& id, RemoveData data) {
     store_.remove(id);
     by_handle_.erase(torrent->handle);
     torrents_.erase(id);
+    apply_streaming_settings();
     pending_.push_back(event::TorrentRemoved{id});
     return Ok{};
 }
@@ -691,6 +697,164 @@ void Engine::cancel_metadata_fetch(TorrentId const& id) {
     fetches_.erase(it);
 }
 
+Status Engine::set_streaming(TorrentId const& id, bool on) {
+    auto* torrent = find(id);
+    if (!torrent) return Error{"no torrent " + id};
+    torrent->streaming = on;
+    apply_streaming_settings();
+    return Ok{};
+}
+
+// Session-wide, so they follow "any torrent streams". piece_finished_alert is in the
+// piece_progress category, off by default: one alert per piece of every torrent otherwise.
+void Engine::apply_streaming_settings() {
+    bool const any = std::any_of(torrents_.begin(), torrents_.end(),
+                                 [](auto const& entry) { return entry.second->streaming; });
+    if (any == streaming_settings_ || !session_) return;
+    streaming_settings_ = any;
+    lt::settings_pack pack;
+    auto const mask = to_settings_pack(settings_).get_int(lt::settings_pack::alert_mask);
+    pack.set_int(lt::settings_pack::alert_mask,
+                 any ? mask | static_cast<int>(
+                                  static_cast<std::uint32_t>(lt::alert_category::piece_progress))
+                     : mask);
+    // Below this many pieces libtorrent's picker takes random pieces and ignores priorities
+    // and deadlines; 0 lets a fresh stream's first pieces be the ones the player needs.
+    pack.set_int(
+        lt::settings_pack::initial_picker_threshold,
+        any ? 0 : lt::default_settings().get_int(lt::settings_pack::initial_picker_threshold));
+    session_->apply_settings(std::move(pack));
+}
+
+std::optional<FilePieces> Engine::file_pieces(TorrentId const& id, int file_index) const {
+    auto const it = torrents_.find(id);
+    if (it == torrents_.end()) return std::nullopt;
+    auto const& handle = it->second->handle;
+    auto const info = handle.torrent_file();
+    if (!info) return std::nullopt;
+    auto const& storage = info->files();
+    if (file_index < 0 || file_index >= storage.num_files()) return std::nullopt;
+    lt::file_index_t const file(file_index);
+    if (storage.pad_file_at(file)) return std::nullopt;
+    FilePieces pieces;
+    pieces.path = fs::path(handle.status(lt::torrent_handle::query_save_path).save_path) /
+                  storage.file_path(file);
+    pieces.name = std::string(storage.file_name(file));
+    pieces.size = storage.file_size(file);
+    pieces.offset_in_torrent = storage.file_offset(file);
+    pieces.piece_length = info->piece_length();
+    pieces.num_pieces = info->num_pieces();
+    return pieces;
+}
+
+std::vector<bool> Engine::have_pieces(TorrentId const& id) const {
+    auto const it = torrents_.find(id);
+    if (it == torrents_.end()) return {};
+    auto const status = it->second->handle.status(lt::torrent_handle::query_pieces);
+    if (!status.has_metadata) return {};
+    std::vector<bool> have(static_cast<std::size_t>(status.pieces.size()));
+    for (std::size_t i = 0; i < have.size(); ++i) {
+        have[i] = status.pieces.get_bit(lt::piece_index_t(static_cast<int>(i)));
+    }
+    return have;
+}
+
+std::vector<int> Engine::piece_priorities(TorrentId const& id) const {
+    auto const it = torrents_.find(id);
+    if (it == torrents_.end() || !it->second->handle.torrent_file()) return {};
+    std::vector<int> out;
+    for (auto const priority : it->second->handle.get_piece_priorities()) {
+        out.push_back(static_cast<int>(static_cast<std::uint8_t>(priority)));
+    }
+    return out;
+}
+
+Status Engine::set_piece_deadlines(TorrentId const& id,
+                                   std::vector<PieceDeadline> const& deadlines) {
+    auto* torrent = find(id);
+    if (!torrent) return Error{"no torrent " + id};
+    auto const info = torrent->handle.torrent_file();
+    if (!info) return Error{"torrent " + id + " has no metadata yet"};
+    for (auto const& d : deadlines) {
+        if (d.piece < 0 || d.piece >= info->num_pieces()) {
+            return Error{"torrent " + id + " has no piece " + std::to_string(d.piece)};
+        }
+    }
+    for (auto const& d : deadlines) {
+        torrent->handle.set_piece_deadline(lt::piece_index_t(d.piece), std::max(0, d.deadline_ms));
+        torrent->deadline_pieces.insert(d.piece);
+    }
+    return Ok{};
+}
+
+Status Engine::clear_piece_deadlines(TorrentId const& id, std::vector<int> const& pieces) {
+    auto* torrent = find(id);
+    if (!torrent) return Error{"no torrent " + id};
+    auto const info = torrent->handle.torrent_file();
+    if (!info) return Error{"torrent " + id + " has no metadata yet"};
+    for (int piece : pieces) {
+        if (piece < 0 || piece >= info->num_pieces()) {
+            return Error{"torrent " + id + " has no piece " + std::to_string(piece)};
+        }
+    }
+    std::vector<lt::download_priority_t> implied;
+    std::vector<std::pair<lt::piece_index_t, lt::download_priority_t>> restore;
+    for (int piece : pieces) {
+        torrent->handle.reset_piece_deadline(lt::piece_index_t(piece));
+        // Only pieces we raised: a piece that never had a deadline keeps what it has.
+        if (torrent->deadline_pieces.erase(piece) == 0) continue;
+        if (implied.empty()) implied = file_implied_priorities(*torrent);
+        restore.emplace_back(lt::piece_index_t(piece), implied[static_cast<std::size_t>(piece)]);
+    }
+    // Queued behind the resets (the handle's calls run in order), so this is what stays.
+    if (!restore.empty()) torrent->handle.prioritize_pieces(restore);
+    return Ok{};
+}
+
+// What libtorrent itself gives a piece from the file priorities (update_piece_priorities): the
+// highest of the files it overlaps, padding files not counted.
+std::vector<lt::download_priority_t> Engine::file_implied_priorities(Torrent const& torrent) const {
+    auto const info = torrent.handle.torrent_file();
+    if (!info) return {};
+    auto const files = torrent.requested_priorities.empty() ? torrent.handle.get_file_priorities()
+                                                            : torrent.requested_priorities;
+    auto const& storage = info->files();
+    std::vector<lt::download_priority_t> pieces(static_cast<std::size_t>(info->num_pieces()),
+                                                lt::dont_download);
+    for (auto const file : storage.file_range()) {
+        auto const size = storage.file_size(file);
+        if (size == 0 || storage.pad_file_at(file)) continue;
+        auto const index = static_cast<std::size_t>(static_cast<int>(file));
+        auto const priority = index < files.size() ? files[index] : lt::default_priority;
+        int const first = static_cast<int>(storage.map_file(file, 0, 0).piece);
+        int const last = static_cast<int>(storage.map_file(file, size - 1, 0).piece);
+        for (int p = first; p <= last; ++p) {
+            auto& slot = pieces[static_cast<std::size_t>(p)];
+            slot = std::max(slot, priority);
+        }
+    }
+    return pieces;
+}
+
+// A file-priority change rewrites every piece's priority from the files, wiping the 7 that
+// deadlines set (the pieces stay time-critical, but the regular picker no longer prefers them).
+// Pieces whose files are now skipped lost their deadline in libtorrent too.
+void Engine::keep_deadline_priorities(Torrent& torrent) {
+    if (torrent.deadline_pieces.empty()) return;
+    auto const implied = file_implied_priorities(torrent);
+    if (implied.empty()) return;
+    std::vector<std::pair<lt::piece_index_t, lt::download_priority_t>> raise;
+    for (auto it = torrent.deadline_pieces.begin(); it != torrent.deadline_pieces.end();) {
+        if (implied[static_cast<std::size_t>(*it)] == lt::dont_download) {
+            it = torrent.deadline_pieces.erase(it);
+            continue;
+        }
+        raise.emplace_back(lt::piece_index_t(*it), lt::top_priority);
+        ++it;
+    }
+    if (!raise.empty()) torrent.handle.prioritize_pieces(raise);
+}
+
 void Engine::set_wakeup(std::function<void()> wakeup) {
     session_->set_alert_notify(std::move(wakeup));
 }
@@ -967,6 +1131,16 @@ void Engine::handle(lt::alert const* alert, std::vector<Event>& out) {
                         (a->failure_reason()[0] ? a->failure_reason() : a->error.message())});
             break;
         }
+        case lt::piece_finished_alert::alert_type: {
+            int const piece =
+                static_cast<int>(static_cast<lt::piece_finished_alert const*>(alert)->piece_index);
+            torrent->deadline_pieces.erase(piece);  // libtorrent dropped its deadline
+            if (torrent->streaming) out.push_back(event::PieceFinished{id, piece});
+            break;
+        }
+        case lt::file_prio_alert::alert_type:
+            keep_deadline_priorities(*torrent);
+            break;
         case lt::peer_connect_alert::alert_type: {
             auto const* a = static_cast<lt::peer_connect_alert const*>(alert);
             torrent->pinned_peers.on_connected(a->endpoint.address());

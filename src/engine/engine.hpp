@@ -60,6 +60,24 @@ struct TrackerStatus {
     std::string status;
 };
 
+// Where one file lies in its torrent's pieces, for streaming it (src/stream turns this into its
+// FileGeometry). Plain values, so no libtorrent type leaves the engine.
+struct FilePieces {
+    std::filesystem::path path;  // absolute: where the file is, or will be, on disk
+    std::string name;            // the last path component, for a URL and a MIME type
+    std::int64_t size = 0;
+    std::int64_t offset_in_torrent = 0;
+    int piece_length = 0;
+    int num_pieces = 0;  // of the whole torrent
+};
+
+// A piece wanted within `deadline_ms` from now (libtorrent's time-critical pieces).
+struct PieceDeadline {
+    int piece = 0;
+    int deadline_ms = 0;
+    friend bool operator==(PieceDeadline const&, PieceDeadline const&) = default;
+};
+
 enum class RemoveData { keep, delete_files };
 
 class Engine {
@@ -122,6 +140,35 @@ class Engine {
     std::optional<lt::add_torrent_params> fetched_metadata(TorrentId const& id) const;
     void cancel_metadata_fetch(TorrentId const& id);
 
+    // Streaming (play while downloading). libtorrent 2.0.8 has traps here, each handled below
+    // rather than by the caller; docs/streaming.md "How pieces are chosen" has the whole story.
+    //
+    // A streaming torrent reports every piece that has passed its hash check and been written
+    // (PieceFinished), so a server knows which bytes it may hand out. Never read_piece(): in
+    // 2.0.8 it errors and pauses the torrent when the piece is not complete. While any torrent
+    // streams, the session's initial_picker_threshold is 0: otherwise a fresh torrent fetches its
+    // first 4 pieces at random, whatever the deadlines, seconds before a first frame.
+    Status set_streaming(TorrentId const& id, bool on);
+    // Empty before the torrent has metadata, for a bad index and for a padding file.
+    std::optional<FilePieces> file_pieces(TorrentId const& id, int file_index) const;
+    // Per piece (index = piece): passed its hash check. Empty before metadata.
+    std::vector<bool> have_pieces(TorrentId const& id) const;
+    // Gives pieces deadlines, or moves the ones they have; pieces already had are ignored.
+    // libtorrent requests them ahead of everything else (once a second) and raises them to
+    // priority 7. Each call costs libtorrent a linear scan of its list: send what changed only.
+    // When its list goes from empty to non-empty libtorrent cancels every other request in
+    // flight on every peer. So a window moving on sets the new deadlines before clearing the old
+    // ones (or each step would throw away the rarest-first requests), and a seek clears first,
+    // on purpose: the old window's queued requests (3 s of them, request_queue_time) would
+    // otherwise come before the new position (1.5 s against 1.0 s for 8 pieces at 1 MB/s).
+    // stream::apply_plan does one or the other.
+    Status set_piece_deadlines(TorrentId const& id, std::vector<PieceDeadline> const& deadlines);
+    // Removes deadlines and gives the pieces back the priority their files imply (libtorrent
+    // leaves 1, "low", which would starve them behind every normal piece).
+    Status clear_piece_deadlines(TorrentId const& id, std::vector<int> const& pieces);
+    // Per piece, libtorrent's priority (0 skip, 1 low, 4 normal, 7 top). Empty before metadata.
+    std::vector<int> piece_priorities(TorrentId const& id) const;
+
     // Waits up to max_wait for something to happen, then returns what did. Also runs the
     // engine's timers (progress updates, resume-data saves, pinned peers), so call it at least
     // every EngineSettings::status_interval.
@@ -165,6 +212,9 @@ class Engine {
     void on_resume_reply(Torrent& torrent, std::vector<Event>& out);
     void on_session_stats(lt::alert const* alert, std::vector<Event>& out);
     void on_fetched_metadata(lt::torrent_handle const& handle, std::vector<Event>& out);
+    void apply_streaming_settings();
+    std::vector<lt::download_priority_t> file_implied_priorities(Torrent const& torrent) const;
+    void keep_deadline_priorities(Torrent& torrent);
 
     Profile profile_;
     EngineSettings settings_;
@@ -180,6 +230,7 @@ class Engine {
     };
     std::map<TorrentId, MetadataFetch> fetches_;
     int outstanding_resume_saves_ = 0;
+    bool streaming_settings_ = false;  // the session is set up for streaming torrents
 
     Clock::time_point next_status_;
     Clock::time_point next_resume_save_;

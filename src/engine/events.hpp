@@ -104,6 +104,12 @@ struct Warning {
     TorrentId id;  // empty for session-wide warnings
     std::string message;
 };
+// A piece of a streaming torrent (Engine::set_streaming) passed its hash check and was written:
+// its bytes can be read from the file.
+struct PieceFinished {
+    TorrentId id;
+    int piece = 0;
+};
 struct SessionStats {
     int download_rate = 0;  // payload bytes/s over all torrents
     int upload_rate = 0;
@@ -114,10 +120,10 @@ struct SessionStats {
 
 }  // namespace event
 
-using Event =
-    std::variant<event::Listening, event::ListenFailed, event::TorrentAdded,
-                 event::MetadataReceived, event::Checked, event::Progress, event::Finished,
-                 event::PeerConnected, event::PeerDisconnected, event::ResumeSaved,
-                 event::TorrentRemoved, event::TorrentError, event::Warning, event::SessionStats>;
+using Event = std::variant<event::Listening, event::ListenFailed, event::TorrentAdded,
+                           event::MetadataReceived, event::Checked, event::Progress,
+                           event::Finished, event::PeerConnected, event::PeerDisconnected,
+                           event::ResumeSaved, event::TorrentRemoved, event::TorrentError,
+                           event::Warning, event::SessionStats, event::PieceFinished>;
 
 }  // namespace lanetorrent
