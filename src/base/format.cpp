@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <cassert>
 #include <cstdint>
 #include <limits>
 
@@ -31,8 +30,14 @@ std::string grouped(std::uint64_t whole) {
     return digits;
 }
 
+// A token's precision comes from a node's answer: one out of range is held to int64's 0..18
+// rather than overflow 10^decimals.
+int clamped(int decimals) {
+    return decimals < 0 ? 0 : decimals > 18 ? 18 : decimals;
+}
+
 std::string amount_text(std::int64_t units, int decimals, bool with_commas) {
-    assert(decimals >= 0 && decimals <= 18);
+    decimals = clamped(decimals);
     auto const scale = pow10(decimals);
     auto const size = magnitude(units);
     auto const whole = size / scale;
@@ -135,7 +140,7 @@ std::string format_trx(std::int64_t sun) {
 
 ParsedAmount parse_amount(std::string_view text, int decimals) {
     using Kind = AmountError::Kind;
-    assert(decimals >= 0 && decimals <= 18);
+    decimals = clamped(decimals);
     while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
     while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
     if (text.empty()) return AmountError{Kind::empty, "no amount given"};
@@ -167,9 +172,10 @@ ParsedAmount parse_amount(std::string_view text, int decimals) {
     }
     if (significant.size() > static_cast<std::size_t>(decimals)) {
         return AmountError{Kind::too_many_decimals,
-                           decimals == 0 ? quoted(text) + " has decimals, but this token has none"
-                                         : fmt::format("{} has more than the token's {} decimals",
-                                                       quoted(text), decimals)};
+                           decimals == 0
+                               ? quoted(text) + ": this token has no decimal places"
+                               : fmt::format("{}: this token has at most {} decimal places",
+                                             quoted(text), decimals)};
     }
     // units = whole * 10^decimals + fraction, each step checked against int64's range.
     constexpr auto max = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());

@@ -30,7 +30,8 @@ std::string format_bytes(std::int64_t bytes);            // "300.0 MiB"
 std::string format_rate(std::int64_t bytes_per_second);  // "2.4 MiB/s"
 std::string format_duration(std::int64_t seconds);       // "1 h 02 min"; negative counts as 0
 
-// `units` of a token with `decimals` decimals (0..18): "4,895.712281", "-1.5", "0".
+// `units` of a token with `decimals` decimals: "4,895.712281", "-1.5", "0". Every function here
+// holds `decimals` to 0..18 (an int64 has 19 digits).
 std::string format_amount(std::int64_t units, int decimals);
 // The same without the thousands comma, for JSON and for text a person edits: "4895.712281".
 std::string plain_amount(std::int64_t units, int decimals);

@@ -115,7 +115,7 @@ TEST(ParseAmount, RefusesWithAKindAndASentence) {
     EXPECT_EQ(kind_of("99999999999999999999999999999999"), Kind::too_large);
 
     EXPECT_EQ(parse_amount("1.0000001", 6).error(),
-              "'1.0000001' has more than the token's 6 decimals");
+              "'1.0000001': this token has at most 6 decimal places");
     EXPECT_EQ(parse_amount("-1", 6).error(), "the amount must not be negative, got '-1'");
     // A long paste is quoted only in part.
     auto const long_text = std::string(1000, 'x');
