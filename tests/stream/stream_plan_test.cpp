@@ -1,0 +1,303 @@
+// StreamPlan: which pieces get deadlines as readers move. Pure: no libtorrent, no clock.
+#include "stream/stream_plan.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+namespace lanetorrent::stream {
+namespace {
+using namespace std::chrono_literals;
+
+constexpr int piece = 1 << 20;  // 1 MiB
+constexpr int pieces = 1000;    // a ~1 GB file, index regions of 10 pieces at each end
+
+FileGeometry geometry(int num_pieces = pieces) {
+    FileGeometry g;
+    g.path = "/tmp/video.mp4";
+    g.name = "video.mp4";
+    g.piece_length = piece;
+    g.num_pieces = num_pieces;
+    g.size = std::int64_t{num_pieces} * piece - 1000;
+    return g;
+}
+
+ReaderState reader(int id, std::int64_t offset, std::int64_t end = std::int64_t{pieces} * piece) {
+    ReaderState r;
+    r.id = id;
+    r.offset = offset;
+    r.end = end;
+    return r;
+}
+
+std::set<int> pieces_of(std::vector<PieceDeadline> const& set) {
+    std::set<int> out;
+    for (auto const& d : set) out.insert(d.piece);
+    return out;
+}
+
+int deadline_of(std::vector<PieceDeadline> const& set, int p) {
+    for (auto const& d : set) {
+        if (d.piece == p) return d.deadline_ms;
+    }
+    return -1;
+}
+
+struct Fixture {
+    StreamPlan plan;
+    PlanInput in;
+    Fixture() {
+        in.geometry = geometry();
+        in.have.assign(pieces, false);
+        in.consumption_rate = 1'000'000;  // 1 MB/s: 30 s = 30 MB = 29 pieces
+        in.now = Now{} + 100s;
+    }
+    PlanOutput update() { return plan.update(in); }
+    void have(int first, int last) {
+        for (int p = first; p <= last; ++p) in.have[p] = true;
+    }
+    std::set<int> active() const {
+        std::set<int> out;
+        for (auto const& [p, due] : plan.active()) out.insert(p);
+        return out;
+    }
+};
+
+TEST(StreamPlan, StartGivesTheReadersWindowAndBothEndsOfTheFile) {
+    Fixture f;
+    f.in.readers = {reader(1, 0)};
+    auto const out = f.update();
+    EXPECT_TRUE(out.clear.empty());
+    EXPECT_FALSE(out.seek);
+    auto const set = pieces_of(out.set);
+    // The window: 30 s at 1 MB/s from byte 0 is pieces 0..28.
+    for (int p = 0; p <= 28; ++p) EXPECT_TRUE(set.count(p)) << p;
+    EXPECT_FALSE(set.count(29));
+    EXPECT_FALSE(set.count(500));
+    // The tail: 1 % of the file (10 pieces), for a moov at the end or MKV cues.
+    for (int p = pieces - 10; p < pieces; ++p) EXPECT_TRUE(set.count(p)) << p;
+    EXPECT_FALSE(set.count(pieces - 11));
+    // The reader's piece first, then the index at both ends, then the rest of the window.
+    EXPECT_EQ(out.set.front().piece, 0);
+    EXPECT_EQ(out.set.front().deadline_ms, 0);
+    EXPECT_LT(deadline_of(out.set, pieces - 1), deadline_of(out.set, 11));
+    EXPECT_LT(deadline_of(out.set, pieces - 10), deadline_of(out.set, 11));
+    // Deadlines grow with the distance at the consumption rate: piece 20 starts 20.97 MB in.
+    EXPECT_NEAR(deadline_of(out.set, 20), 20'972, 2);
+    EXPECT_TRUE(std::is_sorted(out.set.begin(), out.set.end(), [](auto const& a, auto const& b) {
+        return a.deadline_ms < b.deadline_ms;
+    }));
+}
+
+TEST(StreamPlan, BeforeAnyReaderOnlyTheIndexIsWanted) {
+    Fixture f;
+    auto const set = pieces_of(f.update().set);
+    std::set<int> expected;
+    for (int p = 0; p < 10; ++p) expected.insert(p);
+    for (int p = pieces - 10; p < pieces; ++p) expected.insert(p);
+    EXPECT_EQ(set, expected);
+}
+
+TEST(StreamPlan, PiecesAlreadyHadAreSkipped) {
+    Fixture f;
+    f.have(0, 5);
+    f.have(10, 12);
+    f.have(pieces - 10, pieces - 1);
+    f.in.readers = {reader(1, 0)};
+    auto const set = pieces_of(f.update().set);
+    for (int p : {0, 5, 10, 12, pieces - 1}) EXPECT_FALSE(set.count(p)) << p;
+    for (int p : {6, 9, 13, 28}) EXPECT_TRUE(set.count(p)) << p;
+}
+
+TEST(StreamPlan, NothingChangesNothingIsSent) {
+    Fixture f;
+    f.in.readers = {reader(1, 0)};
+    ASSERT_FALSE(f.update().empty());
+    EXPECT_TRUE(f.update().empty());
+    // Time passes and the reader moves at the consumption rate: the deadlines already sent are
+    // still right (they are absolute in libtorrent), so only the window's new far end is sent.
+    f.in.now += 2s;
+    f.in.readers = {reader(1, 2'000'000)};
+    f.have(0, 1);
+    auto const out = f.update();
+    EXPECT_TRUE(out.clear.empty());
+    EXPECT_LE(out.set.size(), 3u) << ::testing::PrintToString(pieces_of(out.set));
+    for (auto const& d : out.set) EXPECT_GE(d.piece, 29);
+    EXPECT_TRUE(f.update().empty());
+}
+
+TEST(StreamPlan, AStalledReaderDoesNotResendItsWindowEverySecond) {
+    Fixture f;
+    f.in.readers = {reader(1, 0)};
+    f.update();
+    f.in.readers[0].waiting_since = f.in.now;
+    int sent = 0;
+    for (int i = 0; i < 20; ++i) {  // 2 s of 100 ms ticks
+        f.in.now += 100ms;
+        sent += static_cast<int>(f.update().set.size());
+    }
+    EXPECT_EQ(sent, 0);
+}
+
+TEST(StreamPlan, WindowFollowsTheReaderAndClearsWhatItLeftBehind) {
+    Fixture f;
+    f.in.readers = {reader(1, 0)};
+    f.update();
+    // The reader read pieces 0..9 (downloaded) and is at 10 MiB; 20 s later.
+    f.have(0, 9);
+    f.have(pieces - 10, pieces - 1);
+    f.in.now += 10s;
+    f.in.readers = {reader(1, std::int64_t{10} * piece)};
+    auto out = f.update();
+    EXPECT_FALSE(out.seek);
+    EXPECT_TRUE(out.clear.empty());  // behind pieces are had, libtorrent dropped them itself
+    auto const active = f.active();
+    EXPECT_EQ(*active.begin(), 10);
+    EXPECT_TRUE(active.count(38));  // 10 MiB + 30 MB
+    EXPECT_FALSE(active.count(45));
+
+    // The player closes the stream: everything it had asked for goes.
+    f.in.readers.clear();
+    out = f.update();
+    EXPECT_FALSE(out.seek);
+    EXPECT_EQ(out.clear.size(), active.size());
+    EXPECT_TRUE(f.active().empty());
+}
+
+TEST(StreamPlan, ASeekMovesTheWindowAndClearsTheOldOneInTheSameUpdate) {
+    Fixture f;
+    f.in.readers = {reader(1, 0)};
+    f.update();
+    f.have(0, 11);
+    f.in.now += 12s;
+    f.in.readers = {reader(1, 12 * piece)};  // past the head: it is plain data now
+    ASSERT_FALSE(f.update().seek);
+    f.in.now += 1s;
+    // libavformat seeks with a new connection at 50 %, then closes the old one; the planner may
+    // see both.
+    std::int64_t const middle = std::int64_t{500} * piece + 12345;
+    f.in.readers = {reader(1, 13 * piece), reader(2, middle)};
+    auto const out = f.update();
+    EXPECT_TRUE(out.seek);
+    ASSERT_FALSE(out.set.empty());
+    EXPECT_EQ(out.set.front().piece, 500);
+    EXPECT_EQ(out.set.front().deadline_ms, 0);
+    auto const set = pieces_of(out.set);
+    for (int p = 500; p <= 529; ++p) EXPECT_TRUE(set.count(p)) << p;
+    // The old window's deadlines are cleared in this very update (apply_plan clears them first,
+    // so libtorrent drops their queued requests), and the old reader's window is not re-set.
+    std::set<int> const cleared(out.clear.begin(), out.clear.end());
+    for (int p = 12; p <= 40; ++p) EXPECT_TRUE(cleared.count(p)) << p;
+    for (int p = 12; p <= 40; ++p) EXPECT_FALSE(set.count(p)) << p;
+    // The index is still wanted (not had yet), so it is set again after the clear.
+    EXPECT_TRUE(set.count(pieces - 1));
+
+    // The old connection closes: nothing more to do for it.
+    f.in.readers = {reader(2, middle)};
+    auto const after = f.update();
+    EXPECT_FALSE(after.seek);
+    EXPECT_TRUE(after.empty()) << ::testing::PrintToString(after.clear);
+}
+
+TEST(StreamPlan, AnOldReaderThatStaysGetsItsWindowBackWithoutAnotherSeek) {
+    Fixture f;
+    f.in.readers = {reader(1, 0)};
+    f.update();
+    f.in.readers = {reader(1, 0), reader(2, std::int64_t{500} * piece)};
+    ASSERT_TRUE(f.update().seek);
+    auto const again = f.update();  // both still there: two real players
+    EXPECT_FALSE(again.seek);
+    EXPECT_TRUE(pieces_of(again.set).count(15));
+    EXPECT_TRUE(again.clear.empty());
+}
+
+TEST(StreamPlan, ANewReaderWherePiecesArePreparedIsNoSeek) {
+    Fixture f;
+    f.in.readers = {reader(1, 0)};
+    f.update();
+    // The player reads the moov at the tail (prepared as the index), then the data after the
+    // header (in the window).
+    f.in.readers = {reader(1, 100), reader(2, std::int64_t{pieces - 3} * piece)};
+    EXPECT_FALSE(f.update().seek);
+    f.in.readers = {reader(3, 48)};
+    auto const out = f.update();
+    EXPECT_FALSE(out.seek);
+}
+
+TEST(StreamPlan, TheListStaysNonEmptyWhenTheWindowIsAllHere) {
+    Fixture f;
+    f.have(0, 60);  // the download is far ahead of the reader
+    f.have(pieces - 10, pieces - 1);
+    f.in.readers = {reader(1, 0)};
+    auto const set = pieces_of(f.update().set);
+    EXPECT_EQ(set, (std::set<int>{61, 62}));
+}
+
+TEST(StreamPlan, WindowIsBoundedBySizeAndByTheReadersEnd) {
+    Fixture f;
+    f.in.consumption_rate = 100e6;  // 30 s would be 3 GB
+    f.have(pieces - 10, pieces - 1);
+    f.in.readers = {reader(1, 0)};
+    auto set = pieces_of(f.update().set);
+    EXPECT_EQ(set.size(), 64u);  // 64 MiB
+    // A range request for 3 pieces only.
+    Fixture g;
+    g.have(pieces - 10, pieces - 1);
+    g.have(0, 9);
+    g.in.readers = {reader(1, std::int64_t{100} * piece, std::int64_t{103} * piece)};
+    set = pieces_of(g.update().set);
+    EXPECT_EQ(set, (std::set<int>{100, 101, 102}));
+    // Slow consumption: still at least 4 pieces.
+    Fixture h;
+    h.in.consumption_rate = 10'000;
+    h.have(pieces - 10, pieces - 1);
+    h.have(0, 9);
+    h.in.readers = {reader(1, std::int64_t{100} * piece)};
+    set = pieces_of(h.update().set);
+    EXPECT_EQ(set, (std::set<int>{100, 101, 102, 103}));
+}
+
+TEST(StreamPlan, AWobblingRateDoesNotSetAndClearTheFarEnd) {
+    Fixture f;
+    f.have(pieces - 10, pieces - 1);
+    f.in.readers = {reader(1, 0)};
+    f.update();
+    int changes = 0;
+    for (int i = 0; i < 20; ++i) {
+        f.in.consumption_rate = i % 2 ? 1'100'000 : 900'000;
+        f.in.now += 100ms;
+        auto const out = f.update();
+        changes += static_cast<int>(out.clear.size());
+    }
+    EXPECT_EQ(changes, 0);
+}
+
+TEST(StreamPlan, FinishClearsWhatIsPending) {
+    Fixture f;
+    f.in.readers = {reader(1, 0)};
+    f.update();
+    f.have(0, 4);
+    auto const out = f.plan.finish(f.in.have);
+    EXPECT_EQ(out.clear.front(), 5);
+    EXPECT_EQ(std::count(out.clear.begin(), out.clear.end(), 0), 0);
+    EXPECT_TRUE(f.plan.active().empty());
+}
+
+TEST(StreamPlan, AFileInTheMiddleOfATorrentOnlyGetsItsOwnPieces) {
+    StreamPlan plan;
+    PlanInput in;
+    in.geometry.piece_length = piece;
+    in.geometry.num_pieces = 100;
+    in.geometry.offset_in_torrent = std::int64_t{40} * piece + 500;
+    in.geometry.size = std::int64_t{10} * piece;  // pieces 40..50
+    in.have.assign(100, false);
+    in.readers = {reader(1, 0, in.geometry.size)};
+    for (auto const& d : plan.update(in).set) {
+        EXPECT_GE(d.piece, 40);
+        EXPECT_LE(d.piece, 50);
+    }
+}
+
+}  // namespace
+}  // namespace lanetorrent::stream
