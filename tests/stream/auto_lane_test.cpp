@@ -175,7 +175,7 @@ Run simulate(AutoLaneConfig config, double start_buffer, double seconds) {
 }
 
 TEST(AutoLane, ASimulatedPlaybackNeverRunsDryAndPaysForPartOfIt) {
-    auto const run = simulate(config_with_caps(), 0, 600);  // 10 minutes from an empty buffer
+    auto run = simulate(config_with_caps(), 0, 600);  // 10 minutes from an empty buffer
     EXPECT_GT(run.min_buffer, 5);
     EXPECT_GE(run.max_buffer, 30);
     // Cycles of slow (draining 45 -> 30 s) and medium (filling), not flapping every tick.
@@ -189,7 +189,7 @@ TEST(AutoLane, ASimulatedPlaybackNeverRunsDryAndPaysForPartOfIt) {
 }
 
 TEST(AutoLane, WithoutPaidLanesItStaysSlow) {
-    auto const run = simulate(AutoLaneConfig{}, 0, 60);
+    auto run = simulate(AutoLaneConfig{}, 0, 60);
     EXPECT_EQ(run.changes, 0);
     EXPECT_EQ(run.seconds_on.count(Lane::fast), 0u);
 }
