@@ -49,12 +49,13 @@ struct LaneCliOptions {
     std::int64_t max_per_day = 0;
     std::string keystore;  // default: <profile data>/keystore.json
     std::string passphrase_file;
-    // The node that carries settlements.
-    std::string node = "127.0.0.1:50051";
-    std::string solidity_node = "127.0.0.1:50061";
+    // The node that carries settlements. Empty: not given; cli/node_choice.hpp then takes the
+    // profile's node (the desktop app's setting), else the local devnet.
+    std::string node;
+    std::string solidity_node;
     bool tls = false;     // third-party node providers serve gRPC over TLS
     std::string ca_file;  // with tls: CAs trusted besides the system's
-    std::string asset = "1002000";
+    std::string asset;    // TRC-10 id; empty: the profile's, else 1002000 (BTT)
 };
 
 struct TransferOptions {
@@ -89,17 +90,20 @@ struct WalletOptions {
     // create, import, change-passphrase: seal at wallet::test_only_cheap instead of the default
     // cost. Hidden from --help; for test suites that make many keystores (docs/wallet.md).
     bool test_only_cheap_kdf = false;
-    bool confirm_export = false;           // export: --yes-print-private-key
-    std::string node = "127.0.0.1:50051";  // the local lanetorrent-devnet
-    std::string solidity_node = "127.0.0.1:50061";
+    bool confirm_export = false;  // export: --yes-print-private-key
+    // Empty: not given; the profile's node, else the local lanetorrent-devnet (node_choice.hpp).
+    std::string node;
+    std::string solidity_node;
     bool tls = false;
     std::string ca_file;  // with tls: PEM CAs trusted besides the system's
     std::string api_key_file;
     bool json = false;
-    std::string asset = "1002000";  // TRC-10 id; BTT (listed as BTTOLD since 2021)
+    // TRC-10 id; empty: the profile's, else 1002000, BTT (listed as BTTOLD since 2021).
+    std::string asset;
+    bool units = false;  // --units: amounts in base units (send --amount, balance)
     // send
     std::string to;
-    std::int64_t amount = 0;  // base units
+    std::string amount;  // "1.5" BTT (the token's decimals); base units with --units
     bool dry_run = false;
     std::string wait = "confirmed";  // none, confirmed, solidified
     // balance, verify-message

@@ -16,4 +16,15 @@ enum ExitCode : int {
 int fail(ExitCode code, std::string const& message);
 void warn(std::string const& message);
 
+// A live status line at the bottom of the terminal (the progress bar). While one is set, warn()
+// and fail() clear it before they print and draw it again after, so messages scroll above it
+// instead of running into it. Reporter sets itself on a terminal.
+class StatusLine {
+  public:
+    virtual ~StatusLine() = default;
+    virtual void clear() = 0;
+    virtual void redraw() = 0;
+};
+void set_status_line(StatusLine* line);  // nullptr: none
+
 }  // namespace lanetorrent::cli

@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "cli/node_choice.hpp"
 #include "cli/passphrase.hpp"
 #include "wallet/keystore.hpp"
 
@@ -31,15 +32,6 @@ Result<lanes::LaneShares> parse_shares(std::string const& text) {
     return shares;
 }
 
-tron::NodeConfig node_of(LaneCliOptions const& options) {
-    tron::NodeConfig node;
-    node.wallet_address = options.node;
-    node.solidity_address = options.solidity_node;
-    node.tls = options.tls;
-    node.ca_file = options.ca_file;
-    return node;
-}
-
 }  // namespace
 
 std::pair<lanes::Lane, lanes::Caps> lane_choice(LaneCliOptions const& options) {
@@ -50,10 +42,12 @@ std::pair<lanes::Lane, lanes::Caps> lane_choice(LaneCliOptions const& options) {
 Result<std::optional<lanes::LaneConfig>> lane_config(Profile const& profile,
                                                      TransferOptions const& options) {
     auto const& cli = options.lanes;
-    if (!cli.ca_file.empty() && !cli.tls) return Error{"--ca-file needs --tls"};
+    auto const node =
+        choose_node(profile, {cli.node, cli.solidity_node, cli.tls, cli.ca_file, cli.asset});
+    if (!node) return Error{node.error()};
     lanes::LaneConfig config;
     config.ledger_file = profile.data_dir() / "lanes.sqlite";
-    config.node = node_of(cli);
+    config.node = node->config;
     if (options.mode == TransferMode::seed) {
         if (cli.payee.empty()) return std::optional<lanes::LaneConfig>{};
         auto payee = tron::Address::parse(cli.payee);
@@ -61,7 +55,7 @@ Result<std::optional<lanes::LaneConfig>> lane_config(Profile const& profile,
         auto shares = parse_shares(cli.shares);
         if (!shares) return Error{shares.error()};
         lanes::SellConfig sell(*payee);
-        sell.asset = cli.asset;
+        sell.asset = node->asset;
         sell.price_per_gib = {0, cli.price_medium, cli.price_fast};
         sell.shares = *shares;
         sell.settle_threshold = cli.settle_threshold;
@@ -82,7 +76,7 @@ Result<std::optional<lanes::LaneConfig>> lane_config(Profile const& profile,
     auto key = wallet::Keystore::unlock(keystore, *passphrase);
     if (!key) return Error{key.error()};
     config.buy = lanes::BuyConfig{.key = std::move(key.value()),
-                                  .asset = cli.asset,
+                                  .asset = node->asset,
                                   .default_lane = lane,
                                   .default_caps = caps};
     return std::optional(std::move(config));

@@ -2,9 +2,12 @@
 // line; each subcommand lives in its own file.
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
+#include <cstdint>
+#include <limits>
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/usage.hpp"
 #include "engine/version.hpp"
 #include "wallet/secret.hpp"
 
@@ -12,22 +15,27 @@ namespace cli = lanetorrent::cli;
 
 namespace {
 
+// Rates reach libtorrent as an int of bytes per second.
+constexpr std::int64_t max_rate_kib = std::numeric_limits<int>::max() / 1024;  // 2097151
+constexpr std::int64_t max_int = std::numeric_limits<int>::max();
+constexpr std::int64_t max_units = std::numeric_limits<std::int64_t>::max();
+
 void add_transfer_options(CLI::App& command, cli::TransferOptions& options) {
     command.add_option("--listen", options.listen,
                        "Listen on IP:PORT only; peer connections and tracker announces leave "
                        "from the same IP (default: all interfaces, port 6881)");
     command.add_option("--peer", options.peers, "Connect to this IP:PORT peer (repeatable)");
     command.add_option("--max-up", options.max_up_kib, "Upload limit in KiB/s (0: unlimited)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(cli::whole_number(0, max_rate_kib, "KiB/s"));
     command
         .add_option("--resume-interval", options.resume_interval,
                     "Seconds between resume-data saves while transferring")
-        ->check(CLI::PositiveNumber);
+        ->check(cli::whole_number(1, 86400, "s"));
     command
         .add_option("--progress-ms", options.progress_ms,
                     "Milliseconds between progress reports (default 1000; bench/lanes uses 100 "
                     "to time a lane's rate)")
-        ->check(CLI::Range(50, 60000));
+        ->check(cli::whole_number(50, 60000, "ms"));
     command.add_flag("--json", options.json, "Print one JSON object per line");
     command.add_flag("--no-dht", options.no_dht, "Disable the DHT");
     command.add_flag("--no-lsd", options.no_lsd, "Disable local service discovery");
@@ -37,32 +45,35 @@ void add_transfer_options(CLI::App& command, cli::TransferOptions& options) {
 }
 
 void add_node_options(CLI::App& command, cli::LaneCliOptions& lanes) {
-    command.add_option("--node", lanes.node, "Tron full node HOST:PORT for settlements");
+    command.add_option("--node", lanes.node,
+                       "Tron full node HOST:PORT for settlements (default: the profile's node, "
+                       "as the desktop app saved it, else 127.0.0.1:50051)");
     command.add_option("--solidity-node", lanes.solidity_node, "Tron solidity node HOST:PORT");
     command.add_flag("--tls", lanes.tls, "Use TLS to the node");
     command.add_option("--ca-file", lanes.ca_file,
                        "With --tls: PEM file of CAs to trust besides the system's");
-    command.add_option("--asset", lanes.asset, "TRC-10 token id lanes are paid in");
+    command.add_option("--asset", lanes.asset,
+                       "TRC-10 token id lanes are paid in (default: the profile's, else 1002000)");
 }
 
 void add_sell_options(CLI::App& command, cli::LaneCliOptions& lanes) {
     command.add_option("--payee", lanes.payee,
                        "Sell lanes, paid to this Tron address (peers without lanes stay slow)");
     command.add_option("--price-medium", lanes.price_medium, "Medium lane price per GiB (units)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(cli::whole_number(0, max_units, "units"));
     command.add_option("--price-fast", lanes.price_fast, "Fast lane price per GiB (units)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(cli::whole_number(0, max_units, "units"));
     command.add_option("--lane-shares", lanes.shares,
                        "Upload shares of slow,medium,fast in permille (default 100,300,600)");
     command
         .add_option("--settle-threshold", lanes.settle_threshold,
                     "Unsettled units that trigger an on-chain settlement")
-        ->check(CLI::NonNegativeNumber);
+        ->check(cli::whole_number(0, max_units, "units"));
     command
         .add_option("--min-settlement", lanes.min_settlement,
                     "Smallest tail (units) settled when a buyer is done or comes back; smaller "
                     "tails are carried to the next meeting or a day (default: the threshold)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(cli::whole_number(0, max_units, "units"));
     add_node_options(command, lanes);
 }
 
@@ -70,15 +81,15 @@ void add_buy_options(CLI::App& command, cli::LaneCliOptions& lanes) {
     command.add_option("--lane", lanes.lane, "slow (free, default), medium or fast")
         ->check(CLI::IsMember({"slow", "medium", "fast"}));
     command.add_option("--max-price", lanes.max_price, "Pay at most this per GiB (units)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(cli::whole_number(0, max_units, "units"));
     command
         .add_option("--max-per-torrent", lanes.max_per_torrent,
                     "Spend at most this on this torrent (units; 0: no cap)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(cli::whole_number(0, max_units, "units"));
     command
         .add_option("--max-per-day", lanes.max_per_day,
                     "Spend at most this in 24 h on all torrents (units; 0: no cap)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(cli::whole_number(0, max_units, "units"));
     command.add_option("--keystore", lanes.keystore,
                        "Wallet that pays (default: <profile>/keystore.json)");
     command.add_option("--passphrase-file", lanes.passphrase_file, "Read the passphrase from FILE");
@@ -126,7 +137,7 @@ int main(int argc, char** argv) {
     seed_cmd->add_option("--data", seed.directory, "Directory that contains the torrents' content")
         ->required();
     seed_cmd->add_option("--seconds", seed.seconds, "Stop after N seconds")
-        ->check(CLI::NonNegativeNumber);
+        ->check(cli::whole_number(0, max_int, "s"));
     add_transfer_options(*seed_cmd, seed);
     add_sell_options(*seed_cmd, seed.lanes);
 
@@ -141,10 +152,10 @@ int main(int argc, char** argv) {
     download_cmd->add_option("--save", download.directory, "Directory to download into")
         ->required();
     download_cmd->add_option("--timeout", download.seconds, "Fail if not done within SECONDS")
-        ->check(CLI::PositiveNumber);
+        ->check(cli::whole_number(1, max_int, "s"));
     download_cmd
         ->add_option("--max-down", download.max_down_kib, "Download limit in KiB/s (0: unlimited)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(cli::whole_number(0, max_rate_kib, "KiB/s"));
     download_cmd->add_flag("--keep-seeding", download.keep_seeding,
                            "Once every download has finished, seed until interrupted (exit 0)");
     add_transfer_options(*download_cmd, download);
@@ -161,13 +172,13 @@ int main(int argc, char** argv) {
     auto* demo_cmd = app.add_subcommand(
         "demo", "Lanes on loopback: a local devnet, one seeder and three downloaders");
     demo_cmd->add_option("--size", demo.size_mib, "Torrent size in MiB (default 64)")
-        ->check(CLI::Range(1, 4096));
+        ->check(cli::whole_number(1, 4096, "MiB"));
     demo_cmd->add_flag("--json", demo.json, "Print one JSON object");
     demo_cmd
         ->add_option("--min-settlement", demo.min_settlement,
                      "Smallest tail (units) settled when a download ends (default 1 BTT; 0: the "
                      "seller default, the settle threshold, which carries every tail)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(cli::whole_number(0, max_units, "units"));
     demo_cmd->add_option("--devnet", demo.devnet, "lanetorrent-devnet binary");
 
     cli::WalletOptions wallet;
@@ -177,7 +188,9 @@ int main(int argc, char** argv) {
                            "Encrypted keystore file (default: keystore.json in the profile)");
     wallet_cmd->add_option("--passphrase-file", wallet.passphrase_file,
                            "Read the passphrase from FILE (default: ask on the terminal)");
-    wallet_cmd->add_option("--node", wallet.node, "Tron full node HOST:PORT (protocol.Wallet)");
+    wallet_cmd->add_option("--node", wallet.node,
+                           "Tron full node HOST:PORT (default: the profile's node, as the desktop "
+                           "app saved it, else 127.0.0.1:50051)");
     wallet_cmd->add_option("--solidity-node", wallet.solidity_node,
                            "Tron node HOST:PORT serving protocol.WalletSolidity");
     wallet_cmd->add_flag("--tls", wallet.tls, "Use TLS to the node");
@@ -187,7 +200,10 @@ int main(int argc, char** argv) {
         ->check(CLI::ExistingFile);
     wallet_cmd->add_option("--api-key-file", wallet.api_key_file,
                            "File holding a TRON-PRO-API-KEY");
-    wallet_cmd->add_option("--asset", wallet.asset, "TRC-10 token id (default 1002000)");
+    wallet_cmd->add_option("--asset", wallet.asset,
+                           "TRC-10 token id (default: the profile's, else 1002000, BTT)");
+    wallet_cmd->add_flag("--units", wallet.units,
+                         "Amounts in the token's base units (send --amount, balance), not BTT");
     wallet_cmd->add_flag("--json", wallet.json, "Print JSON");
     // No group: hidden from --help. A test suite asks for it by name; nothing else should.
     wallet_cmd
@@ -207,9 +223,13 @@ int main(int argc, char** argv) {
     add_wallet_command("derive", "Print the address of a hex private key read from stdin");
     add_wallet_command("balance", "TRX and token balance of the keystore or ADDRESS")
         ->add_option("ADDRESS", wallet.address, "Any Tron address");
-    auto* send_cmd = add_wallet_command("send", "Send tokens (base units) to an address");
+    auto* send_cmd = add_wallet_command("send", "Send tokens to an address");
     send_cmd->add_option("--to", wallet.to, "Recipient address")->required();
-    send_cmd->add_option("--amount", wallet.amount, "Amount in the token's base units")->required();
+    send_cmd
+        ->add_option("--amount", wallet.amount,
+                     "Amount in BTT, decimals allowed (1.5; 0.000001 is the smallest); with "
+                     "--units, in base units")
+        ->required();
     send_cmd->add_flag("--dry-run", wallet.dry_run, "Build and sign, but do not broadcast");
     send_cmd->add_option("--wait", wallet.wait, "none, confirmed (default) or solidified")
         ->check(CLI::IsMember({"none", "confirmed", "solidified"}));
@@ -237,6 +257,9 @@ int main(int argc, char** argv) {
     } catch (CLI::CallForVersion const& e) {
         return app.exit(e);
     } catch (CLI::ParseError const& e) {
+        // A mistyped name explains the error better than what CLI11 tripped over because of it
+        // ("A subcommand is required" for `downlaod`).
+        if (auto hint = cli::unknown_argument_hint(app)) return cli::fail(cli::exit_usage, *hint);
         return cli::fail(cli::exit_usage, std::string(e.what()) + " (see --help)");
     }
 

@@ -113,7 +113,28 @@ Reporter::Style Reporter::style_for_stdout(bool json) {
     return ::isatty(STDOUT_FILENO) ? Style::terminal : Style::plain;
 }
 
-Reporter::Reporter(Style style) : style_(style), start_(std::chrono::steady_clock::now()) {}
+Reporter::Reporter(Style style) : style_(style), start_(std::chrono::steady_clock::now()) {
+    if (style_ == Style::terminal) set_status_line(this);
+}
+
+Reporter::~Reporter() {
+    if (style_ == Style::terminal) set_status_line(nullptr);
+}
+
+void Reporter::clear() {
+    if (!bar_visible_) return;
+    fmt::print("\r\x1b[K");
+    std::fflush(stdout);  // before a message on stderr, which is not buffered
+    bar_visible_ = false;
+}
+
+void Reporter::redraw() {
+    if (style_ == Style::terminal && !bar_.empty() && !bar_visible_) {
+        fmt::print("{}", bar_);
+        bar_visible_ = true;
+    }
+    std::fflush(stdout);
+}
 
 double Reporter::elapsed() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
@@ -122,10 +143,9 @@ double Reporter::elapsed() const {
 // Lines quote names, peers and trackers' answers, so control characters in them are escaped here
 // (warnings and errors are, in warn() and fail()).
 void Reporter::line(std::string const& text) {
-    if (bar_visible_) fmt::print("\r\x1b[K");
-    bar_visible_ = false;
+    clear();
     fmt::print("{}\n", printable_text(text));
-    std::fflush(stdout);
+    redraw();
 }
 
 void Reporter::progress(TorrentProgress const& p) {
@@ -136,8 +156,9 @@ void Reporter::progress(TorrentProgress const& p) {
     if (style_ == Style::plain) return line(summary);
     constexpr int width = 30;
     int const filled = static_cast<int>(p.progress * width);
-    fmt::print("\r\x1b[K[{}{}] {}", std::string(filled, '#'), std::string(width - filled, '.'),
-               summary);
+    bar_ = fmt::format("[{}{}] {}", std::string(filled, '#'), std::string(width - filled, '.'),
+                       summary);
+    fmt::print("\r\x1b[K{}", bar_);
     std::fflush(stdout);
     bar_visible_ = true;
 }
@@ -194,6 +215,7 @@ void Reporter::done(int exit_code, std::int64_t downloaded, std::int64_t uploade
                                                     {"uploaded", uploaded},
                                                     {"seconds", elapsed()}}));
     } else {
+        bar_.clear();  // the run is over: the summary is the last line
         line(fmt::format("{} downloaded, {} uploaded in {:.1f} s", format_bytes(downloaded),
                          format_bytes(uploaded), elapsed()));
     }

@@ -8,16 +8,23 @@
 #include <cstdint>
 #include <string>
 
+#include "cli/exit_codes.hpp"
 #include "engine/events.hpp"
 
 namespace lanetorrent::cli {
 
-class Reporter {
+// On a terminal the bar is the last line: every message (its own lines, and warnings and errors
+// on stderr through the StatusLine hook) clears it with \r ESC[K, prints, and draws it again,
+// so the bar stays at the bottom while events scroll above it. In a pipe no escape is written.
+class Reporter : private StatusLine {
   public:
     enum class Style { terminal, plain, json };
     static Style style_for_stdout(bool json);
 
     explicit Reporter(Style style);
+    ~Reporter() override;
+    Reporter(Reporter const&) = delete;
+    Reporter& operator=(Reporter const&) = delete;
 
     void report(Event const& event);
     void lane_notice(lanes::LaneNotice const& notice);
@@ -28,10 +35,13 @@ class Reporter {
     double elapsed() const;
     void line(std::string const& text);  // a message that must not be overwritten by the bar
     void progress(TorrentProgress const& p);
+    void clear() override;   // the bar off its line, if it is shown
+    void redraw() override;  // the last bar again, below what was printed
 
     Style style_;
     std::chrono::steady_clock::time_point start_;
     bool bar_visible_ = false;
+    std::string bar_;  // the last bar drawn; empty before the first progress and after done()
 };
 
 }  // namespace lanetorrent::cli

@@ -12,8 +12,10 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/json_text.hpp"
+#include "cli/node_choice.hpp"
 #include "cli/passphrase.hpp"
 #include "engine/atomic_file.hpp"
+#include "engine/printable_text.hpp"
 #include "tron/client.hpp"
 #include "tron/clock.hpp"
 #include "tron/message_signing.hpp"
@@ -38,19 +40,48 @@ Result<tron::PrivateKey> read_key_from_stdin() {
     return key;
 }
 
-Result<tron::NodeConfig> node_config(WalletOptions const& options) {
-    tron::NodeConfig config;
-    config.wallet_address = options.node;
-    config.solidity_address = options.solidity_node;
-    config.tls = options.tls;
-    if (!options.ca_file.empty() && !options.tls) return Error{"--ca-file needs --tls"};
-    config.ca_file = options.ca_file;
+// The node and token: the flags, else the profile's node setting, else the local devnet.
+Result<ChosenNode> node_config(Profile const& profile, WalletOptions const& options) {
+    auto chosen = choose_node(profile, {options.node, options.solidity_node, options.tls,
+                                        options.ca_file, options.asset});
+    if (!chosen) return chosen;
     if (!options.api_key_file.empty()) {
         auto key = read_file(options.api_key_file, 4096);
         if (!key) return Error{"--api-key-file: " + key.error()};
-        config.api_key = trim_line(std::string(key->begin(), key->end()));
+        chosen->config.api_key = trim_line(std::string(key->begin(), key->end()));
     }
-    return config;
+    return chosen;
+}
+
+// How amounts of a token are written: BTT's decimals are known; any other token's come from the
+// node's record of it (its abbreviation is the node's text: bounded and escaped).
+struct Token {
+    int decimals = btt_decimals;
+    std::string symbol = "BTT";
+};
+
+Result<Token> token_of(tron::TronClient& client, tron::NodeConfig const& node,
+                       std::string const& asset) {
+    if (asset == "1002000") return Token{};
+    auto info = client.asset(asset);
+    if (!info) return Error{"asset " + asset + ": " + tron::plain_node_error(info.failure(), node)};
+    auto symbol = printable_text(info->abbr.empty() ? info->name : info->abbr);
+    if (symbol.size() > 16) symbol = symbol.substr(0, 16);
+    return Token{info->precision, symbol.empty() ? "units" : symbol};
+}
+
+// --amount: decimal tokens ("1.5"), or with --units a whole number of base units.
+Result<std::int64_t> amount_of(WalletOptions const& options, Token const& token) {
+    auto const parsed = parse_amount(options.amount, options.units ? 0 : token.decimals);
+    if (!parsed) {
+        if (options.units && parsed.failure().kind == AmountError::Kind::too_many_decimals) {
+            return Error{"--amount with --units is a whole number of base units, got " +
+                         options.amount};
+        }
+        return Error{"--amount: " + parsed.error()};
+    }
+    if (parsed.value() <= 0) return Error{"--amount must be more than zero"};
+    return parsed.value();
 }
 
 void print(WalletOptions const& options, nlohmann::json const& json, std::string const& text) {
@@ -89,17 +120,23 @@ int track(WalletOptions const& options, tron::TronClient& client,
 int run_send(Profile const& profile, WalletOptions const& options) {
     auto to = tron::Address::parse(options.to);
     if (!to) return fail(exit_usage, "--to: " + to.error());
-    if (options.amount <= 0) return fail(exit_usage, "--amount must be a positive whole number");
+    auto chosen = node_config(profile, options);
+    if (!chosen) return fail(exit_failure, chosen.error());
+    tron::TronClient client(chosen->config);
+    // A malformed amount is refused before the passphrase is asked for; BTT's decimals are
+    // known without the node.
+    auto const token = chosen->asset == "1002000" ? Result<Token>(Token{})
+                                                  : token_of(client, chosen->config, chosen->asset);
+    if (!token) return fail(exit_failure, token.error());
+    auto const amount = amount_of(options, *token);
+    if (!amount) return fail(exit_usage, amount.error());
     auto passphrase = read_passphrase(options.passphrase_file, "Keystore passphrase: ");
     if (!passphrase) return fail(exit_failure, passphrase.error());
     auto key = wallet::Keystore::unlock(options.keystore, passphrase.value());
     if (!key) return fail(exit_failure, key.error());
 
-    auto config = node_config(options);
-    if (!config) return fail(exit_failure, config.error());
-    tron::TronClient client(config.value());
     auto transfer =
-        wallet::prepare_transfer(client, key.value(), {to.value(), options.asset, options.amount});
+        wallet::prepare_transfer(client, key.value(), {to.value(), chosen->asset, *amount});
     if (!transfer) return fail(exit_failure, transfer.error());
     auto result = wallet::describe(transfer.value());
     if (options.dry_run) {
@@ -120,9 +157,9 @@ int run_send(Profile const& profile, WalletOptions const& options) {
 }
 
 int run_history(Profile const& profile, WalletOptions const& options) {
-    auto config = node_config(options);
-    if (!config) return fail(exit_failure, config.error());
-    tron::TronClient client(config.value());
+    auto chosen = node_config(profile, options);
+    if (!chosen) return fail(exit_failure, chosen.error());
+    tron::TronClient client(chosen->config);
     nlohmann::json entries = nlohmann::json::array();
     for (auto const& record : wallet::SentStore::of(profile).list()) {
         auto txid = wallet::parse_txid(record.txid);
@@ -140,8 +177,13 @@ int run_history(Profile const& profile, WalletOptions const& options) {
         fmt::print("{}\n", json_text(entries));
     } else {
         for (auto const& e : entries) {
-            fmt::print("{}  {:>14} {}  to {}  {}\n", e["txID"].get<std::string>(),
-                       e["amount"].get<std::int64_t>(), e["asset"].get<std::string>(),
+            auto const units = e["amount"].get<std::int64_t>();
+            auto const asset = e["asset"].get<std::string>();
+            // BTT in BTT; another token's decimals would cost a node call per record.
+            auto const amount = asset == "1002000" && !options.units
+                                    ? format_btt(units)
+                                    : fmt::format("{} units of asset {}", units, asset);
+            fmt::print("{}  {:>22}  to {}  {}\n", e["txID"].get<std::string>(), amount,
                        e["to"].get<std::string>(), e["status"].get<std::string>());
         }
     }
@@ -209,30 +251,43 @@ int run_wallet(Profile const& profile, WalletOptions options) {
                                                : tron::Address::parse(options.address);
         if (!address)
             return fail(options.address.empty() ? exit_failure : exit_usage, address.error());
-        auto config = node_config(options);
-        if (!config) return fail(exit_failure, config.error());
-        tron::TronClient client(config.value());
+        auto chosen = node_config(profile, options);
+        if (!chosen) return fail(exit_failure, chosen.error());
+        auto const& asset = chosen->asset;
+        tron::TronClient client(chosen->config);
         auto balances = client.balances(address.value());
         if (!balances) {
-            return fail(exit_failure, tron::plain_node_error(balances.failure(), config.value()));
+            return fail(exit_failure, tron::plain_node_error(balances.failure(), chosen->config));
         }
         std::int64_t trx = 0;
         std::int64_t units = 0;
         if (balances.value()) {
             trx = (*balances)->trx_sun;
-            if (auto it = (*balances)->assets.find(options.asset);
-                it != (*balances)->assets.end()) {
+            if (auto it = (*balances)->assets.find(asset); it != (*balances)->assets.end()) {
                 units = it->second;
             }
         }
-        print(options,
-              {{"address", address->base58()},
-               {"exists", balances.value().has_value()},
-               {"trx_sun", trx},
-               {"asset", options.asset},
-               {"asset_units", units}},
-              fmt::format("{}: {} sun TRX, {} units of asset {}{}", address->base58(), trx, units,
-                          options.asset, balances.value() ? "" : " (account not activated)"));
+        auto const token =
+            options.units ? Result<Token>(Token{}) : token_of(client, chosen->config, asset);
+        if (!token) return fail(exit_failure, token.error());
+        nlohmann::json json{{"address", address->base58()},
+                            {"exists", balances.value().has_value()},
+                            {"trx_sun", trx},
+                            {"trx", plain_amount(trx, trx_decimals)},
+                            {"asset", asset},
+                            {"asset_units", units}};
+        if (!options.units) {
+            json["asset_amount"] = plain_amount(units, token->decimals);
+            json["asset_symbol"] = token->symbol;
+        }
+        // TRX pays the network's fees (bandwidth, and 1.1 TRX to create a recipient's account).
+        auto const text = options.units
+                              ? fmt::format("{}: {} units of asset {}, {} sun TRX",
+                                            address->base58(), units, asset, trx)
+                              : fmt::format("{}: {} (asset {}), {} for fees", address->base58(),
+                                            format_token(units, token->decimals, token->symbol),
+                                            asset, format_trx(trx));
+        print(options, json, text + (balances.value() ? "" : " (account not activated)"));
         return exit_success;
     }
     if (command == "change-passphrase") {
