@@ -29,7 +29,7 @@ struct InfoOptions {
 };
 int run_info(InfoOptions const& options);
 
-enum class TransferMode { seed, download };
+enum class TransferMode { seed, download, stream };
 
 // Lanes on seed and download (docs/cli.md, "Lanes"). Amounts are in the token's base units.
 struct LaneCliOptions {
@@ -58,6 +58,17 @@ struct LaneCliOptions {
     std::string asset;    // TRC-10 id; empty: the profile's, else 1002000 (BTT)
 };
 
+// `stream`: play one file of a torrent while it downloads (docs/streaming.md).
+struct StreamCliOptions {
+    std::optional<int> file_index;  // default: the largest video file
+    // --play: start a player on the URL; empty command: mpv if installed, else xdg-open.
+    std::optional<std::string> play;
+    int buffer_seconds = 30;  // what `--lane auto` keeps ahead of the player
+    // libtorrent's sequential download instead of deadlines (what qBittorrent offers; for
+    // comparisons in bench/stream).
+    bool sequential = false;
+};
+
 struct TransferOptions {
     TransferMode mode = TransferMode::download;
     // .torrent files or magnets (seed: .torrent only), all in one session: a seeder of many
@@ -79,6 +90,7 @@ struct TransferOptions {
     // download: once every torrent has finished, seed until interrupted instead of exiting.
     bool keep_seeding = false;
     LaneCliOptions lanes;
+    StreamCliOptions stream;
 };
 int run_transfer(Profile const& profile, TransferOptions const& options);
 

@@ -13,7 +13,7 @@ namespace lanetorrent::cli {
 Result<std::optional<lanes::LaneConfig>> lane_config(Profile const& profile,
                                                      TransferOptions const& options);
 
-// The lane and caps a download asks for.
+// The lane and caps a download asks for (`auto` starts in slow).
 std::pair<lanes::Lane, lanes::Caps> lane_choice(LaneCliOptions const& options);
 
 }  // namespace lanetorrent::cli

@@ -77,9 +77,17 @@ void add_sell_options(CLI::App& command, cli::LaneCliOptions& lanes) {
     add_node_options(command, lanes);
 }
 
-void add_buy_options(CLI::App& command, cli::LaneCliOptions& lanes) {
-    command.add_option("--lane", lanes.lane, "slow (free, default), medium or fast")
-        ->check(CLI::IsMember({"slow", "medium", "fast"}));
+void add_buy_options(CLI::App& command, cli::LaneCliOptions& lanes, bool with_auto = false) {
+    if (with_auto) {
+        command
+            .add_option("--lane", lanes.lane,
+                        "slow (free, default), medium, fast, or auto (buys the lane the "
+                        "playback needs, within the caps)")
+            ->check(CLI::IsMember({"slow", "medium", "fast", "auto"}));
+    } else {
+        command.add_option("--lane", lanes.lane, "slow (free, default), medium or fast")
+            ->check(CLI::IsMember({"slow", "medium", "fast"}));
+    }
     command.add_option("--max-price", lanes.max_price, "Pay at most this per GiB (units)")
         ->check(cli::whole_number(0, max_units, "units"));
     command
@@ -160,6 +168,41 @@ int main(int argc, char** argv) {
                            "Once every download has finished, seed until interrupted (exit 0)");
     add_transfer_options(*download_cmd, download);
     add_buy_options(*download_cmd, download.lanes);
+
+    cli::TransferOptions stream;
+    stream.mode = cli::TransferMode::stream;
+    auto* stream_cmd = app.add_subcommand(
+        "stream", "Play a file of a torrent while it downloads (serves it on 127.0.0.1)");
+    stream_cmd->add_option("SOURCE", stream.sources, ".torrent file or magnet link")
+        ->required()
+        ->expected(1);
+    stream_cmd
+        ->add_option("--file", stream.stream.file_index,
+                     "Index of the file to play (see `info`; default: the largest video)")
+        ->check(CLI::NonNegativeNumber);
+    stream.directory = ".";
+    stream_cmd->add_option("--save", stream.directory,
+                           "Directory to download into (default: the current one)");
+    stream_cmd
+        ->add_option("--play", stream.stream.play,
+                     "Start a player on the stream: CMD, or mpv (else xdg-open) when none is "
+                     "given")
+        ->expected(0, 1)
+        ->default_str("");
+    stream_cmd
+        ->add_option("--buffer-seconds", stream.stream.buffer_seconds,
+                     "Playback time --lane auto keeps downloaded ahead of the player (default "
+                     "30)")
+        ->check(CLI::Range(5, 600));
+    stream_cmd->add_flag("--sequential", stream.stream.sequential,
+                         "Download in order instead of by deadlines (for comparisons)");
+    stream_cmd->add_option("--seconds", stream.seconds, "Stop after N seconds (for scripts)")
+        ->check(CLI::PositiveNumber);
+    stream_cmd
+        ->add_option("--max-down", stream.max_down_kib, "Download limit in KiB/s (0: unlimited)")
+        ->check(CLI::NonNegativeNumber);
+    add_transfer_options(*stream_cmd, stream);
+    add_buy_options(*stream_cmd, stream.lanes, /*with_auto=*/true);
 
     cli::LanesStatusOptions lanes_status;
     auto* lanes_cmd = app.add_subcommand("lanes", "Lanes: peers, debts and payments");
@@ -272,6 +315,7 @@ int main(int argc, char** argv) {
         if (*wallet_cmd) return cli::run_wallet(profile, wallet);
         if (*lanes_cmd) return cli::run_lanes_status(profile, lanes_status);
         if (*demo_cmd) return cli::run_demo(demo);
+        if (*stream_cmd) return cli::run_transfer(profile, stream);
         return cli::run_transfer(profile, download);
     } catch (std::exception const& e) {
         // A bug, not a user error, but still one sentence and a conventional exit code.

@@ -206,6 +206,41 @@ void Reporter::lane_notice(lanes::LaneNotice const& notice) {
     line(text);
 }
 
+void Reporter::stream_ready(std::string const& url, std::string const& file, std::int64_t size) {
+    if (style_ == Style::json) {
+        fmt::print("{}\n", json_text(nlohmann::json{{"event", "stream"},
+                                                    {"t", std::round(elapsed() * 1000) / 1000},
+                                                    {"url", url},
+                                                    {"file", file},
+                                                    {"size", size}}));
+        std::fflush(stdout);
+        return;
+    }
+    line(fmt::format("streaming {} ({}) at {}", file, format_bytes(size), url));
+}
+
+void Reporter::buffer(Buffer const& b) {
+    if (style_ == Style::json) {
+        fmt::print("{}\n", json_text(nlohmann::json{{"event", "buffer"},
+                                                    {"t", std::round(elapsed() * 1000) / 1000},
+                                                    {"ahead_bytes", b.ahead_bytes},
+                                                    {"ahead_seconds", b.ahead_seconds},
+                                                    {"read_offset", b.read_offset},
+                                                    {"consumption_rate", b.consumption_rate},
+                                                    {"starving", b.starving},
+                                                    {"lane", b.lane},
+                                                    {"reason", b.reason},
+                                                    {"spent", b.spent}}));
+        std::fflush(stdout);
+        return;
+    }
+    // On a terminal the progress bar already shows the download; the buffer joins it as a line
+    // only when it changes the story: starving.
+    if (b.starving) {
+        line(fmt::format("waiting for data at {} ({} lane)", format_bytes(b.read_offset), b.lane));
+    }
+}
+
 void Reporter::done(int exit_code, std::int64_t downloaded, std::int64_t uploaded) {
     if (style_ == Style::json) {
         fmt::print("{}\n", json_text(nlohmann::json{{"event", "done"},

@@ -28,6 +28,20 @@ class Reporter : private StatusLine {
 
     void report(Event const& event);
     void lane_notice(lanes::LaneNotice const& notice);
+    // `stream`: where the player reads the file, once it is published.
+    void stream_ready(std::string const& url, std::string const& file, std::int64_t size);
+    // `stream`: the buffer ahead of the player, once a second.
+    struct Buffer {
+        std::int64_t ahead_bytes = 0;
+        double ahead_seconds = 0;
+        std::int64_t read_offset = 0;
+        double consumption_rate = 0;  // bytes/s
+        bool starving = false;
+        std::string lane;
+        std::string reason;  // why `--lane auto` chose the lane
+        std::int64_t spent = 0;
+    };
+    void buffer(Buffer const& b);
     // The last line, always printed: what the run achieved.
     void done(int exit_code, std::int64_t downloaded, std::int64_t uploaded);
 

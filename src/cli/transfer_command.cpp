@@ -1,6 +1,8 @@
 // `seed` and `download`: one engine, one or many torrents, a loop that reports events until the
 // transfer reaches its goal (a download: every torrent finished), fails, times out or is
 // interrupted.
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -13,6 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <sstream>
 
 #include "base/format.hpp"
 #include "cli/commands.hpp"
@@ -22,10 +25,14 @@
 #include "cli/reporter.hpp"
 #include "engine/engine.hpp"
 #include "engine/torrent_source.hpp"
+#include "stream/http_server.hpp"
+#include "stream/torrent_stream.hpp"
 
 namespace lanetorrent::cli {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
+
+extern "C" char** environ;
 
 namespace {
 
@@ -80,6 +87,63 @@ Status check_writable(fs::path const& dir) {
     return Ok{};
 }
 
+// `stream --play`: the player, started with an argument list (never a shell: the URL carries a
+// secret token and a file name from the torrent).
+class Player {
+  public:
+    ~Player() { stop(); }
+
+    // `command` is the program and its arguments, separated by spaces; empty: mpv if installed,
+    // else xdg-open.
+    Status start(std::string const& command, std::string const& url) {
+        std::vector<std::string> words;
+        std::istringstream split(command);
+        for (std::string word; split >> word;) words.push_back(word);
+        if (words.empty()) words.push_back(on_path("mpv") ? "mpv" : "xdg-open");
+        words.push_back(url);
+        std::vector<char*> argv;
+        for (auto& word : words) argv.push_back(word.data());
+        argv.push_back(nullptr);
+        if (int const error =
+                ::posix_spawnp(&pid_, argv[0], nullptr, nullptr, argv.data(), environ);
+            error != 0) {
+            pid_ = -1;
+            return Error{
+                fmt::format("cannot start the player {}: {}", words[0], std::strerror(error))};
+        }
+        return Ok{};
+    }
+
+    // Whether the player has exited (reaps it).
+    bool exited() {
+        if (pid_ <= 0) return false;
+        int status = 0;
+        if (::waitpid(pid_, &status, WNOHANG) != pid_) return false;
+        pid_ = -1;
+        return true;
+    }
+
+    void stop() {
+        if (pid_ <= 0) return;
+        ::kill(pid_, SIGTERM);
+        int status = 0;
+        ::waitpid(pid_, &status, 0);
+        pid_ = -1;
+    }
+
+  private:
+    static bool on_path(std::string const& program) {
+        char const* path = std::getenv("PATH");
+        std::istringstream dirs(path ? path : "/usr/bin:/bin");
+        for (std::string dir; std::getline(dirs, dir, ':');) {
+            if (!dir.empty() && ::access((dir + "/" + program).c_str(), X_OK) == 0) return true;
+        }
+        return false;
+    }
+
+    pid_t pid_ = -1;
+};
+
 // Wakes the transfer loop from libtorrent's threads: an alert, or a lane event or chain answer
 // (which raise no alert). Shared with the callbacks, so a late one after the loop ended is
 // harmless.
@@ -107,10 +171,14 @@ class Transfer {
     Transfer(TransferOptions const& options, Engine& engine, Reporter& reporter,
              lanes::LaneService* lanes)
         : options_(options), engine_(engine), reporter_(reporter), lanes_(lanes) {
-        if (lanes_) {
-            engine_.set_wakeup([waker = waker_] { waker->wake(); });
-            lanes_->set_wakeup([waker = waker_] { waker->wake(); });
-        }
+        if (awake()) engine_.set_wakeup([waker = waker_] { waker->wake(); });
+        if (lanes_) lanes_->set_wakeup([waker = waker_] { waker->wake(); });
+    }
+
+    // `stream`: the file to play; it is served from the first loop turn that has its metadata.
+    void set_stream(stream::TorrentStream* stream) { stream_ = stream; }
+    std::function<void()> waker() const {
+        return [waker = waker_] { waker->wake(); };
     }
 
     // Waits until the listen socket is up. With an explicit --listen a failure is fatal: the
@@ -139,12 +207,14 @@ class Transfer {
         std::optional<std::chrono::steady_clock::time_point> deadline;
         if (options_.seconds) deadline = start + std::chrono::seconds(*options_.seconds);
         bool const seeding = options_.mode == TransferMode::seed;
+        bool const streaming = options_.mode == TransferMode::stream;
         std::set<TorrentId> unfinished;
         if (!seeding) unfinished.insert(ids.begin(), ids.end());
 
         while (true) {
             if (stop_signal) {
-                if (unfinished.empty()) return finish(ids, exit_success, {});
+                // A stream runs until the user stops it (or its player ends): that is success.
+                if (unfinished.empty() || streaming) return finish(ids, exit_success, {});
                 return finish(ids, exit_failure,
                               fmt::format("interrupted at {}; run the same command again to "
                                           "continue",
@@ -152,7 +222,7 @@ class Transfer {
             }
             // With --keep-seeding the timeout bounds only the download, not the seeding after it.
             if (deadline && std::chrono::steady_clock::now() >= *deadline) {
-                if (seeding) return finish(ids, exit_success, {});
+                if (seeding || streaming) return finish(ids, exit_success, {});
                 if (!unfinished.empty()) {
                     return finish(
                         ids, exit_failure,
@@ -160,13 +230,21 @@ class Transfer {
                                     *options_.seconds, percent(ids)));
                 }
             }
-            auto const events = lanes_ ? poll_awake() : engine_.poll(200ms);
+            auto const events = awake() ? poll_awake() : engine_.poll(200ms);
             if (lanes_) {
                 for (auto const& event : events) lanes_->observe(event);
                 lanes_->poll();
                 for (auto const& notice : lanes_->take_notices()) reporter_.lane_notice(notice);
             }
+            if (stream_) {
+                if (auto const status = step_stream(events); !status) {
+                    return finish(ids, exit_failure, status.error());
+                }
+                if (player_.exited()) return finish(ids, exit_success, {});
+            }
             for (auto const& event : events) {
+                // Pieces are for the stream; one line per piece would drown the rest.
+                if (std::holds_alternative<event::PieceFinished>(event)) continue;
                 reporter_.report(event);
                 // A full disk or a read-only save path stops the torrent until the engine sees
                 // it fixed; the download waits for that (or for --timeout) instead of quitting.
@@ -176,7 +254,7 @@ class Transfer {
                 }
                 auto const* finished = std::get_if<event::Finished>(&event);
                 if (!seeding && finished && unfinished.erase(finished->id) && unfinished.empty() &&
-                    !options_.keep_seeding) {
+                    !options_.keep_seeding && !streaming) {
                     return finish(ids, exit_success, {});
                 }
             }
@@ -184,6 +262,41 @@ class Transfer {
     }
 
   private:
+    // Whether the loop sleeps on the waker (lane events and stream readers raise no alert).
+    bool awake() const { return lanes_ != nullptr || options_.mode == TransferMode::stream; }
+
+    // One loop turn of a stream: feed it, publish it once it can be, start the player, and
+    // report the buffer once a second.
+    Status step_stream(std::vector<Event> const& events) {
+        for (auto const& event : events) stream_->observe(event);
+        auto const now = std::chrono::steady_clock::now();
+        stream_->tick(now);
+        if (stream_->error()) return Error{*stream_->error()};
+        if (!announced_ && stream_->url()) {
+            announced_ = true;
+            reporter_.stream_ready(*stream_->url(), stream_->file_name(), stream_->file_size());
+            if (options_.stream.play) {
+                if (auto const started = player_.start(*options_.stream.play, *stream_->url());
+                    !started) {
+                    return started;
+                }
+            }
+        }
+        if (announced_ && now >= next_buffer_report_) {
+            next_buffer_report_ = now + 1s;
+            auto const status = stream_->status();
+            reporter_.buffer(Reporter::Buffer{.ahead_bytes = status.ahead_bytes,
+                                              .ahead_seconds = status.ahead_seconds,
+                                              .read_offset = status.read_offset,
+                                              .consumption_rate = status.consumption_rate,
+                                              .starving = status.starving,
+                                              .lane = lanes::to_string(status.lane),
+                                              .reason = status.lane_reason,
+                                              .spent = status.spent});
+        }
+        return Ok{};
+    }
+
     // With lanes, the loop wakes for lane events too: waiting for alerts only, every hop of the
     // lane handshake (five to a paid grant, more with a reconnect) waited up to a poll interval,
     // which was most of the time from connect to a paid grant. The 50 ms cap keeps the engine's
@@ -217,6 +330,7 @@ class Transfer {
                 uploaded += p->uploaded;
             }
         }
+        player_.stop();
         if (lanes_) settle_before_exit();
         // Resume data and the tracker's "stopped" go out before the summary line, so a script
         // that waits for "done" may start the next run at once.
@@ -243,6 +357,10 @@ class Transfer {
     Reporter& reporter_;
     lanes::LaneService* lanes_;
     std::shared_ptr<Waker> waker_ = std::make_shared<Waker>();
+    stream::TorrentStream* stream_ = nullptr;
+    bool announced_ = false;
+    std::chrono::steady_clock::time_point next_buffer_report_{};
+    Player player_;
 };
 
 }  // namespace
@@ -328,6 +446,17 @@ int run_transfer(Profile const& profile, TransferOptions const& options) {
         return fail(exit_failure, status.error());
     }
 
+    // A stream's server starts before the torrent is added, so a port problem shows at once.
+    std::unique_ptr<stream::StreamServer> server;
+    if (options.mode == TransferMode::stream) {
+        auto started = stream::StreamServer::start();
+        if (!started) {
+            engine->shutdown();
+            return fail(exit_failure, "cannot start the stream server: " + started.error());
+        }
+        server = std::move(started.value());
+    }
+
     std::vector<TorrentId> ids;
     for (auto& source : sources) {
         AddTorrent request;
@@ -348,7 +477,23 @@ int run_transfer(Profile const& profile, TransferOptions const& options) {
         for (auto const& peer : peers) (void)engine->pin_peer(id.value(), peer);
         ids.push_back(id.value());
     }
-    return transfer.run(ids);
+    std::unique_ptr<stream::TorrentStream> stream;
+    if (server) {
+        stream::StreamOptions stream_options;
+        stream_options.file_index = options.stream.file_index;
+        stream_options.sequential = options.stream.sequential;
+        stream_options.auto_lane = options.lanes.lane == "auto";
+        stream_options.caps = lane_choice(options.lanes).second;
+        stream_options.buffer_target = std::chrono::seconds(options.stream.buffer_seconds);
+        stream = std::make_unique<stream::TorrentStream>(*engine, lanes.get(), *server, ids.front(),
+                                                         stream_options, transfer.waker());
+        transfer.set_stream(stream.get());
+    }
+    int const code = transfer.run(ids);
+    // The stream and its server end before the engine they read from is gone.
+    stream.reset();
+    server.reset();
+    return code;
 }
 
 }  // namespace lanetorrent::cli

@@ -544,13 +544,19 @@ std::vector<TrackerStatus> Engine::trackers(TorrentId const& id) const {
             for (auto const& hash : endpoint.info_hashes) {
                 working = working || (hash.start_sent && hash.fails == 0);
                 updating = updating || hash.updating;
+                // A failure's reason is in `message`, not in last_error ("tracker sent a
+                // failure message"): both, so the user reads what the tracker said.
                 if (hash.last_error) {
                     problem = hash.last_error.message();
+                    if (!hash.message.empty()) problem += ": " + hash.message;
                 } else if (!hash.message.empty() && problem.empty()) {
                     problem = hash.message;
                 }
             }
         }
+        // A tracker's text is other people's: bounded as a page of text.
+        constexpr std::size_t max_status = 2048;
+        if (problem.size() > max_status) problem = problem.substr(0, max_status) + "…";
         if (updating) {
             tracker.status = "updating";
         } else if (!problem.empty()) {
@@ -702,6 +708,17 @@ Status Engine::set_streaming(TorrentId const& id, bool on) {
     if (!torrent) return Error{"no torrent " + id};
     torrent->streaming = on;
     apply_streaming_settings();
+    return Ok{};
+}
+
+Status Engine::set_sequential(TorrentId const& id, bool on) {
+    auto* torrent = find(id);
+    if (!torrent) return Error{"no torrent " + id};
+    if (on) {
+        torrent->handle.set_flags(lt::torrent_flags::sequential_download);
+    } else {
+        torrent->handle.unset_flags(lt::torrent_flags::sequential_download);
+    }
     return Ok{};
 }
 

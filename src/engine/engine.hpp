@@ -149,6 +149,9 @@ class Engine {
     // streams, the session's initial_picker_threshold is 0: otherwise a fresh torrent fetches its
     // first 4 pieces at random, whatever the deadlines, seconds before a first frame.
     Status set_streaming(TorrentId const& id, bool on);
+    // libtorrent's sequential download: pieces in index order, what qBittorrent offers for
+    // playing while downloading. Kept to compare against deadlines (bench/stream).
+    Status set_sequential(TorrentId const& id, bool on);
     // Empty before the torrent has metadata, for a bad index and for a padding file.
     std::optional<FilePieces> file_pieces(TorrentId const& id, int file_index) const;
     // Per piece (index = piece): passed its hash check. Empty before metadata.

@@ -50,7 +50,9 @@ TorrentStream::TorrentStream(Engine& engine, lanes::LaneService* lanes, StreamSe
       server_(server),
       id_(std::move(id)),
       options_(std::move(options)),
-      wake_(std::move(wake)) {
+      wake_(std::move(wake)),
+      plan_(PlanConfig{.buffer_target_seconds =
+                           static_cast<double>(options_.buffer_target.count())}) {
     // Before any piece arrives: a fresh torrent would otherwise fetch random pieces first.
     (void)engine_.set_streaming(id_, true);
     if (options_.sequential) (void)engine_.set_sequential(id_, true);
@@ -155,11 +157,10 @@ void TorrentStream::plan(std::chrono::steady_clock::time_point now,
     input.readers = readers;
     input.consumption_rate = rate;
     input.now = now;
-    auto const decision = options_.sequential ? PlanOutput{} : plan_.update(input);
-    // Set before clear: the new window's deadlines go in while the old ones still hold the
-    // list non-empty, so libtorrent does not cancel every request in flight again.
-    if (!decision.set.empty()) (void)engine_.set_piece_deadlines(id_, decision.set);
-    if (!decision.clear.empty()) (void)engine_.clear_piece_deadlines(id_, decision.clear);
+    if (!options_.sequential) {
+        auto const decision = plan_.update(input);
+        if (!decision.empty()) (void)apply_plan(engine_, id_, decision);
+    }
 
     BufferStatus status;
     for (auto const& reader : readers) {
@@ -183,7 +184,10 @@ void TorrentStream::choose_lane(std::chrono::steady_clock::time_point now) {
     input.ahead_bytes = status_.ahead_bytes;
     input.starving = status_.starving;
     input.remaining_bytes = file_->geometry().size - status_.read_offset;
+    if (auto const progress = engine_.progress(id_)) input.download_rate = progress->download_rate;
     input.current = lane_;
+    input.prices = lanes_->offered_prices(id_);
+    input.spent = status_.spent;
     auto const decision = auto_lane_->decide(input);
     status_.lane_reason = decision.reason;
     if (decision.lane != lane_) {
