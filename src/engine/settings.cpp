@@ -71,6 +71,11 @@ lt::settings_pack to_settings_pack(EngineSettings const& s) {
     pack.set_int(sp::active_tracker_limit, -1);
     pack.set_int(sp::active_dht_limit, -1);
     pack.set_int(sp::active_lsd_limit, -1);
+    // Every tracker the user lists is announced to (qBittorrent's "always announce to all
+    // trackers"): otherwise one tracker still waiting for an answer holds back the rest of its
+    // tier, and a reannounce the user asked for on another tracker never leaves.
+    pack.set_bool(sp::announce_to_all_trackers, true);
+    pack.set_bool(sp::announce_to_all_tiers, true);
 
     pack.set_int(sp::min_reconnect_time, s.min_reconnect_seconds);
     pack.set_int(sp::connections_limit, s.connections_limit);
