@@ -196,7 +196,7 @@ TEST_F(WalletOnDevnet, SendConfirmsSolidifiesAndMovesBalances) {
     EXPECT_EQ(balance(address_one)["asset_units"], 5000000000);
     EXPECT_EQ(balance(address_two)["exists"], false);
 
-    auto const sent = run_cli(on_node({"send", "--to", address_two, "--amount", "1500000",
+    auto const sent = run_cli(on_node({"send", "--to", address_two, "--amount", "1.5",
                                        "--passphrase-file", passphrase_, "--wait", "solidified"}),
                               60s);
     ASSERT_EQ(sent.exit_code, 0) << sent.err << devnet_->stderr_text();
@@ -222,7 +222,7 @@ TEST_F(WalletOnDevnet, SendConfirmsSolidifiesAndMovesBalances) {
 
 TEST_F(WalletOnDevnet, InsufficientBalanceIsTheNodesReason) {
     auto const run = run_cli(on_node(
-        {"send", "--to", address_two, "--amount", "9000000000", "--passphrase-file", passphrase_}));
+        {"send", "--to", address_two, "--amount", "9000000000", "--units", "--passphrase-file", passphrase_}));
     EXPECT_EQ(run.exit_code, 1);
     EXPECT_NE(run.err.find("CONTRACT_VALIDATE_ERROR"), std::string::npos) << run.err;
     EXPECT_NE(run.err.find("assetBalance is not sufficient"), std::string::npos) << run.err;
