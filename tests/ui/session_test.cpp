@@ -19,6 +19,7 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using lanetorrent::test::TempDir;
 using test::make_torrent;
+using test::pump_for;
 using test::pump_until;
 using test::TestProfile;
 
@@ -363,6 +364,22 @@ TEST_F(SessionTest, BuyerSeesOffersUnlocksLaterAndPaysTheSeller) {
     EXPECT_EQ(buyer_history[1].spent, spent);  // today
     EXPECT_EQ(seller->history(std::nullopt, 1).at(0).earned, spent);
     EXPECT_EQ(seller->earned_today(), spent);
+
+    // Removed (files and all) and added again in the slow lane: the torrent's spent figure is
+    // what the ledger holds for its info-hash, from the moment it is back in the list, and the
+    // free download adds nothing to it; the seller's earned figure is unchanged too.
+    ASSERT_TRUE(buyer->remove(made.id, RemoveData::delete_files));
+    EXPECT_FALSE(buyer->row(made.id));
+    fetch.lane = lanes::Lane::slow;
+    ASSERT_TRUE(buyer->add(fetch));
+    EXPECT_EQ(buyer->row(made.id)->lane, lanes::Lane::slow);
+    EXPECT_EQ(buyer->row(made.id)->spent_units, spent);
+    finished.clear();
+    ASSERT_TRUE(pump_until([&] { return finished.count() > 0; }, 120s));
+    pump_for(2s);  // a few ticks: a late IOU would show by now
+    EXPECT_EQ(buyer->row(made.id)->spent_units, spent);
+    EXPECT_EQ(buyer->history(made.id, 1).at(0).spent, spent);
+    EXPECT_EQ(seller->row(made.id)->earned_units, spent);
 }
 
 }  // namespace

@@ -109,18 +109,20 @@ TEST(TorrentListModelTest, AThousandTorrentsUpdateOnlyTheRowsThatChange) {
     EXPECT_EQ(reset.count(), 0);
 }
 
+// The figures follow base/format.hpp's one rule (tests/base); the cells add only when to stay
+// empty.
 TEST(TorrentListModelTest, FormatsFiguresForPeople) {
-    EXPECT_EQ(format_bytes(512), "512 B");
-    EXPECT_EQ(format_bytes(1536), "1.50 KiB");
-    EXPECT_EQ(format_bytes(300LL * 1024 * 1024), "300.0 MiB");
-    EXPECT_EQ(format_rate(0), "");
-    EXPECT_EQ(format_rate(2048), "2.00 KiB/s");
-    EXPECT_EQ(format_units(1'500'000), "1.5 BTT");
-    EXPECT_EQ(format_units(100'000'000), "100 BTT");
-    EXPECT_EQ(format_units(1), "0.000001 BTT");
-    EXPECT_EQ(format_eta(std::nullopt), "∞");
-    EXPECT_EQ(format_eta(3725), "1h 2m");
-    EXPECT_EQ(format_eta(59), "59s");
+    EXPECT_EQ(rate_cell(0), "");
+    EXPECT_EQ(rate_cell(2048), "2.0 KiB/s");
+    EXPECT_EQ(rate_cell(300LL * 1024 * 1024), "300.0 MiB/s");
+    EXPECT_EQ(amount_cell(0), "");
+    EXPECT_EQ(amount_cell(1'500'000), "1.5 BTT");
+    EXPECT_EQ(amount_cell(4'895'712'281), "4,895.712281 BTT");
+    EXPECT_EQ(amount_cell(1), "0.000001 BTT");
+    EXPECT_EQ(eta_cell(std::nullopt), "∞");
+    EXPECT_EQ(eta_cell(0), "");
+    EXPECT_EQ(eta_cell(3725), "1 h 02 min");
+    EXPECT_EQ(eta_cell(59), "59 s");
 }
 
 TEST(TorrentFilterModelTest, FiltersByStateAndNameAndSortsByRawValues) {

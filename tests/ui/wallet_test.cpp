@@ -11,11 +11,12 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStatusBar>
-#include <QTableWidget>
+#include <QTableView>
 #include <memory>
 #include <thread>
 
 #include "base/app_settings.hpp"
+#include "base/wallet_history.hpp"
 #include "base/wallet_service.hpp"
 #include "base_test_support.hpp"
 #include "devnet_fixture.hpp"
@@ -316,7 +317,7 @@ TEST_F(WalletUi, RealSendThroughThePage) {
     WalletPage page(*wallet_, nullptr);
     page.resize(900, 600);
     page.show();
-    ASSERT_TRUE(pump_until([&] { return page.token_text() == "1000"; }, 20s))
+    ASSERT_TRUE(pump_until([&] { return page.token_text() == "1,000"; }, 20s))
         << page.token_text().toStdString() << " / " << page.status_text().toStdString();
     EXPECT_EQ(page.trx_text(), "100");
     EXPECT_EQ(page.findChild<QLabel*>(QStringLiteral("address"))->text(), base58(key(1)));
@@ -330,15 +331,21 @@ TEST_F(WalletUi, RealSendThroughThePage) {
     ASSERT_TRUE(dialog->review());
     dialog->set_passphrase(passphrase);
     ASSERT_TRUE(dialog->confirm()) << dialog->error_text().toStdString();
-    ASSERT_TRUE(pump_until([&] { return page.history_table()->rowCount() == 1; }, 20s));
+    auto* history = page.history_model();
+    auto const cell = [&](int column) {
+        return history->data(history->index(0, column)).toString();
+    };
+    ASSERT_TRUE(pump_until([&] { return history->rowCount() == 1; }, 20s));
     ASSERT_TRUE(pump_until(
         [&] {
-            auto* item = page.history_table()->item(0, 3);
-            return item && (item->text() == "confirmed" || item->text() == "solidified");
+            auto const status = cell(WalletHistoryModel::status);
+            return status == "confirmed" || status == "solidified";
         },
-        30s));
-    EXPECT_EQ(page.history_table()->item(0, 1)->text(), "2.5 BTT");
-    EXPECT_EQ(page.history_table()->item(0, 2)->text(), base58(key(2)));
+        30s))
+        << cell(WalletHistoryModel::status).toStdString();
+    EXPECT_EQ(cell(WalletHistoryModel::amount), QString::fromUtf8("\u22122.5 BTT"));  // a minus sign
+    EXPECT_EQ(cell(WalletHistoryModel::peer), base58(key(2)));
+    EXPECT_EQ(page.history_table()->model()->rowCount(), 1);
     page.refresh();
     ASSERT_TRUE(pump_until([&] { return page.token_text() == "997.5"; }, 20s))
         << page.token_text().toStdString();
@@ -455,7 +462,7 @@ TEST(WalletWidgets, EarningsChartShowsTheSeriesItIsGiven) {
     EXPECT_DOUBLE_EQ(sets[1]->at(1), 0.25);
     EXPECT_DOUBLE_EQ(sets[1]->at(2), 1.0);
     EXPECT_EQ(chart.categories().size(), 3);
-    EXPECT_EQ(chart.categories(), (QStringList{"Jan 21", "22", "23"}));
+    EXPECT_EQ(chart.categories(), (QStringList{"Jan 21", "Jan 22", "Jan 23"}));
 
     chart.set_days({}, 6, QStringLiteral("BTT"));
     EXPECT_EQ(chart.series()->barSets().first()->count(), 0);

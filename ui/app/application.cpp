@@ -6,13 +6,17 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QSystemTrayIcon>
+#include <QTimer>
 #include <cstdio>
 
 #include "app/screenshot_tour.hpp"
 #include "app/single_instance.hpp"
 #include "base/autostart.hpp"
+#include "base/keyring.hpp"
+#include "base/paid_lane_watch.hpp"
 #include "base/session.hpp"
 #include "base/wallet_service.hpp"
+#include "gui/keystore_dialog.hpp"
 #include "gui/main_window.hpp"
 #include "gui/tray_icon.hpp"
 
@@ -39,6 +43,8 @@ Application::Application(CommandLine options, Profile profile, SingleInstance& i
       settings_(profile_) {}
 
 Application::~Application() {
+    delete unlock_prompt_.data();
+    watch_.reset();
     tray_.reset();
     window_.reset();
     wallet_.reset();
@@ -113,8 +119,58 @@ Status Application::start() {
         notify(tr("LaneTorrent"), notice);
     }
     report(QStringLiteral("ready"));
+    watchPaidLanes();
     for (auto const& source : options_.sources) window_->addSource(source, options_.skip_dialog);
     return Ok{};
+}
+
+// Never a silent slow lane: the keyring or a prompt unlocks the wallet when a paid lane is
+// wanted, and a download held in the slow lane says why in a notification.
+void Application::watchPaidLanes() {
+    watch_ = std::make_unique<PaidLaneWatch>(*session_, *wallet_);
+    connect(watch_.get(), &PaidLaneWatch::unlockWanted, this, &Application::askToUnlock);
+    connect(watch_.get(), &PaidLaneWatch::heldInSlow, this,
+            [this](QString const&, QString const& name, QString const& message) {
+                notify(tr("Download held in the slow lane"),
+                       QStringLiteral("%1\n%2").arg(name, message));
+            });
+    connect(watch_.get(), &PaidLaneWatch::keyringResult, this,
+            [this](bool unlocked, QString const& message) {
+                report(unlocked ? QStringLiteral("wallet unlocked from the keyring")
+                                : QStringLiteral("keyring: ") + message);
+                window_->statusBar()->showMessage(message, 10'000);
+            });
+    auto& keeper = wallet_->passphrase_keeper();
+    for (auto signal : {&PassphraseKeeper::rememberFinished, &PassphraseKeeper::forgetFinished}) {
+        connect(&keeper, signal, this, [this](bool ok, QString const& message) {
+            window_->statusBar()->showMessage(message, 10'000);
+            if (!ok) notify(tr("System keyring"), message);
+        });
+    }
+    // From the event loop: the window is drawn first, and whoever listens to the watch (the
+    // tray, a test) is connected before its first notice.
+    QTimer::singleShot(0, watch_.get(), [watch = watch_.get()] { watch->start(); });
+}
+
+void Application::askToUnlock(QString const& reason) {
+    if (unlock_prompt_) {
+        unlock_prompt_->set_reason(reason);
+        unlock_prompt_->raise();
+        return;
+    }
+    report(QStringLiteral("asking for the wallet passphrase"));
+    // Over the window when it shows; on its own when the app runs hidden in the tray.
+    auto* parent = window_->isVisible() ? window_.get() : nullptr;
+    unlock_prompt_ = new KeystoreDialog(*wallet_, KeystoreDialog::Mode::unlock, parent);
+    unlock_prompt_->setAttribute(Qt::WA_DeleteOnClose);
+    unlock_prompt_->set_reason(reason);
+    unlock_prompt_->open();
+    unlock_prompt_->raise();
+    unlock_prompt_->activateWindow();
+}
+
+KeystoreDialog* Application::unlock_prompt() const {
+    return unlock_prompt_.data();
 }
 
 // A later launch: it means "show me the app" even if this one started hidden.

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <QObject>
+#include <QPointer>
 #include <QSet>
 #include <memory>
 
@@ -21,7 +22,9 @@
 
 namespace lanetorrent::ui {
 
+class KeystoreDialog;
 class MainWindow;
+class PaidLaneWatch;
 class Session;
 class SingleInstance;
 class TrayIcon;
@@ -37,6 +40,12 @@ class Application : public QObject {
     // for a person (the engine could not open the profile).
     Status start();
 
+    // The passphrase prompt when one is open (at start, when a paid lane is wanted and the wallet
+    // is locked, or when a torrent is set to a paid lane later), else nullptr.
+    KeystoreDialog* unlock_prompt() const;
+    PaidLaneWatch* paid_lane_watch() const { return watch_.get(); }
+    MainWindow* window() const { return window_.get(); }
+
   protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
@@ -49,6 +58,8 @@ class Application : public QObject {
     bool downloading() const;
     void notify(QString const& title, QString const& text);
     void keepAutostartInStep();
+    void askToUnlock(QString const& reason);
+    void watchPaidLanes();
 
     CommandLine options_;
     Profile profile_;
@@ -60,6 +71,8 @@ class Application : public QObject {
     std::unique_ptr<WalletService> wallet_;
     std::unique_ptr<MainWindow> window_;
     std::unique_ptr<TrayIcon> tray_;
+    std::unique_ptr<PaidLaneWatch> watch_;
+    QPointer<KeystoreDialog> unlock_prompt_;
     QSet<QString> seen_downloading_;  // so restoring a finished torrent does not notify
 };
 

@@ -43,22 +43,6 @@ constexpr lanes::Units kDefaultPriceFast = 300'000'000;    // 300 BTT/GiB
 constexpr lanes::Units kDefaultCapPrice = kDefaultPriceFast;
 constexpr lanes::Units kDefaultCapDay = 10'000'000'000;
 
-char const* preset_key(NodePreset preset) {
-    switch (preset) {
-        case NodePreset::local_devnet:
-            return "local_devnet";
-        case NodePreset::nile:
-            return "nile";
-        case NodePreset::shasta:
-            return "shasta";
-        case NodePreset::mainnet:
-            return "mainnet";
-        case NodePreset::custom:
-            return "custom";
-    }
-    return "local_devnet";
-}
-
 }  // namespace
 
 AppSettings::AppSettings(Profile const& profile)
@@ -67,47 +51,27 @@ AppSettings::AppSettings(Profile const& profile)
           QSettings::IniFormat)) {}
 
 NodePreset AppSettings::node_preset() const {
-    auto const text = settings_->value(kNodePreset, "local_devnet").toString();
-    for (auto preset : {NodePreset::local_devnet, NodePreset::nile, NodePreset::shasta,
-                        NodePreset::mainnet, NodePreset::custom}) {
-        if (text == QLatin1String(preset_key(preset))) return preset;
-    }
-    return NodePreset::local_devnet;
+    auto const text = settings_->value(kNodePreset, "local_devnet").toString().toStdString();
+    return wallet::preset_from_key(text).value_or(NodePreset::local_devnet);
 }
 
 void AppSettings::set_node_preset(NodePreset preset) {
-    settings_->setValue(kNodePreset, QString::fromLatin1(preset_key(preset)));
+    settings_->setValue(kNodePreset, QString::fromLatin1(wallet::to_key(preset)));
 }
 
+// wallet::read_saved_node reads the same keys for the CLI: keep the two in step.
 tron::NodeConfig AppSettings::node() const {
-    // Endpoints from docs/../tron-facts §8: TronGrid serves plaintext gRPC; mainnet wants an API
-    // key (kept for every preset, so switching back and forth does not lose it).
-    tron::NodeConfig node;
+    // A preset's endpoints come from the wallet core; mainnet wants an API key (kept for every
+    // preset, so switching back and forth does not lose it).
+    auto const preset = node_preset();
+    tron::NodeConfig node = wallet::preset_node(preset);
     node.api_key = settings_->value(kNodeApiKey).toString().toStdString();
-    switch (node_preset()) {
-        case NodePreset::local_devnet:
-            node.wallet_address = "127.0.0.1:50051";
-            node.solidity_address = "127.0.0.1:50061";
-            break;
-        case NodePreset::nile:
-            node.wallet_address = "grpc.nile.trongrid.io:50051";
-            node.solidity_address = "grpc.nile.trongrid.io:50061";
-            break;
-        case NodePreset::shasta:
-            node.wallet_address = "grpc.shasta.trongrid.io:50051";
-            node.solidity_address = "grpc.shasta.trongrid.io:50052";
-            break;
-        case NodePreset::mainnet:
-            node.wallet_address = "grpc.trongrid.io:50051";
-            node.solidity_address = "grpc.trongrid.io:50052";
-            break;
-        case NodePreset::custom:
-            node.wallet_address =
-                settings_->value(kNodeWallet, "127.0.0.1:50051").toString().toStdString();
-            node.solidity_address =
-                settings_->value(kNodeSolidity, "127.0.0.1:50061").toString().toStdString();
-            node.tls = settings_->value(kNodeTls, false).toBool();
-            break;
+    if (preset == NodePreset::custom) {
+        node.wallet_address =
+            settings_->value(kNodeWallet, "127.0.0.1:50051").toString().toStdString();
+        node.solidity_address =
+            settings_->value(kNodeSolidity, "127.0.0.1:50061").toString().toStdString();
+        node.tls = settings_->value(kNodeTls, false).toBool();
     }
     return node;
 }

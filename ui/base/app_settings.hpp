@@ -11,10 +11,12 @@
 #include "lanes/lane.hpp"
 #include "lanes/lane_service.hpp"
 #include "tron/client.hpp"
+#include "wallet/node_settings.hpp"
 
 namespace lanetorrent::ui {
 
-enum class NodePreset { local_devnet, nile, shasta, mainnet, custom };
+// The presets and their endpoints are the wallet core's, so the CLI reads this file's node too.
+using NodePreset = wallet::NodePreset;
 
 class AppSettings {
   public:

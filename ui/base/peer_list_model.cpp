@@ -1,9 +1,7 @@
 #include "base/peer_list_model.hpp"
 
-#include <QLocale>
-
 #include "base/display_text.hpp"
-#include "base/price_estimate.hpp"
+#include "base/format.hpp"
 
 namespace lanetorrent::ui {
 
@@ -11,7 +9,7 @@ namespace {
 
 QString rate_text(std::int64_t bytes_per_second) {
     if (bytes_per_second <= 0) return {};
-    return QLocale().formattedDataSize(bytes_per_second) + "/s";
+    return QString::fromStdString(format_rate(bytes_per_second));
 }
 
 bool same_peers(std::vector<lanes::PeerLane> const& a, std::vector<lanes::PeerLane> const& b) {

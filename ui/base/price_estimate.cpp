@@ -1,7 +1,10 @@
 #include "base/price_estimate.hpp"
 
-#include <cmath>
-#include <cstdlib>
+#include <fmt/format.h>
+
+#include <limits>
+
+#include "base/format.hpp"
 
 namespace lanetorrent::ui {
 
@@ -49,24 +52,12 @@ std::array<LaneEstimate, lanes::lane_count> estimate_lanes(std::int64_t size_byt
             estimate_lane(lanes::Lane::fast, size_bytes, prices, caps)};
 }
 
-std::string format_btt(lanes::Units units, int decimals) {
-    std::int64_t const scale = pow10(decimals);
-    // Split before negating: -INT64_MIN does not exist.
-    std::int64_t whole = units / scale;
-    std::int64_t fraction = units % scale;
-    std::string text = (units < 0 ? "-" : "") + std::to_string(std::llabs(whole));
-    if (fraction != 0) {
-        std::string digits = std::to_string(std::llabs(fraction));
-        digits.insert(0, static_cast<std::size_t>(decimals) - digits.size(), '0');
-        digits.erase(digits.find_last_not_of('0') + 1);
-        text += "." + digits;
-    }
-    return text + " BTT";
-}
-
 lanes::Units units_from_btt(double btt, int decimals) {
     if (!(btt > 0)) return 0;
-    return static_cast<lanes::Units>(std::llround(btt * static_cast<double>(pow10(decimals))));
+    // The spin box's value as the decimal text it shows, then the exact parser every other
+    // amount goes through (base/format.hpp): one rounding, at the last decimal.
+    auto const units = parse_amount(fmt::format("{:.{}f}", btt, decimals), decimals);
+    return units ? units.value() : std::numeric_limits<lanes::Units>::max();
 }
 
 double btt_from_units(lanes::Units units, int decimals) {

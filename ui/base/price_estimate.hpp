@@ -1,6 +1,6 @@
 // What a torrent is expected to cost in each lane, before it is added: the lane picker's figures.
 // Qt-free so the arithmetic is tested on its own. Amounts are token base units (integers), as in
-// src/lanes; only format_btt turns them into text.
+// src/lanes; base/format.hpp (format_btt) turns them into text.
 #pragma once
 
 #include <array>
@@ -40,9 +40,7 @@ std::array<LaneEstimate, lanes::lane_count> estimate_lanes(std::int64_t size_byt
                                                            LanePrices const& prices,
                                                            lanes::Caps const& caps);
 
-// "12.5 BTT": base units with `decimals` decimals, trailing zeros dropped.
-std::string format_btt(lanes::Units units, int decimals = 6);
-// The other way, for spin boxes: 12.5 -> 12500000, rounded to the nearest unit, never negative.
+// For spin boxes: 12.5 -> 12500000, rounded to the nearest unit, never negative.
 lanes::Units units_from_btt(double btt, int decimals = 6);
 double btt_from_units(lanes::Units units, int decimals = 6);
 

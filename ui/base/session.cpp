@@ -44,9 +44,13 @@ std::filesystem::path keystore_file(Profile const& profile) {
     return profile.data_dir() / "keystore.json";
 }
 
+std::filesystem::path ledger_file_of(Profile const& profile) {
+    return profile.data_dir() / "lanes.sqlite";
+}
+
 lanes::LaneConfig lane_config(Profile const& profile, AppSettings const& settings) {
     lanes::LaneConfig config;
-    config.ledger_file = profile.data_dir() / "lanes.sqlite";
+    config.ledger_file = ledger_file_of(profile);
     config.node = settings.node();
     if (settings.sell_lanes()) {
         // Selling needs only the address to be paid to: the key stays locked until the user
@@ -66,6 +70,13 @@ QString lane_key(TorrentId const& id) {
     return QStringLiteral("torrent_lanes/") + qs(id);
 }
 
+QString name_key(QString const& id) {
+    return QStringLiteral("torrent_names/") + id;
+}
+
+// A name is someone else's text: what is kept of it is bounded.
+constexpr qsizetype max_remembered_name = 256;
+
 }  // namespace
 
 Result<std::unique_ptr<Session>> Session::open(Profile profile, AppSettings& settings) {
@@ -81,6 +92,7 @@ Result<std::unique_ptr<Session>> Session::open(Profile profile, AppSettings& set
         session->apply_saved_lane(id);
     }
     session->refresh_lane_figures();
+    session->remember_names();
     session->queue_poll();
     return session;
 }
@@ -129,6 +141,7 @@ void Session::poll_now() {
 void Session::tick() {
     poll_now();
     refresh_lane_figures();
+    remember_names();
     emit torrentsUpdated();
 }
 
@@ -209,6 +222,10 @@ void Session::handle(Event const& event) {
         return;
     }
     if (auto const* e = std::get_if<event::MetadataReceived>(&event)) {
+        if (fetching_.contains(e->id) && !rows_.contains(e->id)) {
+            emit metadataFetched(qs(e->id));
+            return;
+        }
         if (auto it = rows_.find(e->id); it != rows_.end()) {
             if (!e->name.empty()) it->second.name = qs(e->name);
             it->second.size = e->total_bytes;
@@ -327,6 +344,7 @@ void Session::take_notices() {
             try {
                 auto const record = lanes_->ledger().settlement(notice.txid);
                 if (record) status = qs(lanes::to_string(record->status));
+                if (record) tell_settled(*record);
             } catch (std::exception const&) {
                 // A ledger that cannot be read: the lanes service says so in its own notice.
             }
@@ -335,6 +353,49 @@ void Session::take_notices() {
             emit warning(qs(notice.text));
         }
     }
+}
+
+// Once per settlement and run, when it first counts (in a block): what it paid, to or from
+// whom, for which torrents. Called inside take_notices' guard against a failing ledger.
+void Session::tell_settled(lanes::SettlementRecord const& record) {
+    if (record.status != lanes::SettlementStatus::confirmed &&
+        record.status != lanes::SettlementStatus::solidified) {
+        return;
+    }
+    if (!settled_told_.insert(record.txid).second) return;
+    SettledPayment payment;
+    payment.txid = qs(record.txid);
+    payment.earned = record.channel.role == lanes::Role::earn;
+    payment.amount = record.to - record.from;
+    payment.asset = qs(record.channel.asset);
+    payment.peer = qs(payment.earned ? record.channel.payer : record.channel.payee);
+    for (auto const& share : lanes_->ledger().settlement_torrents(record)) {
+        if (share.torrent.empty()) continue;
+        payment.torrent_ids << qs(share.torrent);
+        payment.torrent_names << torrent_name(qs(share.torrent));
+    }
+    emit paymentSettled(payment);
+}
+
+void Session::remember_names() {
+    auto& raw = settings_.raw();
+    for (auto const& [id, row] : rows_) {
+        if (row.name.isEmpty() || row.name == qs(id)) continue;  // no name yet: the hash
+        auto const name = row.name.left(max_remembered_name);
+        auto& remembered = remembered_names_[id];
+        if (remembered == name) continue;
+        remembered = name;
+        raw.setValue(name_key(qs(id)), name);
+    }
+}
+
+QString Session::torrent_name(QString const& id) const {
+    if (auto const* row = find_row(id.toStdString()); row && row->name != id) return row->name;
+    return settings_.raw().value(name_key(id)).toString().left(max_remembered_name);
+}
+
+std::filesystem::path Session::ledger_file() const {
+    return ledger_file_of(profile_);
 }
 
 void Session::refresh_lane_figures() {
@@ -363,7 +424,12 @@ void Session::refresh_lane_figures() {
 Result<TorrentId> Session::add(AddRequest const& request) {
     auto source = load_torrent_source(request.source.toStdString());
     if (!source) return Error{source.error()};
-    auto const description = describe(source.value());
+    auto const source_id =
+        torrent_id_of(source->ti ? source->ti->info_hashes() : source->info_hashes);
+    // A magnet whose metadata the add dialog fetched starts with it (Engine::add takes it over).
+    auto const fetched = source->ti ? std::nullopt : engine_->fetched_metadata(source_id);
+    auto const description = describe(fetched ? *fetched : source.value());
+    fetching_.erase(source_id);
     AddTorrent add;
     add.source = std::move(source.value());
     add.save_path =
@@ -380,6 +446,7 @@ Result<TorrentId> Session::add(AddRequest const& request) {
     if (description.total_size > 0) row.size = description.total_size;
     if (request.paused) row.state = TorrentState::paused;
     refresh_lane_figures();
+    remember_names();
     emit torrentAdded(qs(id));
     queue_poll();
     return added;
@@ -423,6 +490,7 @@ void Session::set_lane(TorrentId const& id, lanes::Lane lane, lanes::Caps caps) 
         it->second.lane = lane;
         ++it->second.revision;
     }
+    emit laneChanged(qs(id), lane);
     // Remembered per torrent, so a restarted app asks for the same lane.
     auto& raw = settings_.raw();
     auto const key = lane_key(id);
@@ -494,9 +562,70 @@ std::vector<TrackerRow> Session::trackers(TorrentId const& id) const {
     std::vector<TrackerRow> out;
     for (auto const& tracker : engine_->trackers(id)) {
         // Shown as they are in a table: a URL and a tracker's answer are other people's text.
-        out.push_back(TrackerRow{display_text(qs(tracker.url)), display_text(qs(tracker.status))});
+        out.push_back(TrackerRow{display_text(qs(tracker.url)), display_text(qs(tracker.status)),
+                                 tracker.tier, qs(tracker.url)});
     }
     return out;
+}
+
+Status Session::add_tracker(TorrentId const& id, QString const& url, int tier) {
+    return engine_->add_tracker(id, url.trimmed().toStdString(), tier);
+}
+
+Status Session::replace_tracker(TorrentId const& id, QString const& old_url,
+                                QString const& new_url) {
+    return engine_->replace_tracker(id, old_url.toStdString(), new_url.trimmed().toStdString());
+}
+
+Status Session::remove_tracker(TorrentId const& id, QString const& url) {
+    return engine_->remove_tracker(id, url.toStdString());
+}
+
+Status Session::reannounce(TorrentId const& id, QString const& url) {
+    return engine_->force_reannounce(id, url.toStdString());
+}
+
+Result<TorrentId> Session::fetch_metadata(QString const& magnet) {
+    auto source = load_torrent_source(magnet.trimmed().toStdString());
+    if (!source) return Error{source.error()};
+    if (source->ti) return Error{"that is a .torrent file: it has its metadata already"};
+    auto fetched = engine_->fetch_metadata(std::move(source.value()));
+    if (fetched) {
+        fetching_.insert(fetched.value());
+        // Metadata an earlier dialog already fetched is there at once.
+        if (engine_->fetched_metadata(fetched.value())) {
+            QMetaObject::invokeMethod(
+                this, [this, id = qs(fetched.value())] { emit metadataFetched(id); },
+                Qt::QueuedConnection);
+        }
+    }
+    return fetched;
+}
+
+std::optional<TorrentDescription> Session::fetched_description(TorrentId const& id) const {
+    auto params = engine_->fetched_metadata(id);
+    if (!params) return std::nullopt;
+    return describe(*params);
+}
+
+void Session::cancel_metadata_fetch(TorrentId const& id) {
+    fetching_.erase(id);
+    engine_->cancel_metadata_fetch(id);
+}
+
+std::vector<TorrentId> Session::paid_lane_downloads() const {
+    std::vector<TorrentId> out;
+    for (auto const& id : order_) {
+        auto const& row = rows_.at(id);
+        // A complete torrent buys nothing whatever its lane says.
+        bool const complete = row.size > 0 && row.progress >= 1.0;
+        if (row.lane != lanes::Lane::slow && !complete) out.push_back(id);
+    }
+    return out;
+}
+
+bool Session::wants_paid_lane() const {
+    return !paid_lane_downloads().empty();
 }
 
 std::vector<DayTotals> Session::history(std::optional<TorrentId> torrent, int days) const {

@@ -7,6 +7,7 @@
 
 #include <QObject>
 #include <QString>
+#include <QStringList>
 #include <QTimer>
 #include <array>
 #include <atomic>
@@ -18,6 +19,7 @@
 
 #include "engine/engine.hpp"
 #include "engine/profile.hpp"
+#include "engine/torrent_source.hpp"
 #include "lanes/lane_service.hpp"
 
 namespace lanetorrent::ui {
@@ -64,11 +66,24 @@ struct FileRow {
 };
 
 struct TrackerRow {
-    QString url;
-    QString status;
+    QString url;     // as shown (display_text): control characters escaped
+    QString status;  // the tracker's whole answer or error, escaped the same way
+    int tier = 0;
+    QString raw_url;  // as libtorrent has it: what edit, remove and reannounce take
 };
 
 // Earned and spent per day (token base units), oldest first, for charts.
+// A lane settlement that reached a block, as a notification tells it.
+struct SettledPayment {
+    QString txid;
+    bool earned = false;  // paid to us for seeding; otherwise paid by us for a download
+    qint64 amount = 0;    // base units of `asset`
+    QString asset;
+    QString peer;               // the other side's Tron address
+    QStringList torrent_ids;    // what it paid for, the largest share first
+    QStringList torrent_names;  // in the same order; empty where never known
+};
+
 struct DayTotals {
     qint64 day_start_ms = 0;  // UTC midnight
     qint64 earned = 0;
@@ -112,6 +127,24 @@ class Session : public QObject {
     std::vector<FileRow> files(TorrentId const& id) const;
     Status set_file_priority(TorrentId const& id, int file, int priority);
     std::vector<TrackerRow> trackers(TorrentId const& id) const;
+    // The Trackers tab's actions (Engine's tracker edits); errors are for a person.
+    Status add_tracker(TorrentId const& id, QString const& url, int tier = 0);
+    Status replace_tracker(TorrentId const& id, QString const& old_url, QString const& new_url);
+    Status remove_tracker(TorrentId const& id, QString const& url);
+    // Every tracker when `url` is empty.
+    Status reannounce(TorrentId const& id, QString const& url = {});
+
+    // A magnet's metadata for the add dialog, fetched while it is open without adding the
+    // torrent: metadataFetched(id) when it arrives, then fetched_description(id) has the files.
+    // Adding the same info-hash takes it over; cancel_metadata_fetch() drops it.
+    Result<TorrentId> fetch_metadata(QString const& magnet);
+    std::optional<TorrentDescription> fetched_description(TorrentId const& id) const;
+    void cancel_metadata_fetch(TorrentId const& id);
+
+    // Whether some torrent not complete yet is set to a paid lane (medium or fast): then a locked
+    // wallet holds it in the slow lane, and the app asks for the passphrase.
+    bool wants_paid_lane() const;
+    std::vector<TorrentId> paid_lane_downloads() const;
     std::vector<DayTotals> history(std::optional<TorrentId> torrent, int days) const;
     // The best (lowest) offer seen per lane from connected seeders of `torrent`, in base units
     // per GiB, or empty before any seeder has made one.
@@ -123,6 +156,11 @@ class Session : public QObject {
     qint64 earned_today() const;  // token base units promised in IOUs, rolling 24 h
     // What settlements in a block have paid us, all time: IOUs are promises, this is money.
     qint64 earned_on_chain() const;
+    // The lanes ledger's file: the wallet history reads it through a connection of its own.
+    std::filesystem::path ledger_file() const;
+    // A torrent's name from the list, or as it was when it was last there (kept in the settings,
+    // so the wallet history names removed torrents too); empty if never known.
+    QString torrent_name(QString const& id) const;
 
   signals:
     // Torrent ids travel as QString (the hex info-hash, the same text as TorrentId).
@@ -131,6 +169,10 @@ class Session : public QObject {
     void torrentsUpdated();  // about once a second: rows() changed
     void torrentFinished(QString id, QString name);
     void torrentError(QString id, QString message);
+    // A fetch_metadata() fetch has the torrent's metadata.
+    void metadataFetched(QString id);
+    // A torrent's lane was set (added, or changed from the list).
+    void laneChanged(QString id, lanetorrent::lanes::Lane lane);
     // A settlement changed status (broadcast, confirmed, solidified, failed).
     void settlementChanged(QString txid, QString status, QString text);
     void warning(QString message);
@@ -140,6 +182,8 @@ class Session : public QObject {
     // The Tron node stopped or started answering: settlements wait meanwhile. `message` says
     // which node and why, in plain words.
     void nodeStatusChanged(bool answers, QString message);
+    // A lane settlement (paid or received) reached a block: once per settlement and run.
+    void paymentSettled(lanetorrent::ui::SettledPayment payment);
 
   private:
     Session(Profile profile, AppSettings& settings, std::unique_ptr<Engine> engine,
@@ -171,6 +215,11 @@ class Session : public QObject {
     bool listen_fell_back_ = false;
     std::string listen_failure_;
     std::set<std::string> listen_noticed_;  // addresses already told about
+    void remember_names();
+    void tell_settled(lanes::SettlementRecord const& record);
+    std::map<TorrentId, QString> remembered_names_;  // as last written to the settings
+    std::set<std::string> settled_told_;             // paymentSettled already emitted
+    std::set<TorrentId> fetching_;          // metadata fetches for add dialogs
 };
 
 // The same interfaces on any free port ("IP:0" for each "IP:PORT"), or nullopt if every port is

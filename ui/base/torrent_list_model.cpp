@@ -1,6 +1,7 @@
 #include "base/torrent_list_model.hpp"
 
 #include "base/display_text.hpp"
+#include "base/format.hpp"
 
 #include <cmath>
 #include <set>
@@ -8,8 +9,6 @@
 namespace lanetorrent::ui {
 
 namespace {
-
-constexpr qint64 units_per_token = 1'000'000;  // BTT has 6 decimals
 
 // Whether `column` shows something different for `a` and `b`.
 bool differs(TorrentRow const& a, TorrentRow const& b, int column) {
@@ -43,48 +42,18 @@ bool differs(TorrentRow const& a, TorrentRow const& b, int column) {
 
 }  // namespace
 
-QString format_bytes(qint64 bytes) {
-    static char const* const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-    double value = static_cast<double>(bytes);
-    int unit = 0;
-    while (std::abs(value) >= 1024 && unit < 5) {
-        value /= 1024;
-        ++unit;
-    }
-    if (unit == 0) return QStringLiteral("%1 B").arg(bytes);
-    return QStringLiteral("%1 %2").arg(value, 0, 'f', value < 10 ? 2 : 1).arg(units[unit]);
+QString rate_cell(qint64 bytes_per_second) {
+    return bytes_per_second > 0 ? QString::fromStdString(format_rate(bytes_per_second)) : QString();
 }
 
-QString format_rate(qint64 bytes_per_s) {
-    if (bytes_per_s <= 0) return {};
-    return format_bytes(bytes_per_s) + QStringLiteral("/s");
+QString amount_cell(qint64 units) {
+    return units > 0 ? QString::fromStdString(format_btt(units)) : QString();
 }
 
-QString format_eta(std::optional<qint64> seconds) {
+QString eta_cell(std::optional<qint64> seconds) {
     if (!seconds) return QStringLiteral("∞");
-    qint64 s = *seconds;
-    if (s <= 0) return {};
-    qint64 const days = s / 86400;
-    qint64 const hours = s % 86400 / 3600;
-    qint64 const minutes = s % 3600 / 60;
-    if (days > 0) return QStringLiteral("%1d %2h").arg(days).arg(hours);
-    if (hours > 0) return QStringLiteral("%1h %2m").arg(hours).arg(minutes);
-    if (minutes > 0) return QStringLiteral("%1m %2s").arg(minutes).arg(s % 60);
-    return QStringLiteral("%1s").arg(s);
-}
-
-QString format_units(qint64 units) {
-    // Integer arithmetic: amounts are exact, never floating point.
-    QString const sign = units < 0 ? QStringLiteral("-") : QString();
-    qint64 const magnitude = units < 0 ? -units : units;
-    QString text = QString::number(magnitude / units_per_token);
-    qint64 const fraction = magnitude % units_per_token;
-    if (fraction != 0) {
-        QString digits = QStringLiteral("%1").arg(fraction, 6, 10, QLatin1Char('0'));
-        while (digits.endsWith(QLatin1Char('0'))) digits.chop(1);
-        text += QLatin1Char('.') + digits;
-    }
-    return sign + text + QStringLiteral(" BTT");
+    if (*seconds <= 0) return {};
+    return QString::fromStdString(format_duration(*seconds));
 }
 
 QString state_text(TorrentState state) {
@@ -276,26 +245,26 @@ QVariant TorrentListModel::data(QModelIndex const& index, int role) const {
             case name:
                 return display_text(row.name);
             case size:
-                return row.size > 0 ? format_bytes(row.size) : QString();
+                return row.size > 0 ? QString::fromStdString(format_bytes(row.size)) : QString();
             case progress:
                 return QStringLiteral("%1%").arg(row.progress * 100.0, 0, 'f', 1);
             case state:
                 return state_text(row.state);
             case down_rate:
-                return format_rate(row.download_rate);
+                return rate_cell(row.download_rate);
             case up_rate:
-                return format_rate(row.upload_rate);
+                return rate_cell(row.upload_rate);
             case lane:
                 return lane_text(row.lane);
             case peers:
                 return QStringLiteral("%1 (%2)").arg(row.peers).arg(row.seeds);
             case eta:
                 if (row.state != TorrentState::downloading) return QString();
-                return format_eta(row.eta_seconds);
+                return eta_cell(row.eta_seconds);
             case spent:
-                return row.spent_units > 0 ? format_units(row.spent_units) : QString();
+                return amount_cell(row.spent_units);
             case earned:
-                return row.earned_units > 0 ? format_units(row.earned_units) : QString();
+                return amount_cell(row.earned_units);
             default:
                 return {};
         }

@@ -12,11 +12,12 @@
 
 namespace lanetorrent::ui {
 
-// Human-readable figures the list, the tray and the details pane share.
-QString format_bytes(qint64 bytes);                 // "1.5 MiB"
-QString format_rate(qint64 bytes_per_s);            // "1.5 MiB/s", empty for 0
-QString format_eta(std::optional<qint64> seconds);  // "2h 5m", "∞" when unknown
-QString format_units(qint64 units);                 // token base units (6 decimals) as "12.5 BTT"
+// Cell texts the list and the details pane share. The figures come from base/format.hpp (src/base),
+// the one formatting module the CLI uses too; a cell stays empty where a figure says nothing (no
+// rate, nothing spent), so the eye finds the torrents that move.
+QString rate_cell(qint64 bytes_per_second);       // "2.4 MiB/s", empty for 0
+QString amount_cell(qint64 units);                // BTT base units as "1.5 BTT", empty for 0
+QString eta_cell(std::optional<qint64> seconds);  // "1 h 02 min", "∞" when unknown
 QString state_text(TorrentState state);
 QString lane_text(lanes::Lane lane);
 

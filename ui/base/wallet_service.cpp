@@ -1,10 +1,14 @@
 #include "base/wallet_service.hpp"
 
 #include <QByteArray>
-#include <QRegularExpression>
-#include <limits>
+#include <QFile>
+#include <QFileInfo>
+#include <QSaveFile>
 
 #include "base/app_settings.hpp"
+#include "base/keyring.hpp"
+#include "base/passphrase_rules.hpp"
+#include "base/format.hpp"
 #include "tron/node_error_text.hpp"
 #include "wallet/balances.hpp"
 #include "wallet/fees.hpp"
@@ -51,6 +55,7 @@ QString status_text(wallet::TransferState state) {
 
 WalletService::WalletService(Profile const& profile, AppSettings& settings, QObject* parent)
     : QObject(parent), profile_(profile), settings_(settings) {
+    keeper_ = std::make_unique<PassphraseKeeper>(*this, settings_);
     thread_.setObjectName(QStringLiteral("wallet worker"));
     worker_ = new QObject;
     worker_->moveToThread(&thread_);
@@ -112,7 +117,7 @@ Status WalletService::import_key(QString const& private_key_hex, QString const& 
 }
 
 Status WalletService::seal(tron::PrivateKey const& key, QString const& passphrase) {
-    if (passphrase.isEmpty()) return Error{"choose a passphrase: it protects the key on disk"};
+    if (auto const rules = check_new_passphrase(passphrase); !rules) return rules;
     auto const path = keystore_path().toStdString();
     std::error_code ec;
     std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
@@ -129,6 +134,35 @@ Status WalletService::unlock(QString const& passphrase) {
     auto key = wallet::Keystore::unlock(keystore_path().toStdString(), secret.view());
     if (!key) return Error{key.error()};
     emit_unlocked(key.value());
+    return Ok{};
+}
+
+Status WalletService::backup_keystore(QString const& destination, QString const& passphrase) const {
+    if (!has_keystore()) return Error{"there is no wallet yet: create or import one"};
+    if (destination.isEmpty()) return Error{"choose where to save the copy"};
+    QFileInfo const target(destination);
+    if (target.absoluteFilePath() == QFileInfo(keystore_path()).absoluteFilePath()) {
+        return Error{"that is the keystore itself: save the copy somewhere else"};
+    }
+    QFile original(keystore_path());
+    if (!original.open(QIODevice::ReadOnly)) {
+        return Error{"cannot read the keystore: " + original.errorString().toStdString()};
+    }
+    QByteArray const bytes = original.readAll();
+    QSaveFile copy(destination);
+    if (!copy.open(QIODevice::WriteOnly) || copy.write(bytes) != bytes.size() ||
+        !copy.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner) || !copy.commit()) {
+        return Error{"cannot write " + destination.toStdString() + ": " +
+                     copy.errorString().toStdString()};
+    }
+    // Read back what was written, as a restore would: the copy must open with the passphrase
+    // and hold this wallet's key.
+    SecretBytes secret(passphrase);
+    auto const key = wallet::Keystore::unlock(destination.toStdString(), secret.view());
+    if (!key) return Error{"the copy does not unlock: " + key.error()};
+    if (text(key->address().base58()) != address()) {
+        return Error{"the copy holds another key than this wallet"};
+    }
     return Ok{};
 }
 
@@ -274,28 +308,12 @@ Status WalletService::validate_address(QString const& text) {
     return Ok{};
 }
 
+// The exact parser the CLI uses too (base/format.hpp); a send of nothing is refused here.
 Result<qint64> WalletService::parse_amount(QString const& text, int precision) {
-    static QRegularExpression const number(QStringLiteral("^(\\d*)(?:\\.(\\d*))?$"));
-    auto const trimmed = text.trimmed();
-    auto const match = number.match(trimmed);
-    if (trimmed.isEmpty() || trimmed == QLatin1String(".") || !match.hasMatch()) {
-        return Error{"enter the amount as a number, such as 12.5"};
-    }
-    auto const whole = match.captured(1);
-    auto fraction = match.captured(2);
-    if (fraction.size() > precision) {
-        return Error{precision == 0 ? std::string("this token has no decimal places")
-                                    : "this token has at most " + std::to_string(precision) +
-                                          " decimal places"};
-    }
-    fraction = fraction.leftJustified(precision, QLatin1Char('0'));
-    QString digits = whole + fraction;
-    digits.remove(QRegularExpression(QStringLiteral("^0+")));
-    bool fits = true;
-    qint64 const units = digits.isEmpty() ? 0 : digits.toLongLong(&fits);
-    if (!fits) return Error{"that amount is too large"};
-    if (units <= 0) return Error{"the amount must be more than zero"};
-    return units;
+    auto const units = lanetorrent::parse_amount(text.trimmed().toStdString(), precision);
+    if (!units) return Error{units.error()};
+    if (units.value() <= 0) return Error{"the amount must be more than zero"};
+    return units.value();
 }
 
 qint64 WalletService::fee_estimate_sun() {
@@ -307,14 +325,7 @@ qint64 WalletService::new_account_fee_estimate_sun() {
 }
 
 QString WalletService::format_amount(qint64 units, int precision) {
-    bool const negative = units < 0;
-    auto digits =
-        QString::number(negative ? -units : units).rightJustified(precision + 1, QLatin1Char('0'));
-    auto result = digits.left(digits.size() - precision);
-    auto fraction = digits.right(precision);
-    while (fraction.endsWith(QLatin1Char('0'))) fraction.chop(1);
-    if (!fraction.isEmpty()) result += QLatin1Char('.') + fraction;
-    return negative ? QLatin1Char('-') + result : result;
+    return QString::fromStdString(lanetorrent::format_amount(units, precision));
 }
 
 }  // namespace lanetorrent::ui

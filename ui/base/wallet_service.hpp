@@ -19,6 +19,7 @@
 namespace lanetorrent::ui {
 
 class AppSettings;
+class PassphraseKeeper;
 
 struct WalletTransfer {
     QString txid;
@@ -45,6 +46,11 @@ class WalletService : public QObject {
     Status create(QString const& passphrase);
     Status import_key(QString const& private_key_hex, QString const& passphrase);
     Status unlock(QString const& passphrase);  // emits unlockedWith on success
+    // Copies the keystore file to `destination` (a backup elsewhere, mode 0600) and checks that
+    // the copy unlocks with `passphrase` to this wallet's address. Errors are for a person.
+    Status backup_keystore(QString const& destination, QString const& passphrase) const;
+    // The passphrase remembered in the system keyring, if the user wants it (base/keyring.hpp).
+    PassphraseKeeper& passphrase_keeper() { return *keeper_; }
 
     // Node calls: results arrive as signals.
     void refresh();  // balances, then history statuses
@@ -89,6 +95,7 @@ class WalletService : public QObject {
     QObject* worker_ = nullptr;  // lives on thread_
     QTimer tracking_;            // polls while a transfer is not final yet
     std::vector<WalletTransfer> history_;
+    std::unique_ptr<PassphraseKeeper> keeper_;
     bool unlocked_ = false;
     bool history_busy_ = false;
     int jobs_ = 0;

@@ -10,6 +10,7 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -38,7 +39,11 @@ Result<TorrentDescription> AddTorrentDialog::describe_source(QString const& sour
 AddTorrentDialog::AddTorrentDialog(QString source, TorrentDescription description, Session& session,
                                    WalletService& wallet, AppSettings& settings,
                                    std::optional<lanes::Units> balance, QWidget* parent)
-    : QDialog(parent), source_(std::move(source)), description_(std::move(description)) {
+    : QDialog(parent),
+      source_(std::move(source)),
+      description_(std::move(description)),
+      session_(session),
+      settings_(settings) {
     setWindowTitle(tr("Add torrent"));
     auto* layout = new QVBoxLayout(this);
 
@@ -51,6 +56,7 @@ AddTorrentDialog::AddTorrentDialog(QString source, TorrentDescription descriptio
     layout->addWidget(name);
     summary_ = new QLabel(this);
     summary_->setObjectName("torrent_summary");
+    summary_->setWordWrap(true);
     layout->addWidget(summary_);
 
     files_ = new QTreeWidget(this);
@@ -102,8 +108,55 @@ AddTorrentDialog::AddTorrentDialog(QString source, TorrentDescription descriptio
     layout->addWidget(buttons);
 
     connect(files_, &QTreeWidget::itemChanged, this, [this] { update_selection(); });
+    if (!description_.has_metadata) start_metadata_fetch();
     update_selection();
     resize(560, 640);
+}
+
+AddTorrentDialog::~AddTorrentDialog() {
+    // After an add this finds nothing: the torrent took the fetch over.
+    if (fetch_started_) session_.cancel_metadata_fetch(description_.id);
+}
+
+void AddTorrentDialog::start_metadata_fetch() {
+    connect(&session_, &Session::metadataFetched, this, &AddTorrentDialog::on_metadata_fetched);
+    auto fetch = session_.fetch_metadata(source_);
+    if (!fetch) {
+        fetch_error_ = QString::fromStdString(fetch.error());
+        return;
+    }
+    fetching_ = true;
+    fetch_started_ = true;
+    files_->clear();
+    auto* item = new QTreeWidgetItem(files_, {tr("Fetching metadata from the peers…")});
+    item->setFlags(Qt::NoItemFlags);
+}
+
+void AddTorrentDialog::on_metadata_fetched(QString const& id) {
+    if (!fetching_ || id.toStdString() != description_.id) return;
+    auto fetched = session_.fetched_description(description_.id);
+    if (!fetched) return;
+    fetching_ = false;
+    // The magnet's own name (dn) gives way to the metadata's.
+    description_ = std::move(*fetched);
+    if (auto* name = findChild<QLabel*>("torrent_name")) {
+        name->setText(QString::fromStdString(description_.name));
+    }
+    {
+        QSignalBlocker const quiet(files_);
+        files_->clear();
+        fill_files();
+    }
+    // Seeders met while fetching may have made offers by now.
+    auto const offered = session_.offered_prices(description_.id);
+    picker_->set_prices(lane_prices(offered, settings_.price_medium(), settings_.price_fast()),
+                        offered.has_value());
+    update_selection();
+    emit metadataArrived();
+}
+
+QString AddTorrentDialog::summary_text() const {
+    return summary_->text();
 }
 
 void AddTorrentDialog::fill_files() {
@@ -139,7 +192,15 @@ qint64 AddTorrentDialog::wanted_bytes() const {
 
 void AddTorrentDialog::update_selection() {
     if (!description_.has_metadata) {
-        summary_->setText(tr("Magnet link: size unknown until the metadata arrives."));
+        if (fetching_) {
+            summary_->setText(
+                tr("Fetching metadata… the files, the size and each lane's price "
+                   "show when the first peer sends it. You can add it now."));
+        } else if (!fetch_error_.isEmpty()) {
+            summary_->setText(tr("Magnet link: size unknown (%1).").arg(fetch_error_));
+        } else {
+            summary_->setText(tr("Magnet link: size unknown until the metadata arrives."));
+        }
         picker_->set_size(0);
         return;
     }

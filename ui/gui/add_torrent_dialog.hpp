@@ -1,5 +1,8 @@
 // The add dialog: what the torrent is (name, size, files), where it goes, which files to fetch,
 // which lane to buy and whether to start paused. It only builds an AddRequest; the caller adds it.
+// For a magnet it fetches the metadata while open (Session::fetch_metadata, as qBittorrent does):
+// "Fetching metadata…", then the files, the total and each lane's price for it. Closing the dialog
+// without adding drops the fetch; adding takes its metadata over.
 #pragma once
 
 #include <QDialog>
@@ -30,6 +33,7 @@ class AddTorrentDialog : public QDialog {
     AddTorrentDialog(QString source, TorrentDescription description, Session& session,
                      WalletService& wallet, AppSettings& settings,
                      std::optional<lanes::Units> balance, QWidget* parent = nullptr);
+    ~AddTorrentDialog() override;
 
     AddRequest request() const;
     TorrentDescription const& description() const { return description_; }
@@ -38,14 +42,27 @@ class AddTorrentDialog : public QDialog {
     void set_file_wanted(int file, bool wanted);
     void set_save_path(QString const& path);
     void set_start_paused(bool paused);
+    // A magnet whose metadata is being fetched (false once it arrived or for a .torrent).
+    bool fetching_metadata() const { return fetching_; }
+    QString summary_text() const;
+
+  signals:
+    void metadataArrived();
 
   private:
     void fill_files();
+    void start_metadata_fetch();
+    void on_metadata_fetched(QString const& id);
     void update_selection();
     qint64 wanted_bytes() const;
 
     QString source_;
     TorrentDescription description_;
+    Session& session_;
+    AppSettings& settings_;
+    bool fetching_ = false;
+    bool fetch_started_ = false;
+    QString fetch_error_;
     LanePicker* picker_ = nullptr;
     QLabel* summary_ = nullptr;
     QTreeWidget* files_ = nullptr;

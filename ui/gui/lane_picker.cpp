@@ -8,6 +8,8 @@
 #include <QRadioButton>
 #include <QVBoxLayout>
 
+#include "base/format.hpp"
+
 namespace lanetorrent::ui {
 
 namespace {

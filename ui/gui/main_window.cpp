@@ -26,6 +26,7 @@
 #include <set>
 
 #include "base/app_settings.hpp"
+#include "base/format.hpp"
 #include "base/torrent_filter_model.hpp"
 #include "base/torrent_list_model.hpp"
 #include "base/wallet_service.hpp"
@@ -276,11 +277,11 @@ void MainWindow::select_torrent(TorrentId const& id) {
 
 void MainWindow::refresh() {
     rates_->setText(tr("↓ %1   ↑ %2")
-                        .arg(format_bytes(session_.download_rate()) + "/s",
-                             format_bytes(session_.upload_rate()) + "/s"));
-    earned_->setText(
-        tr("Promised today: %1 · earned on chain: %2")
-            .arg(format_units(session_.earned_today()), format_units(session_.earned_on_chain())));
+                        .arg(QString::fromStdString(format_rate(session_.download_rate())),
+                             QString::fromStdString(format_rate(session_.upload_rate()))));
+    earned_->setText(tr("Promised today: %1 · earned on chain: %2")
+                         .arg(QString::fromStdString(format_btt(session_.earned_today())),
+                              QString::fromStdString(format_btt(session_.earned_on_chain()))));
     // Removing rows changes the selection without selectionChanged: follow it here as well.
     auto const ids = selected_ids();
     details_->set_torrent(ids.empty() ? std::nullopt : std::optional(ids.front()));

@@ -2,27 +2,21 @@
 
 #include <QIcon>
 #include <QSignalBlocker>
-#include <cstdlib>
 
 #include "base/app_settings.hpp"
+#include "base/format.hpp"
 #include "base/session.hpp"
 
 namespace lanetorrent::ui {
 namespace {
 
-QString rate_text(int bytes_per_second) {
-    if (bytes_per_second < 1024) return QObject::tr("%1 B/s").arg(bytes_per_second);
-    if (bytes_per_second < 1024 * 1024) {
-        return QObject::tr("%1 KiB/s").arg(bytes_per_second / 1024.0, 0, 'f', 1);
-    }
-    return QObject::tr("%1 MiB/s").arg(bytes_per_second / (1024.0 * 1024.0), 0, 'f', 1);
+QString rate_text(qint64 bytes_per_second) {
+    return QString::fromStdString(format_rate(bytes_per_second));
 }
 
-// BTT has six decimals; the tooltip shows them all so small earnings are visible.
+// Every decimal that is not zero: small earnings stay visible (0.000001 BTT).
 QString btt_text(qint64 units) {
-    return QStringLiteral("%1.%2 BTT")
-        .arg(units / 1'000'000)
-        .arg(std::abs(units % 1'000'000), 6, 10, QLatin1Char('0'));
+    return QString::fromStdString(format_btt(units));
 }
 
 bool active(TorrentRow const& row) {

@@ -3,16 +3,20 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QDateTime>
+#include <QDir>
+#include <QFileDialog>
 #include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
-#include <QTableWidget>
+#include <QSortFilterProxyModel>
+#include <QTableView>
 #include <QVBoxLayout>
 
 #include "base/session.hpp"
+#include "base/wallet_history.hpp"
 #include "gui/earnings_chart.hpp"
 #include "gui/keystore_dialog.hpp"
 #include "gui/qr_code_widget.hpp"
@@ -82,15 +86,37 @@ WalletPage::WalletPage(WalletService& wallet, Session* session, QWidget* parent)
     layout->addWidget(status_);
 
     auto* lower = new QHBoxLayout;
-    history_ = new QTableWidget(0, 5, this);
+    auto* history_box = new QGroupBox(tr("History"), this);
+    auto* history_layout = new QVBoxLayout(history_box);
+    // Lanes and sends in one list; the ledger is read on the model's own thread.
+    history_model_ = new WalletHistoryModel(
+        session_ ? session_->ledger_file() : std::filesystem::path(), &wallet_,
+        [session = session_](QString const& id) {
+            return session ? session->torrent_name(id) : QString();
+        },
+        this);
+    history_sorted_ = new QSortFilterProxyModel(this);
+    history_sorted_->setSourceModel(history_model_);
+    history_sorted_->setSortRole(WalletHistoryModel::SortRole);
+    history_ = new QTableView(history_box);
     history_->setObjectName(QStringLiteral("history"));
-    history_->setHorizontalHeaderLabels(
-        {tr("Time"), tr("Amount"), tr("To"), tr("Status"), tr("Transaction")});
-    history_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    history_->setModel(history_sorted_);
+    history_->setSortingEnabled(true);
+    history_->sortByColumn(WalletHistoryModel::time, Qt::DescendingOrder);
     history_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    history_->setAlternatingRowColors(true);
+    history_->setShowGrid(false);
+    history_->setWordWrap(false);
     history_->verticalHeader()->hide();
     history_->horizontalHeader()->setStretchLastSection(true);
-    lower->addWidget(history_, 3);
+    history_layout->addWidget(history_, 1);
+    auto* history_actions = new QHBoxLayout;
+    history_actions->addStretch(1);
+    export_ = button(tr("&Export CSV…"), "export_history", history_box);
+    export_->setToolTip(tr("Save the whole history as a CSV file for a spreadsheet"));
+    history_actions->addWidget(export_);
+    history_layout->addLayout(history_actions);
+    lower->addWidget(history_box, 3);
     chart_ = new EarningsChart(this);
     lower->addWidget(chart_, 2);
     layout->addLayout(lower, 1);
@@ -111,7 +137,10 @@ WalletPage::WalletPage(WalletService& wallet, Session* session, QWidget* parent)
         token_->setText(WalletService::format_amount(units, token_precision));
         status_->clear();
     });
-    connect(&wallet_, &WalletService::historyChanged, this, &WalletPage::show_history);
+    connect(export_, &QPushButton::clicked, this, &WalletPage::exportHistory);
+    connect(history_model_, &QAbstractItemModel::modelReset, history_,
+            [this] { history_->resizeColumnsToContents(); });
+    connect(history_model_, &WalletHistoryModel::loadFailed, status_, &QLabel::setText);
     connect(&wallet_, &WalletService::nodeError, status_, &QLabel::setText);
     connect(&wallet_, &WalletService::sendFinished, this, [this](QString const& txid) {
         status_->setText(tr("Sent %1; waiting for a block.").arg(txid.left(16) + "…"));
@@ -120,6 +149,8 @@ WalletPage::WalletPage(WalletService& wallet, Session* session, QWidget* parent)
     connect(&wallet_, &WalletService::unlockedWith, this, &WalletPage::show_keystore_state);
     if (session_) {
         connect(session_, &Session::settlementChanged, this, &WalletPage::show_chart);
+        connect(session_, &Session::settlementChanged, history_model_,
+                &WalletHistoryModel::reload);
     }
     auto_refresh_.setInterval(refresh_interval);
     connect(&auto_refresh_, &QTimer::timeout, this, [this] { wallet_.refresh(); });
@@ -127,7 +158,6 @@ WalletPage::WalletPage(WalletService& wallet, Session* session, QWidget* parent)
     trx_->setText(QStringLiteral("–"));
     token_->setText(QStringLiteral("–"));
     show_keystore_state();
-    show_history();
     show_chart();
 }
 
@@ -139,6 +169,7 @@ QString WalletPage::token_name() const {
 void WalletPage::refresh() {
     show_keystore_state();
     show_chart();
+    history_model_->reload();
     wallet_.refresh();
 }
 
@@ -173,27 +204,20 @@ void WalletPage::show_keystore_state() {
     keystore_note_->setVisible(!keystore_note_->text().isEmpty());
 }
 
-void WalletPage::show_history() {
-    auto const entries = wallet_.history();
-    history_->setRowCount(int(entries.size()));
-    int row = 0;
-    // Newest first: the one just sent is the one being watched.
-    for (auto it = entries.rbegin(); it != entries.rend(); ++it, ++row) {
-        bool const trx = it->asset == QLatin1String("TRX");
-        auto const amount = WalletService::format_amount(it->amount, 6) + QLatin1Char(' ') +
-                            (trx ? QStringLiteral("TRX")
-                                 : (it->asset == wallet_.asset() ? token_name() : it->asset));
-        QStringList const cells = {it->time_ms ? QDateTime::fromMSecsSinceEpoch(it->time_ms)
-                                                     .toString(QStringLiteral("yyyy-MM-dd HH:mm"))
-                                               : QString(),
-                                   amount, it->to, it->status, it->txid};
-        for (int column = 0; column < cells.size(); ++column) {
-            auto* item = new QTableWidgetItem(cells[column]);
-            if (column == 1) item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-            history_->setItem(row, column, item);
-        }
-    }
-    history_->resizeColumnsToContents();
+Status WalletPage::export_history(QString const& path) {
+    auto const done = export_history_csv(history_model_->moves(), path);
+    status_->setText(done ? tr("History saved to %1.").arg(QDir::toNativeSeparators(path))
+                          : tr("Not saved: %1").arg(QString::fromStdString(done.error())));
+    return done;
+}
+
+void WalletPage::exportHistory() {
+    auto const suggested = QDir::home().filePath(
+        QStringLiteral("lanetorrent-history-%1.csv")
+            .arg(QDate::currentDate().toString(QStringLiteral("yyyy-MM-dd"))));
+    auto const path = QFileDialog::getSaveFileName(this, tr("Export history"), suggested,
+                                                   tr("CSV files (*.csv);;All files (*)"));
+    if (!path.isEmpty()) (void)export_history(path);
 }
 
 void WalletPage::show_chart() {

@@ -1,5 +1,6 @@
-// The wallet tab: address (copy, QR code), TRX and token balances, Send…, the history of sent
-// transfers with their status, and earned/spent per day. Without a keystore, or while it is
+// The wallet tab: address (copy, QR code), TRX and token balances, Send…, the history of
+// everything that moved money (lane settlements paid and received, sends) with an export to CSV,
+// and earned/spent per day. Without a keystore, or while it is
 // locked, the page offers Create / Import / Unlock instead of pretending there is nothing to do.
 #pragma once
 
@@ -10,13 +11,15 @@
 
 class QLabel;
 class QPushButton;
-class QTableWidget;
+class QSortFilterProxyModel;
+class QTableView;
 
 namespace lanetorrent::ui {
 
 class EarningsChart;
 class QrCodeWidget;
 class Session;
+class WalletHistoryModel;
 
 class WalletPage : public QWidget {
     Q_OBJECT
@@ -31,13 +34,18 @@ class WalletPage : public QWidget {
     QString trx_text() const;
     QString token_text() const;
     QString status_text() const;
-    QTableWidget* history_table() const { return history_; }
+    QTableView* history_table() const { return history_; }
+    WalletHistoryModel* history_model() const { return history_model_; }
+    // Writes the history as CSV to `path`; the Export button asks where first. Errors (also
+    // shown on the page) are for a person.
+    Status export_history(QString const& path);
     QrCodeWidget* qr_code() const { return qr_; }
     EarningsChart* chart() const { return chart_; }
 
   public slots:
     void openSendDialog();
     void openKeystoreDialog(int mode);  // KeystoreDialog::Mode
+    void exportHistory();               // asks for a file, then export_history()
 
   protected:
     void showEvent(QShowEvent* event) override;
@@ -45,7 +53,6 @@ class WalletPage : public QWidget {
 
   private:
     void show_keystore_state();
-    void show_history();
     void show_chart();
 
     WalletService& wallet_;
@@ -61,7 +68,10 @@ class WalletPage : public QWidget {
     QPushButton* import_ = nullptr;
     QPushButton* unlock_ = nullptr;
     QPushButton* send_ = nullptr;
-    QTableWidget* history_ = nullptr;
+    QPushButton* export_ = nullptr;
+    WalletHistoryModel* history_model_ = nullptr;
+    QSortFilterProxyModel* history_sorted_ = nullptr;
+    QTableView* history_ = nullptr;
     EarningsChart* chart_ = nullptr;
     QTimer auto_refresh_;
 };
