@@ -5,18 +5,28 @@
 // bytes it does not have yet.
 #include <gtest/gtest.h>
 
+#include <QCheckBox>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QLabel>
 #include <QProcess>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <memory>
 
 #include "base/media_player.hpp"
+#include "base/stream_service.hpp"
+#include "base/wallet_service.hpp"
+#include "base_test_support.hpp"
+#include "engine/torrent_creator.hpp"
+#include "gui/add_torrent_dialog.hpp"
+#include "gui/main_window.hpp"
 #include "gui/player_window.hpp"
 #include "net.hpp"
 #include "range_server.hpp"
@@ -420,6 +430,140 @@ TEST(PlayerWindow, MediaTimes) {
     EXPECT_EQ(format_media_time(3600 + 62), QStringLiteral("1:01:02"));
     EXPECT_EQ(format_media_time(-3), QStringLiteral("0:00"));
     EXPECT_EQ(format_media_time(std::nan("")), QStringLiteral("0:00"));
+}
+
+// ---- Play from the torrent list: Session + StreamService + PlayerWindow, end to end ----
+
+// A seeder session with the test MP4 and a downloader session with the main window. The video is
+// streamed from a magnet link: the player waits for the metadata, then for the first pieces.
+class PlayFromTheList : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        REQUIRE_VIDEOS();
+        namespace fs = std::filesystem;
+        seeder_profile_ = std::make_unique<test::TestProfile>(dir_.path() / "seeder");
+        viewer_profile_ = std::make_unique<test::TestProfile>(dir_.path() / "viewer");
+        seeder_ = seeder_profile_->open();
+        viewer_ = viewer_profile_->open();
+        wallet_ =
+            std::make_unique<WalletService>(viewer_profile_->profile, *viewer_profile_->settings);
+
+        fs::path const content = dir_.path() / "content" / "talk.mp4";
+        fs::create_directories(content.parent_path());
+        {
+            QFile out(QString::fromStdString(content.string()));
+            ASSERT_TRUE(out.open(QIODevice::WriteOnly));
+            out.write(test_videos().mp4);
+        }
+        CreateOptions options;
+        options.content = content;
+        options.piece_size_kib = 16;  // many pieces: the stream has something to plan
+        auto created = create_torrent(options);
+        ASSERT_TRUE(created) << created.error();
+        id_ = created->id;
+        fs::path const torrent_file = dir_.path() / "talk.torrent";
+        std::ofstream(torrent_file, std::ios::binary)
+            .write(created->bytes.data(), static_cast<std::streamsize>(created->bytes.size()));
+        AddRequest seed;
+        seed.source = QString::fromStdString(torrent_file.string());
+        seed.save_path = QString::fromStdString(content.parent_path().string());
+        ASSERT_TRUE(seeder_->add(seed));
+        ASSERT_TRUE(
+            pump_until([&] { return seeder_->row(id_)->state == TorrentState::seeding; }, 30s));
+        window_ = std::make_unique<MainWindow>(*viewer_, *wallet_, *viewer_profile_->settings);
+    }
+    void TearDown() override {
+        window_.reset();
+        wallet_.reset();
+        viewer_.reset();
+        seeder_.reset();
+    }
+
+    QString magnet() const {
+        return QString::fromStdString("magnet:?xt=urn:btih:" + id_ +
+                                      "&dn=talk&x.pe=" + seeder_profile_->ip + ":" +
+                                      std::to_string(seeder_profile_->port));
+    }
+
+    lanetorrent::test::TempDir dir_{"ui-play"};
+    std::unique_ptr<test::TestProfile> seeder_profile_;
+    std::unique_ptr<test::TestProfile> viewer_profile_;
+    std::unique_ptr<Session> seeder_;
+    std::unique_ptr<Session> viewer_;
+    std::unique_ptr<WalletService> wallet_;
+    std::unique_ptr<MainWindow> window_;
+    TorrentId id_;
+};
+
+TEST_F(PlayFromTheList, AMagnetPlaysWhileItDownloadsAndClosingEndsTheStream) {
+    auto* viewer = viewer_.get();
+    auto& window = *window_;
+    AddRequest add;
+    add.source = magnet();
+    add.save_path = QString::fromStdString((dir_.path() / "viewer" / "downloads").string());
+    auto const id = viewer->add(add);
+    ASSERT_TRUE(id) << id.error();
+    window.play(*id);
+    auto* player = window.player(*id);
+    ASSERT_NE(player, nullptr);
+    EXPECT_TRUE(viewer->streams().playing(*id));
+    // Play again raises the same window.
+    window.play(*id);
+    EXPECT_EQ(window.player(*id), player);
+
+    ASSERT_TRUE(reaches(player->player(), State::playing, 30s))
+        << MediaPlayer::state_name(player->player().state()).toStdString() << " "
+        << player->player().error().toStdString();
+    EXPECT_TRUE(player->windowTitle().contains(QStringLiteral("talk.mp4")))
+        << player->windowTitle().toStdString();
+    auto const before = player->player().position();
+    ASSERT_TRUE(pump_until([&] { return player->player().position() > before + 1; }, 10s))
+        << "the position did not move";
+    // The lane and the cost are shown, and the seek bar has the downloaded parts.
+    ASSERT_TRUE(pump_until([&] { return !player->stream_info_text().isEmpty(); }, 3s));
+    EXPECT_TRUE(player->stream_info_text().contains(QStringLiteral("slow")))
+        << player->stream_info_text().toStdString();
+    EXPECT_TRUE(player->stream_info_text().contains(QStringLiteral("0 BTT")))
+        << player->stream_info_text().toStdString();
+    ASSERT_TRUE(pump_until([&] { return player->seek_bar()->downloaded_fraction() > 0; }, 3s));
+    auto const info = viewer->streams().info(*id);
+    ASSERT_TRUE(info);
+    EXPECT_EQ(info->title, QStringLiteral("talk.mp4"));
+    EXPECT_EQ(info->size, test_videos().mp4.size());
+    EXPECT_EQ(info->url.host(), QStringLiteral("127.0.0.1"));
+
+    // Closing the player ends the stream: the URL stops answering.
+    QUrl const url = info->url;
+    player->close();
+    EXPECT_TRUE(pump_until([&] { return window.player(*id) == nullptr; }, 3s));
+    EXPECT_FALSE(viewer->streams().playing(*id));
+    EXPECT_FALSE(viewer->streams().info(*id));
+    MediaPlayer probe(headless());
+    probe.load(url);
+    EXPECT_TRUE(reaches(probe, State::failed, 10s))
+        << MediaPlayer::state_name(probe.state()).toStdString();
+    // And the download goes on as a plain one.
+    ASSERT_TRUE(pump_until([&] { return viewer->row(*id)->progress >= 1.0; }, 60s));
+}
+
+TEST_F(PlayFromTheList, PlayWhileDownloadingInTheAddDialogOpensThePlayer) {
+    window_->addSource(magnet(), false);
+    AddTorrentDialog* dialog = nullptr;
+    ASSERT_TRUE(pump_until([&] { return (dialog = window_->findChild<AddTorrentDialog*>()); }, 5s));
+    auto* play = dialog->findChild<QCheckBox*>(QStringLiteral("play"));
+    auto* paused = dialog->findChild<QCheckBox*>(QStringLiteral("start_paused"));
+    ASSERT_TRUE(play && paused);
+    EXPECT_FALSE(play->isChecked());
+    paused->setChecked(true);
+    play->setChecked(true);  // a paused torrent cannot play: the other box clears
+    EXPECT_FALSE(paused->isChecked());
+    EXPECT_TRUE(dialog->request().play);
+    dialog->set_save_path(QString::fromStdString((dir_.path() / "viewer" / "dl").string()));
+    ASSERT_TRUE(pump_until([&] { return dialog->findChild<QPushButton*>() != nullptr; }, 1s));
+    dialog->accept();
+    ASSERT_TRUE(pump_until([&] { return window_->player(id_) != nullptr; }, 5s));
+    ASSERT_TRUE(reaches(window_->player(id_)->player(), State::playing, 30s))
+        << window_->player(id_)->player().error().toStdString();
 }
 
 }  // namespace

@@ -107,6 +107,7 @@ Session::Session(Profile profile, AppSettings& settings, std::unique_ptr<Engine>
     // Both callbacks run on other threads: they only post a poll to this one.
     engine_->set_wakeup([this] { queue_poll(); });
     lanes_->set_wakeup([this] { queue_poll(); });
+    streams_ = std::make_unique<StreamService>(*engine_, lanes_.get(), [this] { queue_poll(); });
     timer_.setInterval(1000);
     connect(&timer_, &QTimer::timeout, this, &Session::tick);
     timer_.start();
@@ -114,6 +115,8 @@ Session::Session(Profile profile, AppSettings& settings, std::unique_ptr<Engine>
 
 Session::~Session() {
     timer_.stop();
+    // Streams first: their files leave the server before the engine they read from goes.
+    streams_.reset();
     engine_->set_wakeup({});
     lanes_->set_wakeup({});
     // As the CLI does: the lanes first (their worker joins), then the engine saves resume data.
@@ -132,9 +135,11 @@ void Session::poll_now() {
     if (!engine_ || !lanes_) return;
     for (auto const& event : engine_->poll(0ms)) {
         lanes_->observe(event);
+        if (streams_) streams_->observe(event);
         handle(event);
     }
     lanes_->poll();
+    if (streams_) streams_->tick(std::chrono::steady_clock::now());
     take_notices();
 }
 
@@ -143,6 +148,7 @@ void Session::tick() {
     refresh_lane_figures();
     remember_names();
     emit torrentsUpdated();
+    if (streams_) streams_->report();
 }
 
 TorrentRow& Session::insert_row(TorrentId const& id) {
@@ -169,15 +175,39 @@ void Session::apply_saved_lane(TorrentId const& id) {
     if (!raw.contains(key + "/lane")) return;
     auto const lane = lanes::lane_from_string(raw.value(key + "/lane").toString().toStdString())
                           .value_or(lanes::Lane::slow);
-    lanes::Caps caps;
-    caps.max_price_per_gib = raw.value(key + "/max_price_per_gib").toLongLong();
-    caps.max_per_torrent = raw.value(key + "/max_per_torrent").toLongLong();
-    caps.max_per_day = raw.value(key + "/max_per_day").toLongLong();
-    lanes_->set_lane(id, lane, caps);
+    lanes_->set_lane(id, lane, saved_caps(id));
     if (auto it = rows_.find(id); it != rows_.end()) {
         it->second.lane = lane;
         ++it->second.revision;
     }
+}
+
+lanes::Caps Session::saved_caps(TorrentId const& id) const {
+    auto const& raw = settings_.raw();
+    auto const key = lane_key(id);
+    lanes::Caps caps;
+    caps.max_price_per_gib = raw.value(key + "/max_price_per_gib").toLongLong();
+    caps.max_per_torrent = raw.value(key + "/max_per_torrent").toLongLong();
+    caps.max_per_day = raw.value(key + "/max_per_day").toLongLong();
+    return caps;
+}
+
+Status Session::play(TorrentId const& id, std::optional<int> file_index) {
+    auto const* row = find_row(id);
+    if (!row) return Error{"no torrent " + id};
+    PlayRequest request;
+    request.file_index = file_index;
+    request.auto_lane = row->lane != lanes::Lane::slow;
+    request.caps = saved_caps(id);
+    // Play means now: a paused torrent starts.
+    if (row->state == TorrentState::paused) {
+        if (auto resumed = resume(id); !resumed) return resumed;
+    }
+    return streams_->play(id, request);
+}
+
+void Session::stop_playing(TorrentId const& id) {
+    if (streams_->stop(id)) apply_saved_lane(id);
 }
 
 void Session::handle(Event const& event) {
@@ -265,26 +295,25 @@ void Session::on_listen_failed(event::ListenFailed const& e) {
     if (!listen_fell_back_) {
         if (auto const fallback = with_any_port(listen_configured_)) {
             listen_fell_back_ = true;
-            listen_failure_ = "port " + std::to_string(e.port) + " on " + e.address +
-                              " cannot be used (" + e.message + ")";
+            listen_failure_ = tr("port %1 on %2 cannot be used (%3)")
+                                  .arg(e.port)
+                                  .arg(qs(e.address), qs(e.message))
+                                  .toStdString();
             engine_->set_listen_interfaces(*fallback);
             return;
         }
     }
-    emit warning(QStringLiteral("cannot listen on %1:%2: %3")
-                     .arg(qs(e.address))
-                     .arg(e.port)
-                     .arg(qs(e.message)));
+    emit warning(
+        tr("cannot listen on %1:%2: %3").arg(qs(e.address)).arg(e.port).arg(qs(e.message)));
 }
 
 void Session::on_listening(event::Listening const& e) {
     if (is_configured_port(listen_configured_, e.port)) return;
     if (!listen_noticed_.insert(e.address).second) return;
-    auto const why =
-        listen_failure_.empty() ? std::string("the configured port is taken") : listen_failure_;
-    auto const message = QStringLiteral(
-                             "Listening on port %1 of %2 for now: %3. The setting "
-                             "stays %4; it is tried again at the next start.")
+    auto const why = listen_failure_.empty() ? tr("the configured port is taken").toStdString()
+                                             : listen_failure_;
+    auto const message = tr("Listening on port %1 of %2 for now: %3. The setting "
+                            "stays %4; it is tried again at the next start.")
                              .arg(e.port)
                              .arg(qs(e.address))
                              .arg(qs(why))
@@ -465,6 +494,7 @@ Status Session::resume(TorrentId const& id) {
 }
 
 Status Session::remove(TorrentId const& id, RemoveData data) {
+    streams_->stop(id);  // its player loses the URL; the torrent goes with its files
     auto status = engine_->remove(id, data);
     if (!status) return status;
     rows_.erase(id);

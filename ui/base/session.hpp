@@ -20,6 +20,7 @@
 #include "engine/engine.hpp"
 #include "engine/profile.hpp"
 #include "engine/torrent_source.hpp"
+#include "base/stream_service.hpp"
 #include "lanes/lane_service.hpp"
 
 namespace lanetorrent::ui {
@@ -55,6 +56,7 @@ struct AddRequest {
     lanes::Caps caps;
     std::vector<int> file_priorities;  // per file, 0 = skip, 4 = normal; empty = all normal
     bool paused = false;
+    bool play = false;  // "Play while downloading": the caller opens the player once added
 };
 
 struct FileRow {
@@ -158,6 +160,15 @@ class Session : public QObject {
     qint64 earned_on_chain() const;
     // The lanes ledger's file: the wallet history reads it through a connection of its own.
     std::filesystem::path ledger_file() const;
+
+    // Play while downloading (issue 14). A torrent set to a paid lane streams with the `auto`
+    // lane: it buys that lane's speed, within its caps, only while the player's buffer is short,
+    // and the slow lane otherwise; a torrent in the slow lane streams in the slow lane.
+    // streams().ready() gives the URL once the torrent has metadata.
+    Status play(TorrentId const& id, std::optional<int> file_index = std::nullopt);
+    // Ends the stream and gives the torrent back the lane the user chose.
+    void stop_playing(TorrentId const& id);
+    StreamService& streams() { return *streams_; }
     // A torrent's name from the list, or as it was when it was last there (kept in the settings,
     // so the wallet history names removed torrents too); empty if never known.
     QString torrent_name(QString const& id) const;
@@ -198,11 +209,13 @@ class Session : public QObject {
     void refresh_lane_figures();
     TorrentRow& insert_row(TorrentId const& id);
     void apply_saved_lane(TorrentId const& id);
+    lanes::Caps saved_caps(TorrentId const& id) const;
 
     Profile profile_;
     AppSettings& settings_;
     std::unique_ptr<Engine> engine_;
     std::unique_ptr<lanes::LaneService> lanes_;
+    std::unique_ptr<StreamService> streams_;
     QTimer timer_;
     std::vector<TorrentId> order_;
     std::map<TorrentId, TorrentRow> rows_;

@@ -99,6 +99,19 @@ AddTorrentDialog::AddTorrentDialog(QString source, TorrentDescription descriptio
     paused_ = new QCheckBox(tr("Start paused"), this);
     paused_->setObjectName("start_paused");
     layout->addWidget(paused_);
+    play_ = new QCheckBox(tr("Play while downloading"), this);
+    play_->setObjectName("play");
+    play_->setToolTip(
+        tr("Opens the player as soon as the first pieces arrive. With a paid lane, speed is "
+           "bought only while the player's buffer is short."));
+    layout->addWidget(play_);
+    // A paused torrent cannot play.
+    connect(play_, &QCheckBox::toggled, this, [this](bool on) {
+        if (on) paused_->setChecked(false);
+    });
+    connect(paused_, &QCheckBox::toggled, this, [this](bool on) {
+        if (on) play_->setChecked(false);
+    });
 
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     ok_ = buttons->button(QDialogButtonBox::Ok);
@@ -230,6 +243,10 @@ void AddTorrentDialog::set_start_paused(bool paused) {
     paused_->setChecked(paused);
 }
 
+void AddTorrentDialog::set_play(bool play) {
+    play_->setChecked(play);
+}
+
 AddRequest AddTorrentDialog::request() const {
     AddRequest request;
     request.source = source_;
@@ -237,6 +254,7 @@ AddRequest AddTorrentDialog::request() const {
     request.lane = picker_->lane();
     request.caps = picker_->caps();
     request.paused = paused_->isChecked();
+    request.play = play_->isChecked();
     if (description_.has_metadata) {
         // Pad files keep the normal priority: libtorrent never fetches them anyway.
         request.file_priorities.assign(description_.files.size(), 4);

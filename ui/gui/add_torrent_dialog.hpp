@@ -42,6 +42,7 @@ class AddTorrentDialog : public QDialog {
     void set_file_wanted(int file, bool wanted);
     void set_save_path(QString const& path);
     void set_start_paused(bool paused);
+    void set_play(bool play);
     // A magnet whose metadata is being fetched (false once it arrived or for a .torrent).
     bool fetching_metadata() const { return fetching_; }
     QString summary_text() const;
@@ -68,6 +69,7 @@ class AddTorrentDialog : public QDialog {
     QTreeWidget* files_ = nullptr;
     QLineEdit* save_path_ = nullptr;
     QCheckBox* paused_ = nullptr;
+    QCheckBox* play_ = nullptr;
     QPushButton* ok_ = nullptr;
 };
 

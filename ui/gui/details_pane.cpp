@@ -210,7 +210,7 @@ Status DetailsPane::tracker_result(Status status) {
 }
 
 Status DetailsPane::add_trackers(QString const& urls) {
-    if (!torrent_) return Error{"select a torrent first"};
+    if (!torrent_) return Error{tr("select a torrent first").toStdString()};
     bool any = false;
     for (auto const& line : urls.split(QLatin1Char('\n'))) {
         auto const url = line.trimmed();
@@ -220,27 +220,28 @@ Status DetailsPane::add_trackers(QString const& urls) {
             return tracker_result(added);
         }
     }
-    if (!any) return tracker_result(Error{"enter a tracker URL, one per line"});
+    if (!any) return tracker_result(Error{tr("enter a tracker URL, one per line").toStdString()});
     return tracker_result(Ok{});
 }
 
 Status DetailsPane::edit_tracker(int row, QString const& url) {
     if (!torrent_ || row < 0 || row >= static_cast<int>(tracker_rows_.size())) {
-        return Error{"select a tracker first"};
+        return Error{tr("select a tracker first").toStdString()};
     }
     return tracker_result(session_.replace_tracker(
         *torrent_, tracker_rows_[static_cast<std::size_t>(row)].raw_url, url));
 }
 
 Status DetailsPane::remove_trackers(QList<int> const& rows) {
-    if (!torrent_) return Error{"select a torrent first"};
+    if (!torrent_) return Error{tr("select a torrent first").toStdString()};
     QStringList urls;
     for (int const row : rows) {
         if (row >= 0 && row < static_cast<int>(tracker_rows_.size())) {
             urls << tracker_rows_[static_cast<std::size_t>(row)].raw_url;
         }
     }
-    if (urls.isEmpty()) return tracker_result(Error{"select the trackers to remove"});
+    if (urls.isEmpty())
+        return tracker_result(Error{tr("select the trackers to remove").toStdString()});
     for (auto const& url : urls) {
         if (auto removed = session_.remove_tracker(*torrent_, url); !removed) {
             return tracker_result(removed);
@@ -250,7 +251,7 @@ Status DetailsPane::remove_trackers(QList<int> const& rows) {
 }
 
 Status DetailsPane::reannounce(QList<int> const& rows) {
-    if (!torrent_) return Error{"select a torrent first"};
+    if (!torrent_) return Error{tr("select a torrent first").toStdString()};
     if (rows.isEmpty()) return tracker_result(session_.reannounce(*torrent_));
     for (int const row : rows) {
         if (row < 0 || row >= static_cast<int>(tracker_rows_.size())) continue;
@@ -346,6 +347,12 @@ void DetailsPane::show_file_menu(QPoint const& pos) {
     if (rows.empty()) return;
     QList<int> const selected(rows.begin(), rows.end());
     QMenu menu(this);
+    if (selected.size() == 1 && torrent_) {
+        int const file = files_->file(selected.front()).index;
+        menu.addAction(QIcon::fromTheme("media-playback-start"), tr("&Play"), this,
+                       [this, file, id = *torrent_] { emit playFileRequested(id, file); });
+        menu.addSeparator();
+    }
     for (auto const priority : {FilePriority::skip, FilePriority::normal, FilePriority::high}) {
         int const value = static_cast<int>(priority);
         menu.addAction(priority_name(value), this,

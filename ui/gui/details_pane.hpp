@@ -43,6 +43,10 @@ class DetailsPane : public QTabWidget {
     QString tracker_error() const;
     void refresh_trackers();
 
+  signals:
+    // "Play" on a file in the Files tab (its index, as Session::play takes it).
+    void playFileRequested(lanetorrent::TorrentId id, int file_index);
+
   private:
     void refresh_history();
     QList<int> selected_tracker_rows() const;

@@ -33,6 +33,7 @@
 #include "engine/torrent_source.hpp"
 #include "gui/add_torrent_dialog.hpp"
 #include "gui/details_pane.hpp"
+#include "gui/player_window.hpp"
 #include "gui/progress_delegate.hpp"
 #include "gui/settings_dialog.hpp"
 #include "gui/wallet_page.hpp"
@@ -73,6 +74,9 @@ MainWindow::MainWindow(Session& session, WalletService& wallet, AppSettings& set
     statusBar()->addPermanentWidget(earned_);
 
     connect(&session_, &Session::torrentsUpdated, this, &MainWindow::refresh);
+    connect_streams();
+    connect(details_, &DetailsPane::playFileRequested, this,
+            [this](TorrentId const& id, int file) { play(id, file); });
     connect(&session_, &Session::torrentRemoved, this, [this] { refresh(); });
     // Passing trouble (a port in use, a tracker error) goes to the status bar; blocking dialogs
     // are for what the user just asked for.
@@ -109,6 +113,8 @@ MainWindow::~MainWindow() {
     raw.setValue(kGeometry, saveGeometry());
     raw.setValue(kState, saveState());
     raw.setValue(kHeader, view_->horizontalHeader()->saveState());
+    // Players are windows of their own; they end with the app's main window.
+    for (auto& [id, window] : players_) delete window.data();
 }
 
 void MainWindow::create_actions() {
@@ -132,6 +138,9 @@ void MainWindow::create_actions() {
         make(tr("Re&move…"), "list-remove", QKeySequence::Delete, &MainWindow::removeSelected);
     open_folder_ = make(tr("Open &folder"), "folder-open", QKeySequence("Ctrl+E"),
                         &MainWindow::openSelectedFolder);
+    play_ = make(tr("Pla&y"), "video-x-generic", QKeySequence("Ctrl+Shift+P"),
+                 &MainWindow::playSelected);
+    play_->setToolTip(tr("Watch while it downloads"));
     settings_action_ = make(tr("&Settings…"), "preferences-system", QKeySequence("Alt+O"),
                             &MainWindow::showSettings);
     settings_action_->setMenuRole(QAction::PreferencesRole);
@@ -169,7 +178,7 @@ void MainWindow::create_menus() {
     file->addSeparator();
     file->addAction(quit_);
     auto* torrent = menuBar()->addMenu(tr("&Torrent"));
-    for (auto* action : {pause_, resume_, remove_, open_folder_}) torrent->addAction(action);
+    for (auto* action : {play_, pause_, resume_, remove_, open_folder_}) torrent->addAction(action);
     torrent->addMenu(lane_menu_);
     auto* view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("&Torrents"), QKeySequence("Ctrl+1"), this, &MainWindow::showTorrentList);
@@ -182,7 +191,7 @@ void MainWindow::create_menus() {
     toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     for (auto* action : {add_file_, add_magnet_}) toolbar->addAction(action);
     toolbar->addSeparator();
-    for (auto* action : {pause_, resume_, remove_}) toolbar->addAction(action);
+    for (auto* action : {play_, pause_, resume_, remove_}) toolbar->addAction(action);
     toolbar->addSeparator();
     toolbar->addAction(settings_action_);
 }
@@ -291,13 +300,15 @@ void MainWindow::refresh() {
 
 void MainWindow::update_actions() {
     bool const any = view_->selectionModel()->hasSelection();
-    for (auto* action : {pause_, resume_, remove_, open_folder_}) action->setEnabled(any);
+    for (auto* action : {play_, pause_, resume_, remove_, open_folder_}) action->setEnabled(any);
     lane_menu_->setEnabled(any);
 }
 
 void MainWindow::show_torrent_menu(QPoint const& pos) {
     if (!view_->indexAt(pos).isValid()) return;
     QMenu menu(this);
+    menu.addAction(play_);
+    menu.addSeparator();
     for (auto* action : {pause_, resume_}) menu.addAction(action);
     menu.addMenu(lane_menu_);
     menu.addSeparator();
@@ -336,6 +347,77 @@ void MainWindow::add_request(AddRequest const& request) {
     }
     model_->refresh();
     select_torrent(*added);
+    if (request.play) play(*added);
+}
+
+void MainWindow::playSelected() {
+    auto const ids = selected_ids();
+    if (!ids.empty()) play(ids.front());
+}
+
+void MainWindow::play(TorrentId const& id, std::optional<int> file_index) {
+    auto const key = QString::fromStdString(id);
+    if (auto* open = player_for(key)) {
+        open->show();
+        open->raise();
+        open->activateWindow();
+        return;
+    }
+    if (auto started = session_.play(id, file_index); !started) {
+        show_error(tr("Cannot play"), QString::fromStdString(started.error()));
+        return;
+    }
+    // A window of its own (no parent: it goes full screen and stays when the list is hidden in
+    // the tray), gone when closed.
+    auto* window = new PlayerWindow();
+    window->setAttribute(Qt::WA_DeleteOnClose);
+    auto const row = session_.row(id);
+    window->setWindowTitle(row ? row->name : key);
+    players_[key] = window;
+    connect(window, &PlayerWindow::closed, this, [this, key] {
+        players_.erase(key);
+        session_.stop_playing(key.toStdString());
+    });
+    if (auto const info = session_.streams().info(id); info && !info->url.isEmpty()) {
+        window->play(info->url, info->title);
+    }
+    update_player(key);
+    window->resize(960, 600);
+    window->show();
+}
+
+PlayerWindow* MainWindow::player_for(QString const& id) const {
+    auto const it = players_.find(id);
+    return it == players_.end() ? nullptr : it->second.data();
+}
+
+void MainWindow::connect_streams() {
+    auto& streams = session_.streams();
+    connect(&streams, &StreamService::ready, this,
+            [this](QString const& id, QUrl const& url, QString const& title) {
+                if (auto* window = player_for(id)) window->play(url, title);
+            });
+    connect(&streams, &StreamService::updated, this, &MainWindow::update_player);
+    connect(&streams, &StreamService::failed, this, [this](QString const& id, QString const& why) {
+        if (auto* window = player_for(id)) window->close();
+        show_error(tr("Cannot play"), why);
+    });
+}
+
+// The lane the stream has now and what it has cost, and the downloaded parts on the seek bar.
+void MainWindow::update_player(QString const& id) {
+    auto* window = player_for(id);
+    if (!window) return;
+    auto const info = session_.streams().info(id.toStdString());
+    if (!info) return;
+    QString lane = lane_text(info->status.lane).toLower();
+    if (info->auto_lane) {
+        lane = tr("%1 (auto: %2 s of playback ahead)")
+                   .arg(lane)
+                   .arg(qRound(info->status.ahead_seconds));
+    }
+    window->set_stream_info(lane, QString::fromStdString(format_btt(info->status.spent)));
+    window->set_available_ranges(info->ranges);
 }
 
 void MainWindow::addTorrentFile() {

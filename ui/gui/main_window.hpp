@@ -4,6 +4,8 @@
 #pragma once
 
 #include <QMainWindow>
+#include <QPointer>
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -27,6 +29,8 @@ class Session;
 class TorrentFilterModel;
 class TorrentListModel;
 class WalletService;
+
+class PlayerWindow;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -59,6 +63,10 @@ class MainWindow : public QMainWindow {
     void resumeSelected();
     void removeSelected();  // asks first, with "also delete the downloaded files"
     void openSelectedFolder();
+    // Plays the selected torrent while it downloads (its largest video file) in a player window.
+    void playSelected();
+    // Plays `file_index` of `id` (the largest video file when empty); errors in a message box.
+    void play(lanetorrent::TorrentId const& id, std::optional<int> file_index = std::nullopt);
     void setSelectedLane(lanetorrent::lanes::Lane lane);
     void showSettings();
 
@@ -86,6 +94,9 @@ class MainWindow : public QMainWindow {
     void show_torrent_menu(QPoint const& pos);
     void add_request(AddRequest const& request);
     void show_error(QString const& title, QString const& text);
+    void connect_streams();
+    PlayerWindow* player_for(QString const& id) const;
+    void update_player(QString const& id);
 
     Session& session_;
     WalletService& wallet_;
@@ -111,10 +122,18 @@ class MainWindow : public QMainWindow {
     QAction* resume_ = nullptr;
     QAction* remove_ = nullptr;
     QAction* open_folder_ = nullptr;
+    QAction* play_ = nullptr;
     QAction* settings_action_ = nullptr;
     QAction* quit_ = nullptr;
     QMenu* lane_menu_ = nullptr;
     QActionGroup* lane_group_ = nullptr;
+    // One player per torrent being streamed; closing it ends the stream.
+    std::map<QString, QPointer<PlayerWindow>> players_;
+
+  public:
+    PlayerWindow* player(TorrentId const& id) const {
+        return player_for(QString::fromStdString(id));
+    }
 };
 
 }  // namespace lanetorrent::ui
