@@ -34,11 +34,15 @@ Result<CommandLine> parse_command_line(QStringList const& arguments, QString con
     QCommandLineOption const skip_dialog(
         QStringLiteral("skip-dialog"),
         QStringLiteral("Add the given torrents at once, without the add dialog."));
+    QCommandLineOption const language(
+        QStringLiteral("lang"),
+        QStringLiteral("Show the window in <language> (such as zh_CN) instead of the system's."),
+        QStringLiteral("language"));
     QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                   QStringLiteral("Save screenshots to <dir> and quit."),
                                   QStringLiteral("dir"));
     screenshot.setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions({profile, minimized, skip_dialog, screenshot});
+    parser.addOptions({profile, minimized, skip_dialog, language, screenshot});
     parser.addPositionalArgument(QStringLiteral("sources"),
                                  QStringLiteral("Magnet links or .torrent files to add."),
                                  QStringLiteral("[magnet-or-torrent...]"));
@@ -61,6 +65,10 @@ Result<CommandLine> parse_command_line(QStringList const& arguments, QString con
     }
     if (parser.isSet(screenshot)) {
         result.screenshot_dir = QDir::cleanPath(cwd.absoluteFilePath(parser.value(screenshot)));
+    }
+    if (parser.isSet(language)) {
+        if (parser.value(language).trimmed().isEmpty()) return Error{"--lang needs a language"};
+        result.language = parser.value(language).trimmed();
     }
     result.minimized = parser.isSet(minimized);
     result.skip_dialog = parser.isSet(skip_dialog);

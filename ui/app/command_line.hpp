@@ -1,6 +1,6 @@
 // The desktop app's command line: `lanetorrent [--profile DIR] [--minimized] [--skip-dialog]
-// [magnet-or-torrent...]`. Parsed before any window exists, so a second launch can forward its
-// sources without a display.
+// [--lang LANG] [magnet-or-torrent...]`. Parsed before any window exists, so a second launch can
+// forward its sources without a display.
 #pragma once
 
 #include <QString>
@@ -15,6 +15,8 @@ struct CommandLine {
     QString profile_dir;  // empty: the XDG locations
     bool minimized = false;
     bool skip_dialog = false;
+    // --lang: the language of the window ("zh_CN"), instead of the system locale's.
+    QString language;
     QStringList sources;  // magnet URIs and .torrent paths (made absolute)
     // Hidden, for scripts/screenshots: grab the windows into this directory, then quit.
     QString screenshot_dir;

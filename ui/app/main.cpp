@@ -12,6 +12,7 @@
 #include "app/application.hpp"
 #include "app/command_line.hpp"
 #include "app/single_instance.hpp"
+#include "app/translations.hpp"
 #include "wallet/secret.hpp"
 
 namespace {
@@ -72,6 +73,10 @@ int main(int argc, char** argv) {
 
     QApplication app(argc, argv);
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/lanetorrent.svg")));
+    // Before any window: widgets translate their texts as they are built.
+    auto const locale = ui_locale(options.language);
+    if (!options.language.isEmpty()) QLocale::setDefault(locale);  // numbers and dates follow
+    install_translations(app, locale);
     // The tray keeps the app alive with every window hidden; only Quit (or a signal) ends it.
     QApplication::setQuitOnLastWindowClosed(false);
     int code = 0;

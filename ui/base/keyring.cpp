@@ -14,27 +14,25 @@ namespace {
 
 QString const remembered_key = QStringLiteral("wallet/passphrase_in_keyring");
 
-QString tr(char const* text) {
-    return QCoreApplication::translate("PassphraseKeeper", text);
-}
-
 // QtKeychain's errors as a person reads them.
 QString keyring_error(QKeychain::Job const& job) {
     switch (job.error()) {
         case QKeychain::NoError:
             return {};
         case QKeychain::EntryNotFound:
-            return tr("the system keyring has no passphrase for this wallet");
+            return PassphraseKeeper::tr("the system keyring has no passphrase for this wallet");
         case QKeychain::AccessDeniedByUser:
         case QKeychain::AccessDenied:
-            return tr("the system keyring refused access (%1)").arg(job.errorString());
+            return PassphraseKeeper::tr("the system keyring refused access (%1)")
+                .arg(job.errorString());
         case QKeychain::NoBackendAvailable:
         case QKeychain::NotImplemented:
-            return tr("no system keyring is available (%1); a Secret Service such as GNOME "
-                      "Keyring or KWallet must be running")
+            return PassphraseKeeper::tr(
+                       "no system keyring is available (%1); a Secret Service such as GNOME "
+                       "Keyring or KWallet must be running")
                 .arg(job.errorString());
         default:
-            return tr("the system keyring failed (%1)").arg(job.errorString());
+            return PassphraseKeeper::tr("the system keyring failed (%1)").arg(job.errorString());
     }
 }
 

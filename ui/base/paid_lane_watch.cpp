@@ -4,6 +4,7 @@
 
 #include "base/keyring.hpp"
 #include "base/session.hpp"
+#include "base/torrent_list_model.hpp"
 #include "base/wallet_service.hpp"
 
 namespace lanetorrent::ui {
@@ -11,10 +12,6 @@ namespace lanetorrent::ui {
 namespace {
 
 using namespace std::chrono_literals;
-
-QString tr(char const* text, char const* disambiguation = nullptr, int n = -1) {
-    return QCoreApplication::translate("PaidLaneWatch", text, disambiguation, n);
-}
 
 bool running(TorrentRow const& row) {
     return row.state != TorrentState::paused && row.state != TorrentState::error;
@@ -36,15 +33,16 @@ QString held_reason_text(HeldReason reason) {
         case HeldReason::none:
             return {};
         case HeldReason::no_wallet:
-            return tr(
+            return PaidLaneWatch::tr(
                 "It stays in the slow lane: there is no wallet to pay from. Create or "
                 "import one on the Wallet tab.");
         case HeldReason::wallet_locked:
-            return tr("It stays in the slow lane until the wallet is unlocked.");
+            return PaidLaneWatch::tr("It stays in the slow lane until the wallet is unlocked.");
         case HeldReason::no_tokens:
-            return tr("It stays in the slow lane: the wallet has no BTT to pay with.");
+            return PaidLaneWatch::tr(
+                "It stays in the slow lane: the wallet has no BTT to pay with.");
         case HeldReason::no_trx_for_fees:
-            return tr(
+            return PaidLaneWatch::tr(
                 "The wallet has too little TRX for the network fees: payments fail once "
                 "the free bandwidth is used, and the download drops to the slow lane.");
     }
@@ -70,9 +68,9 @@ PaidLaneWatch::PaidLaneWatch(Session& session, WalletService& wallet, QObject* p
         asked_for_.insert(id);
         auto const row = session_.row(id.toStdString());
         emit unlockWanted(
-            tr("“%1” is set to the %2 lane, which needs an unlocked "
-               "wallet to pay; until then it downloads in the slow lane.")
-                .arg(row ? row->name : id, QString::fromLatin1(lanes::to_string(lane))));
+            PaidLaneWatch::tr("“%1” is set to the %2 lane, which needs an unlocked "
+                              "wallet to pay; until then it downloads in the slow lane.")
+                .arg(row ? row->name : id, lane_text(lane).toLower()));
     });
     balances_.setInterval(5min);
     connect(&balances_, &QTimer::timeout, this, [this] {

@@ -9,9 +9,10 @@ namespace lanetorrent::ui {
 
 namespace {
 
-QString tr(char const* text) {
-    return QCoreApplication::translate("PassphraseRules", text);
-}
+// The ratings' words under one context lupdate sees (a free tr() would land in the namespace's).
+struct PassphraseRulesText {
+    Q_DECLARE_TR_FUNCTIONS(PassphraseRules)
+};
 
 // Runs of neighbouring characters people type when asked for something long.
 bool is_keyboard_or_alphabet_run(QString const& lower) {
@@ -89,26 +90,33 @@ PassphraseRating rate_passphrase(QString const& passphrase) {
     int const classes = int(lower) + int(upper) + int(digit) + int(symbol) + int(other);
     switch (rating.strength) {
         case PassphraseStrength::too_short:
-            rating.label = tr("too short");
-            rating.hint = tr("At least %1 characters; a few unrelated words are easy to remember.")
+            rating.label = PassphraseRulesText::tr("too short");
+            rating.hint = PassphraseRulesText::tr(
+                              "At least %1 characters; a few unrelated words are easy to remember.")
                               .arg(min_passphrase_length);
             break;
         case PassphraseStrength::weak:
-            rating.label = tr("weak");
-            rating.hint = tr("Easy to guess: use unrelated words, or more kinds of characters.");
+            rating.label = PassphraseRulesText::tr("weak");
+            rating.hint = PassphraseRulesText::tr(
+                "Easy to guess: use unrelated words, or more kinds of characters.");
             break;
         case PassphraseStrength::fair:
-            rating.label = tr("fair");
-            rating.hint = classes < 3 ? tr("Longer, or with digits and symbols, is safer.")
-                                      : tr("A few more characters make it much harder to guess.");
+            rating.label = PassphraseRulesText::tr("fair");
+            rating.hint =
+                classes < 3
+                    ? PassphraseRulesText::tr("Longer, or with digits and symbols, is safer.")
+                    : PassphraseRulesText::tr(
+                          "A few more characters make it much harder to guess.");
             break;
         case PassphraseStrength::good:
-            rating.label = tr("good");
-            rating.hint = tr("Hard to guess. Keep it somewhere safe: nobody can recover it.");
+            rating.label = PassphraseRulesText::tr("good");
+            rating.hint = PassphraseRulesText::tr(
+                "Hard to guess. Keep it somewhere safe: nobody can recover it.");
             break;
         case PassphraseStrength::strong:
-            rating.label = tr("strong");
-            rating.hint = tr("Very hard to guess. Keep it somewhere safe: nobody can recover it.");
+            rating.label = PassphraseRulesText::tr("strong");
+            rating.hint = PassphraseRulesText::tr(
+                "Very hard to guess. Keep it somewhere safe: nobody can recover it.");
             break;
     }
     return rating;
@@ -116,18 +124,27 @@ PassphraseRating rate_passphrase(QString const& passphrase) {
 
 Status check_new_passphrase(QString const& passphrase) {
     int const length = static_cast<int>(passphrase.size());
-    if (length == 0) return Error{"choose a passphrase: it protects the key on disk"};
+    if (length == 0)
+        return Error{PassphraseRulesText::tr("choose a passphrase: it protects the key on disk")
+                         .toStdString()};
     if (length < min_passphrase_length) {
-        return Error{"a passphrase needs at least " + std::to_string(min_passphrase_length) +
-                     " characters (this one has " + std::to_string(length) +
-                     "): it is all that protects the key when the keystore file is copied"};
+        return Error{PassphraseRulesText::tr("a passphrase needs at least %1 characters (this one "
+                                             "has %2): it is all that protects the key when the "
+                                             "keystore file is copied")
+                         .arg(min_passphrase_length)
+                         .arg(length)
+                         .toStdString()};
     }
     QString const folded = passphrase.toLower();
     if (distinct_characters(passphrase) <= 2) {
-        return Error{"a passphrase of one or two characters repeated is guessed at once"};
+        return Error{PassphraseRulesText::tr(
+                         "a passphrase of one or two characters repeated is guessed at once")
+                         .toStdString()};
     }
     if (is_keyboard_or_alphabet_run(folded) || is_well_known(folded)) {
-        return Error{"that passphrase is among the first ones guessed; choose another"};
+        return Error{PassphraseRulesText::tr(
+                         "that passphrase is among the first ones guessed; choose another")
+                         .toStdString()};
     }
     return Ok{};
 }

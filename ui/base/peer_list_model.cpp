@@ -2,6 +2,7 @@
 
 #include "base/display_text.hpp"
 #include "base/format.hpp"
+#include "base/torrent_list_model.hpp"
 
 namespace lanetorrent::ui {
 
@@ -54,7 +55,7 @@ QVariant PeerListModel::data(QModelIndex const& index, int role) const {
         case client:
             return display_text(QString::fromStdString(p.client));
         case lane:
-            return QString::fromLatin1(lanes::to_string(p.lane));
+            return lane_text(p.lane);
         case down_rate:
             return rate_text(p.down_rate);
         case up_rate:

@@ -53,7 +53,13 @@ QString amount_cell(qint64 units) {
 QString eta_cell(std::optional<qint64> seconds) {
     if (!seconds) return QStringLiteral("∞");
     if (*seconds <= 0) return {};
-    return QString::fromStdString(format_duration(*seconds));
+    // base/format's "1 h 02 min", in words the translation chooses.
+    auto const s = *seconds;
+    if (s < 60) return TorrentListModel::tr("%1 s").arg(s);
+    auto const two = [](qint64 n) { return QStringLiteral("%1").arg(n, 2, 10, QLatin1Char('0')); };
+    if (s < 3600) return TorrentListModel::tr("%1 min %2 s").arg(s / 60).arg(two(s % 60));
+    if (s < 86400) return TorrentListModel::tr("%1 h %2 min").arg(s / 3600).arg(two(s / 60 % 60));
+    return TorrentListModel::tr("%1 d %2 h").arg(s / 86400).arg(two(s / 3600 % 24));
 }
 
 QString state_text(TorrentState state) {

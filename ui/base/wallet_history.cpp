@@ -132,6 +132,20 @@ QString move_amount_text(MoneyMove const& move) {
     return (outgoing(move.kind) ? QStringLiteral("−") : QStringLiteral("+")) + text;
 }
 
+// The status words the ledger and the transfer tracker store (lanes::to_string,
+// wallet::to_string, "failed (expired)"), as the table shows them; the CSV keeps the stored word.
+QString move_status_text(QString const& status) {
+    if (status == QLatin1String("signed")) return WalletHistoryModel::tr("signed");
+    if (status == QLatin1String("pending")) return WalletHistoryModel::tr("pending");
+    if (status == QLatin1String("confirmed")) return WalletHistoryModel::tr("confirmed");
+    if (status == QLatin1String("solidified")) return WalletHistoryModel::tr("solidified");
+    if (status == QLatin1String("failed")) return WalletHistoryModel::tr("failed");
+    if (status == QLatin1String("expired")) return WalletHistoryModel::tr("expired");
+    if (status == QLatin1String("failed (expired)"))
+        return WalletHistoryModel::tr("failed (expired)");
+    return status;
+}
+
 QString move_kind_text(MoneyMove::Kind kind) {
     switch (kind) {
         case MoneyMove::Kind::lane_paid:
@@ -322,7 +336,7 @@ QVariant WalletHistoryModel::data(QModelIndex const& index, int role) const {
         case amount:
             return move_amount_text(move);
         case status:
-            return move.status;
+            return move_status_text(move.status);
         case txid:
             return move.txid;
         default:

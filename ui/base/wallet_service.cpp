@@ -112,7 +112,8 @@ Status WalletService::create(QString const& passphrase) {
 Status WalletService::import_key(QString const& private_key_hex, QString const& passphrase) {
     SecretBytes hex(private_key_hex.trimmed());
     auto key = tron::PrivateKey::from_hex(hex.view());
-    if (!key) return Error{"that is not a private key: " + key.error()};
+    if (!key)
+        return Error{tr("that is not a private key: %1").arg(text(key.error())).toStdString()};
     return seal(key.value(), passphrase);
 }
 
@@ -129,7 +130,8 @@ Status WalletService::seal(tron::PrivateKey const& key, QString const& passphras
 }
 
 Status WalletService::unlock(QString const& passphrase) {
-    if (!has_keystore()) return Error{"there is no wallet yet: create or import one"};
+    if (!has_keystore())
+        return Error{tr("there is no wallet yet: create or import one").toStdString()};
     SecretBytes secret(passphrase);
     auto key = wallet::Keystore::unlock(keystore_path().toStdString(), secret.view());
     if (!key) return Error{key.error()};
@@ -138,30 +140,30 @@ Status WalletService::unlock(QString const& passphrase) {
 }
 
 Status WalletService::backup_keystore(QString const& destination, QString const& passphrase) const {
-    if (!has_keystore()) return Error{"there is no wallet yet: create or import one"};
-    if (destination.isEmpty()) return Error{"choose where to save the copy"};
+    if (!has_keystore())
+        return Error{tr("there is no wallet yet: create or import one").toStdString()};
+    if (destination.isEmpty()) return Error{tr("choose where to save the copy").toStdString()};
     QFileInfo const target(destination);
     if (target.absoluteFilePath() == QFileInfo(keystore_path()).absoluteFilePath()) {
-        return Error{"that is the keystore itself: save the copy somewhere else"};
+        return Error{tr("that is the keystore itself: save the copy somewhere else").toStdString()};
     }
     QFile original(keystore_path());
     if (!original.open(QIODevice::ReadOnly)) {
-        return Error{"cannot read the keystore: " + original.errorString().toStdString()};
+        return Error{tr("cannot read the keystore: %1").arg(original.errorString()).toStdString()};
     }
     QByteArray const bytes = original.readAll();
     QSaveFile copy(destination);
     if (!copy.open(QIODevice::WriteOnly) || copy.write(bytes) != bytes.size() ||
         !copy.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner) || !copy.commit()) {
-        return Error{"cannot write " + destination.toStdString() + ": " +
-                     copy.errorString().toStdString()};
+        return Error{tr("cannot write %1: %2").arg(destination, copy.errorString()).toStdString()};
     }
     // Read back what was written, as a restore would: the copy must open with the passphrase
     // and hold this wallet's key.
     SecretBytes secret(passphrase);
     auto const key = wallet::Keystore::unlock(destination.toStdString(), secret.view());
-    if (!key) return Error{"the copy does not unlock: " + key.error()};
+    if (!key) return Error{tr("the copy does not unlock: %1").arg(text(key.error())).toStdString()};
     if (text(key->address().base58()) != address()) {
-        return Error{"the copy holds another key than this wallet"};
+        return Error{tr("the copy holds another key than this wallet").toStdString()};
     }
     return Ok{};
 }
@@ -261,9 +263,10 @@ void WalletService::test_connection(tron::NodeConfig const& node) {
 Status WalletService::send(QString const& to, QString const& asset, qint64 amount,
                            QString const& passphrase) {
     if (auto valid = validate_address(to); !valid) return valid;
-    if (amount <= 0) return Error{"the amount must be more than zero"};
-    if (asset.isEmpty()) return Error{"choose what to send: TRX or the token"};
-    if (!has_keystore()) return Error{"there is no wallet yet: create or import one"};
+    if (amount <= 0) return Error{tr("the amount must be more than zero").toStdString()};
+    if (asset.isEmpty()) return Error{tr("choose what to send: TRX or the token").toStdString()};
+    if (!has_keystore())
+        return Error{tr("there is no wallet yet: create or import one").toStdString()};
     SecretBytes secret(passphrase);
     auto key = wallet::Keystore::unlock(keystore_path().toStdString(), secret.view());
     if (!key) return Error{key.error()};
@@ -302,7 +305,8 @@ std::vector<WalletTransfer> WalletService::history() const {
 
 Status WalletService::validate_address(QString const& text) {
     auto const trimmed = text.trimmed();
-    if (trimmed.isEmpty()) return Error{"enter the recipient's Tron address (T…)"};
+    if (trimmed.isEmpty())
+        return Error{tr("enter the recipient's Tron address (T…)").toStdString()};
     auto address = tron::Address::from_base58(trimmed.toStdString());
     if (!address) return Error{address.error()};
     return Ok{};
@@ -312,7 +316,7 @@ Status WalletService::validate_address(QString const& text) {
 Result<qint64> WalletService::parse_amount(QString const& text, int precision) {
     auto const units = lanetorrent::parse_amount(text.trimmed().toStdString(), precision);
     if (!units) return Error{units.error()};
-    if (units.value() <= 0) return Error{"the amount must be more than zero"};
+    if (units.value() <= 0) return Error{tr("the amount must be more than zero").toStdString()};
     return units.value();
 }
 
