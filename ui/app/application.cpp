@@ -2,6 +2,7 @@
 
 #include <QApplication>
 #include <QEvent>
+#include <QFile>
 #include <QMessageBox>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -96,6 +97,19 @@ Status Application::start() {
 
     if (!options_.screenshot_dir.isEmpty()) {
         // Screenshots need the window; the tour quits the app when it is done.
+        // scripts/screenshots unlocks its demo wallet from a 0600 file, so the pictures show paid
+        // lanes, settlements and the history.
+        if (auto const file = qEnvironmentVariable("LANETORRENT_SCREENSHOT_PASSPHRASE_FILE");
+            !file.isEmpty()) {
+            QFile passphrase(file);
+            if (passphrase.open(QIODevice::ReadOnly)) {
+                auto const unlocked =
+                    wallet_->unlock(QString::fromUtf8(passphrase.readLine()).trimmed());
+                if (!unlocked)
+                    report(QStringLiteral("screenshot wallet: ") +
+                           QString::fromStdString(unlocked.error()));
+            }
+        }
         auto* tour = new ScreenshotTour(*window_, options_.screenshot_dir, options_.sources, this);
         showWindow();
         tour->start();

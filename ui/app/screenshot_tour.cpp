@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "gui/main_window.hpp"
+#include "gui/player_window.hpp"
 
 namespace lanetorrent::ui {
 namespace {
@@ -14,6 +15,7 @@ namespace {
 // Long enough for the demo torrent to connect and show progress, rates and a lane.
 constexpr int download_ms = 12000;
 constexpr int settle_ms = 2500;  // a page or dialog lays out and loads (balances, QR code)
+constexpr int play_ms = 9000;    // metadata, the first pieces, then some seconds of playback
 
 }  // namespace
 
@@ -62,6 +64,31 @@ void ScreenshotTour::wallet_page() {
     window_.showWalletPage();
     QTimer::singleShot(settle_ms, this, [this] {
         grab_window(QStringLiteral("wallet"));
+        if (sources_.size() < 3) {
+            QCoreApplication::exit(0);
+            return;
+        }
+        player();
+    });
+}
+
+// The third source is a video: added, played while it downloads, and the player grabbed once
+// it has shown some seconds (the seek bar then has downloaded parts ahead of the playhead).
+void ScreenshotTour::player() {
+    window_.showTorrentList();
+    window_.addSource(sources_.at(2), true);
+    window_.playSelected();  // the torrent just added is the one selected
+    QTimer::singleShot(play_ms, this, [this] {
+        PlayerWindow* player = nullptr;
+        for (auto* widget : QApplication::topLevelWidgets()) {
+            if (auto* candidate = qobject_cast<PlayerWindow*>(widget); candidate)
+                player = candidate;
+        }
+        if (player) {
+            save(*player, QStringLiteral("player"));
+        } else {
+            std::fprintf(stderr, "lanetorrent: no player window to grab\n");
+        }
         QCoreApplication::exit(0);
     });
 }

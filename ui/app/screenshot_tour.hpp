@@ -1,6 +1,7 @@
 // The hidden `--screenshot DIR` mode used by scripts/screenshots: adds the first source at once
 // and lets it download a while, then saves the main window, the add dialog (for the second
-// source) and the wallet page as PNG files with QWidget::grab, and quits. Grabbing the widgets
+// source), the wallet page and the player on the third source (a video played while it
+// downloads) as PNG files with QWidget::grab, and quits. Grabbing the widgets
 // themselves needs no X tool and gives the same pictures under Xvfb or offscreen.
 #pragma once
 
@@ -22,6 +23,7 @@ class ScreenshotTour : public QObject {
     void grab_window(QString const& name);
     void grab_dialog();
     void wallet_page();
+    void player();
     bool save(QWidget& widget, QString const& name);
 
     MainWindow& window_;

@@ -103,7 +103,8 @@ void EarningsChart::set_days(std::vector<DayTotals> const& days, int precision,
     series_->append(earned);
     series_->append(spent);
 
-    auto const y = round_scale(top, 5, 1.0 / scale);
+    // Nothing earned or spent yet: a scale of whole tokens, not of millionths.
+    auto const y = round_scale(top > 0 ? top : 1.0, 5, 1.0 / scale);
     // Fixed ticks while range and step change: with dynamic ticks, a new range under the old
     // step (0..3 BTT at a step of 1e-6) would have Qt Charts build millions of tick items.
     y_->setTickType(QValueAxis::TicksFixed);
