@@ -8,6 +8,8 @@
 #include <QAbstractSpinBox>
 #include <QAction>
 #include <QApplication>
+#include <QBarSeries>
+#include <QBarSet>
 #include <QComboBox>
 #include <QDir>
 #include <QDoubleSpinBox>
@@ -36,6 +38,7 @@
 #include "base/wallet_service.hpp"
 #include "base_test_support.hpp"
 #include "gui/add_torrent_dialog.hpp"
+#include "gui/earnings_chart.hpp"
 #include "gui/keystore_dialog.hpp"
 #include "gui/main_window.hpp"
 #include "gui/player_window.hpp"
@@ -388,6 +391,23 @@ TEST_F(ChineseWindows, MainWindowAndWalletPageShowNoEnglish) {
     window.showWalletPage();
     QApplication::processEvents();
     expect_no_english(window, "main window on the wallet page");
+    // The earnings chart draws its texts itself: title, legend (the series) and day labels.
+    auto const charts = window.findChildren<EarningsChart*>();
+    ASSERT_FALSE(charts.isEmpty());
+    for (auto* chart : charts) {
+        QStringList texts = chart->categories();
+        texts << chart->chart()->title();
+        for (auto* series : chart->chart()->series()) {
+            texts << series->name();
+            if (auto* bars = qobject_cast<QBarSeries*>(series)) {
+                for (auto* bar_set : bars->barSets()) texts << bar_set->label();
+            }
+        }
+        ASSERT_FALSE(chart->categories().isEmpty());
+        for (auto const& text : texts) {
+            EXPECT_EQ(english_in(text), QString()) << "earnings chart: " << text.toStdString();
+        }
+    }
 }
 
 TEST_F(ChineseWindows, DialogsShowNoEnglish) {

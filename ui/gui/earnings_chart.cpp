@@ -22,7 +22,9 @@ constexpr int label_gap_px = 14;
 
 QString day_label(qint64 day_start_ms) {
     auto const date = QDateTime::fromMSecsSinceEpoch(day_start_ms, Qt::UTC).date();
-    return QLocale().toString(date, QStringLiteral("MMM d"));
+    //: The day under each bar, a QDate format: "MMM d" is "Dec 3"; a language without short
+    //: month names writes the month as a number ("M月d日").
+    return QLocale().toString(date, EarningsChart::tr("MMM d"));
 }
 
 // `a` with `share` of `b` mixed in: grid lines a little apart from the background.

@@ -14,7 +14,7 @@
         <translation>至少 %1 个字符；几个互不相关的词语容易记住。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>weak</source>
         <translation>弱</translation>
     </message>
@@ -24,12 +24,12 @@
         <translation>容易被猜出：请使用互不相关的词语，或更多种类的字符。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>fair</source>
         <translation>一般</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Longer, or with digits and symbols, is safer.</source>
         <translation>更长一些，或加入数字和符号，会更安全。</translation>
     </message>
@@ -39,7 +39,7 @@
         <translation>再多几个字符就会难猜得多。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>good</source>
         <translation>良好</translation>
     </message>
@@ -49,7 +49,7 @@
         <translation>难以猜出。请妥善保管：没有人能帮你找回。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>strong</source>
         <translation>强</translation>
     </message>
@@ -59,12 +59,12 @@
         <translation>极难猜出。请妥善保管：没有人能帮你找回。</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>choose a passphrase: it protects the key on disk</source>
         <translation>请设置密码：它保护磁盘上的私钥</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>a passphrase needs at least %1 characters (this one has %2): it is all that protects the key when the keystore file is copied</source>
         <translation>密码至少需要 %1 个字符（当前为 %2 个）：密钥库文件被复制时，只有它能保护私钥</translation>
     </message>
@@ -74,7 +74,7 @@
         <translation>由一两个字符重复组成的密码会被立即猜出</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>that passphrase is among the first ones guessed; choose another</source>
         <translation>这个密码属于最先被尝试的一批；请换一个</translation>
     </message>
@@ -185,7 +185,7 @@
 <context>
     <name>lanetorrent::ui::Application</name>
     <message>
-        <location filename="../app/application.cpp" line="+89"/>
+        <location filename="../app/application.cpp" line="+90"/>
         <source>Download finished</source>
         <translation>下载完成</translation>
     </message>
@@ -195,7 +195,7 @@
         <translation>付款已结算</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+33"/>
         <source>A second launch cannot pass links to this window (%1). Add them here instead; restarting LaneTorrent may fix it.</source>
         <translation>再次启动的程序无法把链接传给此窗口（%1）。请直接在这里添加；重启 LaneTorrent 可能解决此问题。</translation>
     </message>
@@ -264,12 +264,12 @@
     </message>
     <message>
         <location line="+20"/>
-        <location line="+179"/>
+        <location line="+180"/>
         <source>Reannounce</source>
         <translation>重新汇报</translation>
     </message>
     <message>
-        <location line="-177"/>
+        <location line="-178"/>
         <source>Ask the selected trackers (or all) for peers now</source>
         <translation>立即向选中的（或全部）Tracker 请求用户</translation>
     </message>
@@ -285,12 +285,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+177"/>
+        <location line="+178"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location line="-157"/>
+        <location line="-158"/>
         <source>Trackers</source>
         <translation>Tracker</translation>
     </message>
@@ -317,12 +317,12 @@
     <message>
         <location line="+66"/>
         <location line="+23"/>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>select a torrent first</source>
         <translation>请先选择一个种子</translation>
     </message>
     <message>
-        <location line="-30"/>
+        <location line="-31"/>
         <source>enter a tracker URL, one per line</source>
         <translation>请输入 Tracker 地址，每行一个</translation>
     </message>
@@ -332,7 +332,7 @@
         <translation>请先选择一个 Tracker</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>select the trackers to remove</source>
         <translation>请选择要删除的 Tracker</translation>
     </message>
@@ -395,7 +395,13 @@
 <context>
     <name>lanetorrent::ui::EarningsChart</name>
     <message>
-        <location filename="../gui/earnings_chart.cpp" line="+69"/>
+        <location filename="../gui/earnings_chart.cpp" line="+27"/>
+        <source>MMM d</source>
+        <extracomment>The day under each bar, a QDate format: &quot;MMM d&quot; is &quot;Dec 3&quot;; a language without short month names writes the month as a number (&quot;M月d日&quot;).</extracomment>
+        <translation>M月d日</translation>
+    </message>
+    <message>
+        <location line="+44"/>
         <source>Earned and spent per day</source>
         <translation>每日收入与花费</translation>
     </message>
@@ -1063,7 +1069,7 @@
         <translation>它停留在慢速通道：钱包里没有可付款的 BTT。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>The wallet has too little TRX for the network fees: payments fail once the free bandwidth is used, and the download drops to the slow lane.</source>
         <translation>钱包中的 TRX 不足以支付网络手续费：免费带宽用完后付款将失败，下载会降到慢速通道。</translation>
     </message>
@@ -1093,12 +1099,12 @@
         <translation>系统密钥环拒绝访问（%1）</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>no system keyring is available (%1); a Secret Service such as GNOME Keyring or KWallet must be running</source>
         <translation>没有可用的系统密钥环（%1）；需要运行 GNOME Keyring 或 KWallet 等密钥服务</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>the system keyring failed (%1)</source>
         <translation>系统密钥环出错（%1）</translation>
     </message>
@@ -1370,17 +1376,17 @@
         <translation>%2 上的端口 %1 无法使用（%3）</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>cannot listen on %1:%2: %3</source>
         <translation>无法在 %1:%2 上监听：%3</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+6"/>
         <source>the configured port is taken</source>
         <translation>设置的端口已被占用</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Listening on port %1 of %2 for now: %3. The setting stays %4; it is tried again at the next start.</source>
         <translation>暂时在 %2 的端口 %1 上监听：%3。设置仍为 %4，下次启动时会再次尝试。</translation>
     </message>
@@ -1815,7 +1821,7 @@ Earned today: %4</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>failed (expired)</source>
         <translation>失败（已过期）</translation>
     </message>
@@ -1981,13 +1987,13 @@ Earned today: %4</source>
 <context>
     <name>lanetorrent::ui::WalletService</name>
     <message>
-        <location filename="../base/wallet_service.cpp" line="+115"/>
+        <location filename="../base/wallet_service.cpp" line="+116"/>
         <source>that is not a private key: %1</source>
         <translation>这不是私钥：%1</translation>
     </message>
     <message>
-        <location line="+17"/>
-        <location line="+9"/>
+        <location line="+18"/>
+        <location line="+10"/>
         <location line="+125"/>
         <source>there is no wallet yet: create or import one</source>
         <translation>还没有钱包：请创建或导入一个</translation>
@@ -2008,7 +2014,7 @@ Earned today: %4</source>
         <translation>无法读取密钥库文件：%1</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
         <source>cannot write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>
@@ -2024,17 +2030,17 @@ Earned today: %4</source>
     </message>
     <message>
         <location line="+100"/>
-        <location line="+51"/>
+        <location line="+53"/>
         <source>the amount must be more than zero</source>
         <translation>金额必须大于零</translation>
     </message>
     <message>
-        <location line="-50"/>
+        <location line="-52"/>
         <source>choose what to send: TRX or the token</source>
         <translation>请选择要发送的资产：TRX 或代币</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+42"/>
         <source>enter the recipient&apos;s Tron address (T…)</source>
         <translation>请输入收款方的 Tron 地址（T…）</translation>
     </message>
