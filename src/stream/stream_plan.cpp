@@ -38,6 +38,17 @@ PlanOutput StreamPlan::update(PlanInput const& in) {
         min_window, std::min(static_cast<std::int64_t>(config_.buffer_target_seconds * rate),
                              config_.max_window_bytes));
 
+    // Only the window's front gets deadlines (PlanConfig::front_seconds).
+    std::int64_t const front_bytes = std::max<std::int64_t>(
+        std::int64_t{config_.min_front_pieces} * piece_bytes,
+        static_cast<std::int64_t>(config_.front_seconds * std::max(0.0, in.download_rate)));
+    auto const keep_front_bytes = static_cast<std::int64_t>(front_bytes * config_.keep_factor);
+    auto const index_bytes =
+        std::min(std::max(static_cast<std::int64_t>(config_.index_fraction * g.size),
+                          std::int64_t{config_.index_min_pieces} * piece_bytes),
+                 std::max(config_.index_max_bytes, piece_bytes));
+    int const tail_first = g.piece_at(std::max<std::int64_t>(0, g.size - index_bytes));
+
     // Pieces already had have left libtorrent's list by themselves.
     for (auto it = active_.begin(); it != active_.end();) {
         it = had(in.have, it->first) ? active_.erase(it) : std::next(it);
@@ -52,8 +63,9 @@ PlanOutput StreamPlan::update(PlanInput const& in) {
         int const start = g.piece_at(reader.offset);
         readers.push_back(reader);
         readers.back().end = end;
+        // A reader in the tail is the player fetching the index, which is wanted anyway.
         jumped.push_back(!known_readers_.count(reader.id) && !active_.empty() &&
-                         !had(in.have, start) && !active_.count(start));
+                         !had(in.have, start) && !active_.count(start) && start < tail_first);
     }
     bool const seek = std::find(jumped.begin(), jumped.end(), true) != jumped.end();
     known_readers_.clear();
@@ -77,38 +89,62 @@ PlanOutput StreamPlan::update(PlanInput const& in) {
         int const end_piece = g.piece_at(reader.end - 1);
         int const window_last = g.piece_at(std::min(reader.end, reader.offset + window_bytes) - 1);
         auto const keep_bytes = static_cast<std::int64_t>(window_bytes * config_.keep_factor);
-        keep.emplace_back(start, g.piece_at(std::min(reader.end, reader.offset + keep_bytes) - 1));
+        int const keep_window_last =
+            g.piece_at(std::min(reader.end, reader.offset + keep_bytes) - 1);
+        int keep_last = start;
         int missing = 0;
+        std::int64_t missing_bytes = 0;  // of the pieces before `piece`
         for (int piece = start, j = 0; piece <= end_piece && j < config_.max_window_pieces;
              ++piece, ++j) {
-            bool const in_window = piece <= window_last || j < config_.min_window_pieces;
-            if (!in_window && missing >= config_.min_missing_ahead) break;
             if (had(in.have, piece)) continue;
+            bool const in_window = piece <= window_last || j < config_.min_window_pieces;
+            bool const wanted = missing < config_.min_missing_ahead ||
+                                (in_window && missing_bytes < front_bytes);
+            bool const keepable = piece <= keep_window_last && missing_bytes < keep_front_bytes;
+            if (!wanted && !keepable) break;
             ++missing;
-            auto const ahead =
-                std::max<std::int64_t>(0, g.bytes_of_piece(piece).first - reader.offset);
+            auto const [begin, end] = g.bytes_of_piece(piece);
+            missing_bytes += end - begin;
+            keep_last = piece;
+            if (!wanted) continue;
+            auto const ahead = std::max<std::int64_t>(0, begin - reader.offset);
             int const ms = std::max(j * config_.min_spacing_ms,
                                     milliseconds_of(static_cast<double>(ahead) / rate));
             want(piece, ms);
-            if (!in_window) keep.back().second = std::max(keep.back().second, piece);
         }
+        keep.emplace_back(start, keep_last);
     }
 
     // The container's index at both ends, right after the readers' first pieces.
-    auto const index_bytes =
-        std::min(std::max(static_cast<std::int64_t>(config_.index_fraction * g.size),
-                          std::int64_t{config_.index_min_pieces} * piece_bytes),
-                 std::max(config_.index_max_bytes, piece_bytes));
     // The head only until a reader has read past it: after that it is plain data, and a seek
-    // must not keep its requests alive.
+    // must not keep its requests alive. Only its front: it is the start of the data too.
     std::int64_t const head_end = std::min(g.size, index_bytes);
     for (auto const& reader : readers) head_passed_ = head_passed_ || reader.offset >= head_end;
     int k = 1;
+    std::int64_t head_missing = 0;
     for (int piece = first; !head_passed_ && piece <= g.piece_at(head_end - 1); ++piece) {
-        want(piece, k++ * config_.min_spacing_ms);
+        if (had(in.have, piece)) continue;
+        if (head_missing >= keep_front_bytes) break;
+        bool const in_front = head_missing < front_bytes;
+        auto const [begin, end] = g.bytes_of_piece(piece);
+        head_missing += end - begin;
+        if (in_front) {
+            want(piece, k++ * config_.min_spacing_ms);
+        } else {
+            keep.emplace_back(piece, piece);  // sent earlier: may stay, as past a window's front
+        }
     }
-    for (int piece = g.piece_at(std::max<std::int64_t>(0, g.size - index_bytes)); piece <= last;
-         ++piece) {
+    // The tail once every reader's first piece is here: a faststart file does not need it, and
+    // libtorrent fetches priority-7 pieces in random order, so earlier it would only delay them.
+    // Once started it stays wanted until had, so a reader that catches up with the download
+    // later does not clear and set it again.
+    tail_started_ = tail_started_ ||
+                    (!readers.empty() &&
+                     std::all_of(readers.begin(), readers.end(), [&](auto const& r) {
+                         int const at = g.piece_at(r.offset);
+                         return had(in.have, at) || at >= tail_first;
+                     }));
+    for (int piece = tail_first; tail_started_ && piece <= last; ++piece) {
         want(piece, k++ * config_.min_spacing_ms);
     }
 
@@ -159,6 +195,7 @@ PlanOutput StreamPlan::finish(std::vector<bool> const& have) {
     active_.clear();
     known_readers_.clear();
     head_passed_ = false;
+    tail_started_ = false;
     return out;
 }
 

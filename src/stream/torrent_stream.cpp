@@ -156,6 +156,7 @@ void TorrentStream::plan(std::chrono::steady_clock::time_point now,
     }
     input.readers = readers;
     input.consumption_rate = rate;
+    if (auto const progress = engine_.progress(id_)) input.download_rate = progress->download_rate;
     input.now = now;
     if (!options_.sequential) {
         auto const decision = plan_.update(input);
@@ -170,7 +171,7 @@ void TorrentStream::plan(std::chrono::steady_clock::time_point now,
     status.ahead_bytes = file_->readable_from(status.read_offset);
     status.consumption_rate = rate;
     status.ahead_seconds = rate > 0 ? static_cast<double>(status.ahead_bytes) / rate : 0;
-    status.lane = lane_;
+    status.lane = granted_lane();
     status.lane_reason = status_.lane_reason;
     if (lanes_) status.spent = lanes_->spent_on(id_);
     status_ = status;
@@ -194,7 +195,15 @@ void TorrentStream::choose_lane(std::chrono::steady_clock::time_point now) {
         lane_ = decision.lane;
         lanes_->set_lane(id_, lane_, options_.caps);
     }
-    status_.lane = lane_;
+}
+
+lanes::Lane TorrentStream::granted_lane() const {
+    auto lane = lanes::Lane::slow;
+    if (!lanes_) return lane;
+    for (auto const& peer : lanes_->peers()) {
+        if (peer.torrent == id_ && peer.role == lanes::Role::spend) lane = std::max(lane, peer.lane);
+    }
+    return lane;
 }
 
 std::vector<std::pair<std::int64_t, std::int64_t>> TorrentStream::available_ranges() const {

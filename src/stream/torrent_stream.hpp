@@ -51,8 +51,10 @@ struct BufferStatus {
     double ahead_seconds = 0;      // the same in playback time (0 while the rate is unknown)
     double consumption_rate = 0;   // bytes/s the player reads, estimated
     bool starving = false;         // a reader waits for data
+    // The lane a seller has put this torrent in (the highest, with several; slow while none
+    // has granted one): what is paid for, whether `auto` or the user chose the lane.
     lanes::Lane lane = lanes::Lane::slow;
-    std::string lane_reason;  // why auto chose it (empty without auto)
+    std::string lane_reason;  // why auto asks for its lane (empty without auto)
     lanes::Units spent = 0;   // IOUs on this torrent so far
 };
 
@@ -88,6 +90,7 @@ class TorrentStream {
     void try_publish();
     void plan(std::chrono::steady_clock::time_point now, std::vector<ReaderState> const& readers);
     void choose_lane(std::chrono::steady_clock::time_point now);
+    lanes::Lane granted_lane() const;
 
     Engine& engine_;
     lanes::LaneService* lanes_;
@@ -103,7 +106,7 @@ class TorrentStream {
     StreamPlan plan_;
     ConsumptionEstimator consumption_;
     std::optional<AutoLane> auto_lane_;
-    lanes::Lane lane_ = lanes::Lane::slow;
+    lanes::Lane lane_ = lanes::Lane::slow;  // what `auto` asked for
     BufferStatus status_;
     std::vector<ReaderState> last_readers_;
     std::chrono::steady_clock::time_point next_plan_{};

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fmt/format.h>
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -115,7 +116,11 @@ TEST_F(StreamCliTest, ServesTheFileWhileItDownloads) {
     ASSERT_TRUE(body) << body.error();
     EXPECT_EQ(body->status, 200);
     ASSERT_EQ(body->body.size(), static_cast<std::size_t>(kFileSize));
-    EXPECT_TRUE(body->body == read_bytes(video_, 0, kFileSize)) << "the stream is not the file";
+    auto const file = read_bytes(video_, 0, kFileSize);
+    auto const differ = std::mismatch(body->body.begin(), body->body.end(), file.begin());
+    EXPECT_TRUE(differ.first == body->body.end())
+        << "the stream is not the file from byte " << (differ.first - body->body.begin())
+        << " (piece " << (differ.first - body->body.begin()) / (256 * 1024) << ")";
     std::cout << fmt::format("[ stream   ] 24 MiB read over HTTP in {:.1f} s at a 2 MiB/s seeder\n",
                              seconds);
     // The read could only finish when the last piece did: at 2 MiB/s that is about 12 s, and
@@ -234,6 +239,36 @@ TEST_F(StreamCliTest, AutoLaneBuysWhenTheBufferIsShortAndStopsWhenItIsFull) {
     EXPECT_EQ(lanes_seen.back(), "slow") << story;
     EXPECT_GT(spent, 0);
     EXPECT_LE(spent, cap);
+}
+
+// --lane fast: the buffer events report the lane the seller granted (they said slow for a fixed
+// lane, which was paid for all the same: the lane was only tracked for --lane auto).
+TEST_F(StreamCliTest, AFixedPaidLaneReportsTheLaneTheSellerGranted) {
+    lanes::Devnet chain;
+    auto const passphrase = dir_.path() / "passphrase";
+    std::ofstream(passphrase) << "stream test passphrase\n";
+    auto const payee = lanes::create_cli_wallet(dir_.path() / "payee", passphrase);
+    auto const buyer = lanes::create_cli_wallet(dir_.path() / "fast-profile", passphrase);
+    ASSERT_FALSE(payee.empty() || buyer.empty());
+    ASSERT_TRUE(chain.start(dir_.path() / "devnet", {buyer}));
+    auto const node = chain.config();
+    auto seed = seeder(1024, {"--payee", payee, "--node", node.wallet_address, "--solidity-node",
+                              node.solidity_address});
+    auto stream = streamer(torrent_,
+                           {"--lane", "fast", "--max-price", std::to_string(lanes::kMaxPrice),
+                            "--passphrase-file", passphrase.string(), "--node",
+                            node.wallet_address, "--solidity-node", node.solidity_address},
+                           "fast");
+    ASSERT_FALSE(wait_for_url(*stream).empty()) << stream->stderr_text();
+    auto const paid = stream->wait_for_line(
+        [](auto l) {
+            auto const e = test::parse_event(l);
+            return e && e->value("event", "") == "buffer" && e->value("lane", "") == "fast" &&
+                   e->value("spent", lanes::Units{0}) > 0;
+        },
+        30s);
+    EXPECT_TRUE(paid) << "no buffer event in the fast lane with a payment:\n"
+                      << stream->stdout_text();
 }
 
 }  // namespace

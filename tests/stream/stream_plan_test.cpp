@@ -52,6 +52,9 @@ struct Fixture {
         in.geometry = geometry();
         in.have.assign(pieces, false);
         in.consumption_rate = 1'000'000;  // 1 MB/s: 30 s = 30 MB = 29 pieces
+        // Fast enough that the front (5 s of download) is past every window: the window's rules
+        // alone. The front has its own tests below.
+        in.download_rate = 100e6;
         in.now = Now{} + 100s;
     }
     PlanOutput update() { return plan.update(in); }
@@ -76,28 +79,37 @@ TEST(StreamPlan, StartGivesTheReadersWindowAndBothEndsOfTheFile) {
     for (int p = 0; p <= 28; ++p) EXPECT_TRUE(set.count(p)) << p;
     EXPECT_FALSE(set.count(29));
     EXPECT_FALSE(set.count(500));
-    // The tail: 1 % of the file, for a moov at the end or MKV cues.
-    for (int p = tail; p < pieces; ++p) EXPECT_TRUE(set.count(p)) << p;
-    EXPECT_FALSE(set.count(tail - 1));
-    // The reader's piece first, then the index at both ends, then the rest of the window.
+    // The tail waits for the reader's first piece (TheTailWaitsForTheReadersFirstPiece).
+    EXPECT_FALSE(set.count(pieces - 1));
+    // The reader's piece first, then the rest of the window.
     EXPECT_EQ(out.set.front().piece, 0);
     EXPECT_EQ(out.set.front().deadline_ms, 0);
-    EXPECT_LT(deadline_of(out.set, pieces - 1), deadline_of(out.set, 11));
-    EXPECT_LT(deadline_of(out.set, tail), deadline_of(out.set, 11));
     // Deadlines grow with the distance at the consumption rate: piece 20 starts 20.97 MB in.
     EXPECT_NEAR(deadline_of(out.set, 20), 20'972, 2);
     EXPECT_TRUE(std::is_sorted(out.set.begin(), out.set.end(), [](auto const& a, auto const& b) {
         return a.deadline_ms < b.deadline_ms;
     }));
+
+    // Once the reader's piece is here: the tail, 1 % of the file (a moov at the end, MKV cues),
+    // due before the rest of the window.
+    f.have(0, 0);
+    auto const next = pieces_of(f.update().set);
+    for (int p = tail; p < pieces; ++p) EXPECT_TRUE(next.count(p)) << p;
+    EXPECT_FALSE(next.count(tail - 1));
+    EXPECT_LT(f.plan.active().at(tail), f.plan.active().at(11));
+    EXPECT_LT(f.plan.active().at(pieces - 1), f.plan.active().at(11));
 }
 
-TEST(StreamPlan, BeforeAnyReaderOnlyTheIndexIsWanted) {
+TEST(StreamPlan, BeforeAnyReaderOnlyTheHeadIsWanted) {
     Fixture f;
     auto const set = pieces_of(f.update().set);
     std::set<int> expected;
-    for (int p = 0; p < 10; ++p) expected.insert(p);
-    for (int p = tail; p < pieces; ++p) expected.insert(p);
+    for (int p = 0; p < 10; ++p) expected.insert(p);  // 1 % of the file
     EXPECT_EQ(set, expected);
+    // At an unknown download rate only its front (4 pieces): the player's first read is there.
+    Fixture g;
+    g.in.download_rate = 0;
+    EXPECT_EQ(pieces_of(g.update().set), (std::set<int>{0, 1, 2, 3}));
 }
 
 TEST(StreamPlan, PiecesAlreadyHadAreSkipped) {
@@ -113,6 +125,7 @@ TEST(StreamPlan, PiecesAlreadyHadAreSkipped) {
 
 TEST(StreamPlan, NothingChangesNothingIsSent) {
     Fixture f;
+    f.have(tail, pieces - 1);
     f.in.readers = {reader(1, 0)};
     ASSERT_FALSE(f.update().empty());
     EXPECT_TRUE(f.update().empty());
@@ -170,7 +183,7 @@ TEST(StreamPlan, ASeekMovesTheWindowAndClearsTheOldOneInTheSameUpdate) {
     Fixture f;
     f.in.readers = {reader(1, 0)};
     f.update();
-    f.have(0, 11);
+    f.have(0, 12);
     f.in.now += 12s;
     f.in.readers = {reader(1, 12 * piece)};  // past the head: it is plain data now
     ASSERT_FALSE(f.update().seek);
@@ -189,8 +202,8 @@ TEST(StreamPlan, ASeekMovesTheWindowAndClearsTheOldOneInTheSameUpdate) {
     // The old window's deadlines are cleared in this very update (apply_plan clears them first,
     // so libtorrent drops their queued requests), and the old reader's window is not re-set.
     std::set<int> const cleared(out.clear.begin(), out.clear.end());
-    for (int p = 12; p <= 40; ++p) EXPECT_TRUE(cleared.count(p)) << p;
-    for (int p = 12; p <= 40; ++p) EXPECT_FALSE(set.count(p)) << p;
+    for (int p = 13; p <= 40; ++p) EXPECT_TRUE(cleared.count(p)) << p;
+    for (int p = 13; p <= 40; ++p) EXPECT_FALSE(set.count(p)) << p;
     // The index is still wanted (not had yet), so it is set again after the clear.
     EXPECT_TRUE(set.count(pieces - 1));
 
@@ -272,6 +285,78 @@ TEST(StreamPlan, AWobblingRateDoesNotSetAndClearTheFarEnd) {
         changes += static_cast<int>(out.clear.size());
     }
     EXPECT_EQ(changes, 0);
+}
+
+// libtorrent's regular picker fills a peer's queue (~3 s of requests) with priority-7 pieces in
+// random order, and every deadline sets 7: only the window's first missing pieces get them, as
+// many as 5 s of download, so that the reader's piece is never behind a random part of its window.
+TEST(StreamPlan, OnlyTheFrontOfTheWindowHasDeadlines) {
+    Fixture f;
+    f.in.download_rate = 0;  // not known yet: 4 pieces
+    f.in.readers = {reader(1, 0)};
+    EXPECT_EQ(pieces_of(f.update().set), (std::set<int>{0, 1, 2, 3}));
+    // 2 MB/s: 10 MB, pieces 0..9 (the last one starts 9.4 MB in).
+    f.in.download_rate = 2e6;
+    auto const out = f.update();
+    EXPECT_TRUE(out.clear.empty());
+    EXPECT_EQ(pieces_of(out.set), (std::set<int>{4, 5, 6, 7, 8, 9}));
+    // Pieces already had do not count: with 2..5 here the front reaches piece 13.
+    f.have(2, 5);
+    f.update();
+    EXPECT_EQ(f.active(), (std::set<int>{0, 1, 6, 7, 8, 9, 10, 11, 12, 13}));
+}
+
+TEST(StreamPlan, TheFrontMovesOnAsPiecesArriveAndAFallingRateDoesNotClearIt) {
+    Fixture f;
+    f.have(tail, pieces - 1);
+    f.in.download_rate = 2e6;
+    f.in.readers = {reader(1, 0)};
+    f.update();
+    f.have(0, 3);
+    f.in.now += 2s;
+    auto out = f.update();
+    EXPECT_TRUE(out.clear.empty());
+    EXPECT_EQ(pieces_of(out.set), (std::set<int>{10, 11, 12, 13}));
+    // The rate halves: the pieces already sent keep their deadlines (up to 1.25x the front), so
+    // a wobbling rate does not clear and set them; further out they go.
+    f.in.download_rate = 1.6e6;  // 8 MB: 8 pieces; 10 MB kept
+    out = f.update();
+    EXPECT_TRUE(out.empty()) << ::testing::PrintToString(out.clear);
+    f.in.download_rate = 0.8e6;  // 4 pieces (min), 5 MB kept: pieces 4..8
+    out = f.update();
+    EXPECT_EQ(std::set<int>(out.clear.begin(), out.clear.end()),
+              (std::set<int>{9, 10, 11, 12, 13}));
+    EXPECT_TRUE(out.set.empty());
+}
+
+// A faststart file needs no tail, and a tail fetched at the start competes with the reader's
+// first pieces (libtorrent does not fetch priority-7 pieces in deadline order): the tail waits
+// for the first piece of every reader, and once started it stays until it is here.
+TEST(StreamPlan, TheTailWaitsForTheReadersFirstPiece) {
+    Fixture f;
+    f.in.readers = {reader(1, 0)};
+    EXPECT_FALSE(pieces_of(f.update().set).count(pieces - 1));
+    f.have(0, 0);
+    EXPECT_TRUE(pieces_of(f.update().set).count(pieces - 1));
+    // The reader catches up with the download (its piece is missing): the tail stays.
+    f.have(1, 28);
+    f.in.readers = {reader(1, std::int64_t{29} * piece)};
+    auto const out = f.update();
+    EXPECT_FALSE(std::count(out.clear.begin(), out.clear.end(), pieces - 1));
+    EXPECT_TRUE(f.active().count(pieces - 1));
+}
+
+// libavformat reads an MP4's moov at the end with a new connection: that is the index the plan
+// prepares, not a seek that would clear the start of the file.
+TEST(StreamPlan, AReaderInTheTailIsNoSeek) {
+    Fixture f;
+    f.in.readers = {reader(1, 0)};
+    f.update();  // the tail is not wanted yet (the first piece is not here)
+    f.in.readers = {reader(1, 100), reader(2, std::int64_t{pieces - 2} * piece)};
+    auto const out = f.update();
+    EXPECT_FALSE(out.seek);
+    EXPECT_TRUE(out.clear.empty());
+    EXPECT_TRUE(pieces_of(out.set).count(pieces - 2));
 }
 
 TEST(StreamPlan, FinishClearsWhatIsPending) {
