@@ -673,7 +673,7 @@
     <message>
         <location line="+3"/>
         <source>Costs more than your daily cap allows in one day.</source>
-        <translation>费用超过每日上限一天内允许的金额。</translation>
+        <translation>费用超过每日上限，一天内无法全部支付。</translation>
     </message>
     <message>
         <location line="+25"/>
@@ -1251,7 +1251,7 @@
     <message>
         <location line="+35"/>
         <source>There is no stream to hand over.</source>
-        <translation>没有可交出的流。</translation>
+        <translation>没有可以转交的流。</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1782,7 +1782,7 @@ Earned today: %4</source>
         <location filename="../base/wallet_history.cpp" line="+64"/>
         <source>%1 and %n more</source>
         <translation>
-            <numerusform>%1 等另外 %n 个</numerusform>
+            <numerusform>%1 及另外 %n 个</numerusform>
         </translation>
     </message>
     <message>
