@@ -216,7 +216,19 @@ bool KeystoreDialog::submit() {
     clear_secrets();
     if (!status) {
         wipe(passphrase);
-        show_error(QString::fromStdString(status.error()));
+        // Said in the window's language even when the reason comes from the keystore's English.
+        auto const reason = QString::fromStdString(status.error());
+        switch (mode_) {
+            case Mode::create:
+                show_error(tr("The wallet was not created: %1").arg(reason));
+                break;
+            case Mode::import_key:
+                show_error(tr("The key was not imported: %1").arg(reason));
+                break;
+            case Mode::unlock:
+                show_error(tr("The wallet did not unlock: %1").arg(reason));
+                break;
+        }
         return false;
     }
     auto& keeper = wallet_.passphrase_keeper();

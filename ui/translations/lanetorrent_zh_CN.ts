@@ -532,7 +532,22 @@
         <translation>两次输入的密码不一致。请在两个输入框中输入相同的密码。</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+29"/>
+        <source>The wallet was not created: %1</source>
+        <translation>钱包未创建：%1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The key was not imported: %1</source>
+        <translation>私钥未导入：%1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The wallet did not unlock: %1</source>
+        <translation>钱包未解锁：%1</translation>
+    </message>
+    <message>
+        <location line="+23"/>
         <source>Back up the new wallet</source>
         <translation>备份新钱包</translation>
     </message>
