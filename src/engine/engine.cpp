@@ -49,9 +49,15 @@ struct Engine::Torrent {
     // job returns. The priorities last asked for are what the user sees meanwhile (and after).
     std::vector<lt::download_priority_t> requested_priorities;
     // Streaming: PieceFinished events wanted, and the pieces we gave deadlines that have not
-    // passed or been cleared yet (their priority 7 must survive a file-priority change).
+    // passed or been cleared yet, with their priority (it must survive a file-priority change).
     bool streaming = false;
-    std::set<int> deadline_pieces;
+    std::map<int, int> deadline_pieces;
+    // Passed their hash check but not all written yet: libtorrent 2.0.8 posts
+    // piece_finished_alert when the hash passes (torrent::piece_passed -> we_have), and the last
+    // blocks may still wait in the disk queue; a server that read the file then served zeros
+    // (stream_cli_tests ServesTheFileWhileItDownloads, about 1 run in 8). PieceFinished waits
+    // for have_piece(), which is true once every block is written.
+    std::vector<int> unwritten;
 };
 
 char const* to_string(TorrentState state) {
@@ -797,10 +803,24 @@ Status Engine::set_piece_deadlines(TorrentId const& id,
             return Error{"torrent " + id + " has no piece " + std::to_string(d.piece)};
         }
     }
+    std::vector<std::pair<lt::piece_index_t, lt::download_priority_t>> lower;
+    std::vector<lt::download_priority_t> implied;
     for (auto const& d : deadlines) {
         torrent->handle.set_piece_deadline(lt::piece_index_t(d.piece), std::max(0, d.deadline_ms));
-        torrent->deadline_pieces.insert(d.piece);
+        int priority = std::clamp(d.priority, 1, 7);
+        // Never below what the piece's files ask for.
+        if (priority < 7) {
+            if (implied.empty()) implied = file_implied_priorities(*torrent);
+            priority = std::max(priority, static_cast<int>(static_cast<std::uint8_t>(
+                                              implied[static_cast<std::size_t>(d.piece)])));
+        }
+        torrent->deadline_pieces[d.piece] = priority;
+        if (priority < 7) {
+            lower.emplace_back(lt::piece_index_t(d.piece), lt::download_priority_t(priority));
+        }
     }
+    // Queued behind the deadlines (the handle's calls run in order), which set 7.
+    if (!lower.empty()) torrent->handle.prioritize_pieces(lower);
     return Ok{};
 }
 
@@ -853,8 +873,8 @@ std::vector<lt::download_priority_t> Engine::file_implied_priorities(Torrent con
     return pieces;
 }
 
-// A file-priority change rewrites every piece's priority from the files, wiping the 7 that
-// deadlines set (the pieces stay time-critical, but the regular picker no longer prefers them).
+// A file-priority change rewrites every piece's priority from the files, wiping the 7 (or the
+// PieceDeadline::priority) that deadlines set (the pieces stay time-critical, but the regular picker no longer prefers them).
 // Pieces whose files are now skipped lost their deadline in libtorrent too.
 void Engine::keep_deadline_priorities(Torrent& torrent) {
     if (torrent.deadline_pieces.empty()) return;
@@ -862,11 +882,13 @@ void Engine::keep_deadline_priorities(Torrent& torrent) {
     if (implied.empty()) return;
     std::vector<std::pair<lt::piece_index_t, lt::download_priority_t>> raise;
     for (auto it = torrent.deadline_pieces.begin(); it != torrent.deadline_pieces.end();) {
-        if (implied[static_cast<std::size_t>(*it)] == lt::dont_download) {
+        if (implied[static_cast<std::size_t>(it->first)] == lt::dont_download) {
             it = torrent.deadline_pieces.erase(it);
             continue;
         }
-        raise.emplace_back(lt::piece_index_t(*it), lt::top_priority);
+        raise.emplace_back(lt::piece_index_t(it->first),
+                           std::max(lt::download_priority_t(it->second),
+                                    implied[static_cast<std::size_t>(it->first)]));
         ++it;
     }
     if (!raise.empty()) torrent.handle.prioritize_pieces(raise);
@@ -923,15 +945,35 @@ std::vector<Event> Engine::poll(std::chrono::milliseconds max_wait) {
     if (!session_) return out;
     auto const now = Clock::now();
     run_timers(now);
+    // PieceFinished for the pieces of streaming torrents written since; whether any still waits.
+    auto report_written_pieces = [this](std::vector<Event>& events) {
+        bool waiting = false;
+        for (auto& [id, torrent] : torrents_) {
+            auto& pieces = torrent->unwritten;
+            auto const written = std::stable_partition(pieces.begin(), pieces.end(), [&](int p) {
+                return !torrent->handle.have_piece(lt::piece_index_t(p));
+            });
+            for (auto it = written; it != pieces.end(); ++it) {
+                events.push_back(event::PieceFinished{torrent->id, *it});
+            }
+            pieces.erase(written, pieces.end());
+            waiting = waiting || !pieces.empty();
+        }
+        return waiting;
+    };
+    bool const unwritten = report_written_pieces(out);
     if (out.empty()) {
         auto const next_timer = std::min({next_status_, next_resume_save_, next_pinned_check_});
         auto const until_timer =
             std::chrono::duration_cast<std::chrono::milliseconds>(next_timer - now);
-        session_->wait_for_alert(std::clamp(until_timer, 0ms, max_wait));
+        // A piece waiting for its last writes raises no alert when they are done: look again soon.
+        auto const wait = std::clamp(until_timer, 0ms, max_wait);
+        session_->wait_for_alert(unwritten ? std::min(wait, 10ms) : wait);
     }
     std::vector<lt::alert*> alerts;
     session_->pop_alerts(&alerts);
     for (auto const* alert : alerts) handle(alert, out);
+    report_written_pieces(out);
     return out;
 }
 
@@ -1152,7 +1194,13 @@ void Engine::handle(lt::alert const* alert, std::vector<Event>& out) {
             int const piece =
                 static_cast<int>(static_cast<lt::piece_finished_alert const*>(alert)->piece_index);
             torrent->deadline_pieces.erase(piece);  // libtorrent dropped its deadline
-            if (torrent->streaming) out.push_back(event::PieceFinished{id, piece});
+            if (torrent->streaming) {
+                if (torrent->handle.have_piece(lt::piece_index_t(piece))) {
+                    out.push_back(event::PieceFinished{id, piece});
+                } else {
+                    torrent->unwritten.push_back(piece);
+                }
+            }
             break;
         }
         case lt::file_prio_alert::alert_type:

@@ -75,6 +75,11 @@ struct FilePieces {
 struct PieceDeadline {
     int piece = 0;
     int deadline_ms = 0;
+    // The piece priority it gets (5..7). libtorrent's deadline round runs once a second; in
+    // between, its regular picker fills each peer's queue (~3 s of requests) from the highest
+    // priority down, in random order within one priority, and set_piece_deadline gives 7 to
+    // every piece. A lower priority for pieces due later keeps the regular picker in order.
+    int priority = 7;
     friend bool operator==(PieceDeadline const&, PieceDeadline const&) = default;
 };
 
@@ -164,7 +169,7 @@ class Engine {
     // ones (or each step would throw away the rarest-first requests), and a seek clears first,
     // on purpose: the old window's queued requests (3 s of them, request_queue_time) would
     // otherwise come before the new position (1.5 s against 1.0 s for 8 pieces at 1 MB/s).
-    // stream::apply_plan does one or the other.
+    // stream::apply_plan does one or the other. Each piece then gets its PieceDeadline::priority.
     Status set_piece_deadlines(TorrentId const& id, std::vector<PieceDeadline> const& deadlines);
     // Removes deadlines and gives the pieces back the priority their files imply (libtorrent
     // leaves 1, "low", which would starve them behind every normal piece).

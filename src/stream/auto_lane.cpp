@@ -78,14 +78,18 @@ AutoLaneDecision AutoLane::decide(AutoLaneInput const& in) {
         } else if (ahead < target) {
             why = buffer + " < " + seconds_text(target) + " target";
             bool const medium_falls_short = known(Lane::medium) && !covers(Lane::medium);
-            if (held_ == Lane::fast || (held_ == Lane::medium && !medium_falls_short)) {
+            if ((held_ == Lane::fast && medium_falls_short) ||
+                (held_ == Lane::medium && !medium_falls_short)) {
                 // Hysteresis: a lane bought to fill the buffer keeps it until the target.
                 why += ", keeping " + std::string(lanes::to_string(held_)) + " until then";
             } else if (known(Lane::slow) && covers(Lane::slow)) {
                 want = Lane::slow;
                 why += ", and slow delivers " + rate_text(rates_[0]);
             } else if (!medium_falls_short) {
+                // Fast is for an empty buffer: above the low mark the cheaper lane that keeps up
+                // fills it (bench: fast held to 45 s cost as much as fast all the way).
                 want = Lane::medium;
+                if (held_ == Lane::fast) why += ", fast only below " + seconds_text(config_.low_seconds);
             } else {
                 want = Lane::fast;
                 why += ", and medium delivers " + rate_text(rates_[1]) + " for a " +
@@ -97,6 +101,10 @@ AutoLaneDecision AutoLane::decide(AutoLaneInput const& in) {
         } else {
             why = buffer + ", within " + seconds_text(target) + "-" +
                   seconds_text(config_.high_factor * target);
+            if (held_ == Lane::fast && !(known(Lane::medium) && !covers(Lane::medium))) {
+                want = Lane::medium;
+                why += ", fast only below " + seconds_text(config_.low_seconds);
+            }
         }
     }
 

@@ -7,7 +7,9 @@
 // - starving, or below `low_seconds` (10 s): fast;
 // - below the target (30 s): the cheapest lane known to deliver the consumption rate with a
 //   margin (rates are learnt per lane while it is held), medium when nothing is known yet; a
-//   lane that is held stays until the target is reached (hysteresis);
+//   lane that is held stays until the target is reached (hysteresis), except fast, which is
+//   held above the low mark only while medium is known to fall short: fast costs 3x medium
+//   (default prices) for little more speed;
 // - above `high_factor` x the target (45 s), or the rest of the file is here: slow;
 // - between the target and that: whatever is held.
 // A change waits `min_dwell` (5 s) after the last one, except a move up for a starving or nearly

@@ -71,11 +71,22 @@ PlanOutput StreamPlan::update(PlanInput const& in) {
     known_readers_.clear();
     for (auto const& reader : readers) known_readers_.insert(reader.id);
 
-    std::map<int, int> desired;  // piece -> deadline in ms from now
-    auto want = [&](int piece, int ms) {
+    // piece -> deadline in ms from now, priority
+    std::map<int, std::pair<int, int>> desired;
+    auto want = [&](int piece, int ms, int priority) {
         if (piece < first || piece > last || had(in.have, piece)) return;
-        auto const [it, inserted] = desired.emplace(piece, ms);
-        if (!inserted) it->second = std::min(it->second, ms);
+        auto const [it, inserted] = desired.emplace(piece, std::pair{ms, priority});
+        if (inserted) return;
+        it->second.first = std::min(it->second.first, ms);
+        it->second.second = std::max(it->second.second, priority);
+    };
+    // The priority of a piece of a front with `missing_before` bytes missing before it.
+    std::int64_t const next_bytes = std::max<std::int64_t>(
+        std::int64_t{config_.next_min_pieces} * piece_bytes,
+        static_cast<std::int64_t>(config_.next_seconds * std::max(0.0, in.download_rate)));
+    auto grade = [&](int missing_before, std::int64_t missing_bytes_before) {
+        if (missing_before < config_.now_pieces) return 7;
+        return missing_bytes_before < next_bytes ? 6 : 5;
     };
     // Pieces whose deadlines may stay although the window no longer reaches them (yet).
     std::vector<std::pair<int, int>> keep;
@@ -110,7 +121,7 @@ PlanOutput StreamPlan::update(PlanInput const& in) {
             auto const ahead = std::max<std::int64_t>(0, begin - reader.offset);
             int const ms = std::max(j * config_.min_spacing_ms,
                                     milliseconds_of(static_cast<double>(ahead) / rate));
-            want(piece, ms);
+            want(piece, ms, grade(missing - 1, missing_bytes - (end - begin)));
         }
         keep.emplace_back(start, keep_last);
     }
@@ -122,15 +133,16 @@ PlanOutput StreamPlan::update(PlanInput const& in) {
     for (auto const& reader : readers) head_passed_ = head_passed_ || reader.offset >= head_end;
     int k = 1;
     std::int64_t head_missing = 0;
+    int head_count = 0;
     for (int piece = first; !head_passed_ && piece <= g.piece_at(head_end - 1); ++piece) {
         if (had(in.have, piece)) continue;
         if (head_missing >= keep_front_bytes) break;
         bool const in_front = head_missing < front_bytes;
         auto const [begin, end] = g.bytes_of_piece(piece);
+        if (in_front) want(piece, k++ * config_.min_spacing_ms, grade(head_count, head_missing));
         head_missing += end - begin;
-        if (in_front) {
-            want(piece, k++ * config_.min_spacing_ms);
-        } else {
+        ++head_count;
+        if (!in_front) {
             keep.emplace_back(piece, piece);  // sent earlier: may stay, as past a window's front
         }
     }
@@ -144,8 +156,10 @@ PlanOutput StreamPlan::update(PlanInput const& in) {
                          int const at = g.piece_at(r.offset);
                          return had(in.have, at) || at >= tail_first;
                      }));
+    // Below what the readers read now (7): a player that needs the tail reads it, and then
+    // the tail is that reader's own front.
     for (int piece = tail_first; tail_started_ && piece <= last; ++piece) {
-        want(piece, k++ * config_.min_spacing_ms);
+        want(piece, k++ * config_.min_spacing_ms, 6);
     }
 
     if (seek) {
@@ -167,7 +181,8 @@ PlanOutput StreamPlan::update(PlanInput const& in) {
         }
     }
 
-    for (auto const& [piece, ms] : desired) {
+    for (auto const& [piece, wanted] : desired) {
+        auto const [ms, priority] = wanted;
         auto const due = in.now + std::chrono::milliseconds(ms);
         if (auto const it = active_.find(piece); it != active_.end()) {
             auto const moved = milliseconds_between(it->second, due);  // > 0: later
@@ -175,10 +190,17 @@ PlanOutput StreamPlan::update(PlanInput const& in) {
                                                            config_.resend_earlier_fraction * ms);
             bool const later = moved > std::max<double>(config_.resend_later_ms,
                                                         config_.resend_later_fraction * ms);
-            if (!earlier && !later) continue;
+            // A piece moves up as the front reaches it (at most twice); it never moves down, so
+            // a falling rate estimate does not send the front again.
+            bool const raised = priority > priorities_[piece];
+            if (!earlier && !later && !raised) continue;
         }
         active_[piece] = due;
-        out.set.push_back({piece, ms});
+        priorities_[piece] = std::max(priorities_[piece], priority);
+        out.set.push_back({piece, ms, priorities_[piece]});
+    }
+    for (auto it = priorities_.begin(); it != priorities_.end();) {
+        it = active_.count(it->first) ? std::next(it) : priorities_.erase(it);
     }
     std::sort(out.set.begin(), out.set.end(), [](PieceDeadline const& a, PieceDeadline const& b) {
         return a.deadline_ms != b.deadline_ms ? a.deadline_ms < b.deadline_ms : a.piece < b.piece;
@@ -193,6 +215,7 @@ PlanOutput StreamPlan::finish(std::vector<bool> const& have) {
         if (!had(have, piece)) out.clear.push_back(piece);
     }
     active_.clear();
+    priorities_.clear();
     known_readers_.clear();
     head_passed_ = false;
     tail_started_ = false;

@@ -9,7 +9,8 @@
 //   pieces past the reader while the file has them, so libtorrent's deadline list does not run
 //   empty between updates (each empty -> non-empty turn cancels every request in flight).
 //   Only the window's front (its first missing pieces, ~5 s of download) has deadlines at any
-//   time: libtorrent fetches its priority-7 pieces in random order.
+//   time, with priorities 7, 6, 5 from the reader on: libtorrent's regular picker, which makes
+//   most requests, picks in random order within one priority.
 // - The container's index first: the head and the tail of the file (1 %, at least 2 pieces,
 //   at most 16 MiB each: an MP4 `moov` at either end, MKV cues at the end) get deadlines, the
 //   head's front until a reader has read past it, the tail once the readers' first pieces are
@@ -70,6 +71,13 @@ struct PlanConfig {
     // Just over the queue keeps that queue on the front; the front moves on as pieces arrive.
     double front_seconds = 5;
     int min_front_pieces = 4;
+    // Priorities within a front, since libtorrent picks in random order within one: 7 for the
+    // first `now_pieces` missing pieces (what the player reads now), 6 up to `next_seconds` of
+    // download from the reader (at least `next_min_pieces`) and for the tail index, 5 for the
+    // rest. Everything outside the fronts keeps its file priority (4).
+    int now_pieces = 2;
+    double next_seconds = 2;
+    int next_min_pieces = 2;
 };
 
 struct PlanInput {
@@ -99,13 +107,15 @@ class StreamPlan {
     // The stream ends: clear every deadline still pending (their pieces get their priority back).
     PlanOutput finish(std::vector<bool> const& have);
 
-    // Deadlines as last sent: piece -> when it is due.
+    // Deadlines as last sent: piece -> when it is due, and its priority.
     std::map<int, Now> const& active() const { return active_; }
+    std::map<int, int> const& priorities() const { return priorities_; }
     PlanConfig const& config() const { return config_; }
 
   private:
     PlanConfig config_;
     std::map<int, Now> active_;
+    std::map<int, int> priorities_;  // as last sent, for the pieces in active_
     // Readers seen by the last update. An HTTP response only moves forward, so a jump is a new
     // reader (libavformat opens a connection per seek).
     std::set<int> known_readers_;

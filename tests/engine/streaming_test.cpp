@@ -271,6 +271,35 @@ TEST_F(StreamingEngineTest, DeadlinePiecesKeepTopPriorityAcrossFilePriorityChang
         << ::testing::PrintToString(engine.piece_priorities(id_));
 }
 
+// A deadline with a lower priority (the stream planner grades its front 7, 6, 5, since
+// libtorrent picks in random order within one priority) keeps it, raised to the file's priority
+// when that is higher, across file-priority changes too.
+TEST_F(StreamingEngineTest, DeadlinesGetTheirPriorityAndKeepItAcrossFilePriorityChanges) {
+    add_streaming();
+    auto& engine = downloader_->engine();
+    ASSERT_TRUE(engine.set_piece_deadlines(
+        id_, {{.piece = 50, .deadline_ms = 0, .priority = 7},
+              {.piece = 51, .deadline_ms = 100, .priority = 6},
+              {.piece = 52, .deadline_ms = 200, .priority = 5}}));
+    ASSERT_TRUE(run_until(
+        {downloader_.get()},
+        [&] {
+            auto const p = engine.piece_priorities(id_);
+            return p[50] == 7 && p[51] == 6 && p[52] == 5 && p[53] == 4;
+        },
+        10s))
+        << ::testing::PrintToString(engine.piece_priorities(id_));
+    ASSERT_TRUE(engine.set_file_priority(id_, 0, 6));
+    ASSERT_TRUE(run_until(
+        {downloader_.get()},
+        [&] {
+            auto const p = engine.piece_priorities(id_);
+            return p[10] == 6 && p[50] == 7 && p[51] == 6 && p[52] == 6;
+        },
+        10s))
+        << ::testing::PrintToString(engine.piece_priorities(id_));
+}
+
 // Streaming switches piece_finished alerts on for the session; a torrent that does not stream
 // reports no pieces.
 TEST_F(StreamingEngineTest, OnlyStreamingTorrentsReportPieces) {

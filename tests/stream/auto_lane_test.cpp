@@ -71,6 +71,41 @@ TEST(AutoLane, BuysByBufferLevel) {
     }
 }
 
+// Fast fills an empty buffer; above the low mark medium takes over (a third of fast's price at
+// the seller's defaults) unless medium is known to fall short. Holding fast to 45 s cost as much
+// as the fast lane all the way (bench, 40 s video: auto 100 % of fast's cost per hour).
+TEST(AutoLane, FastIsOnlyForAnEmptyBuffer) {
+    AutoLane lane(config_with_caps());
+    Now t{};
+    ASSERT_EQ(lane.decide(at(t, 0, Lane::slow)).lane, Lane::fast);
+    t += 6s;
+    auto d = lane.decide(at(t, 12, Lane::fast));
+    EXPECT_EQ(d.lane, Lane::medium);
+    EXPECT_EQ(d.reason, "buffer 12 s < 30 s target, fast only below 10 s");
+    // Fast held in the band (the buffer filled within the dwell): medium too.
+    AutoLane other(config_with_caps());
+    Now u{};
+    ASSERT_EQ(other.decide(at(u, 5, Lane::slow)).lane, Lane::fast);
+    u += 6s;
+    EXPECT_EQ(other.decide(at(u, 35, Lane::fast)).lane, Lane::medium);
+    // Medium known to fall short: fast stays until the target.
+    AutoLane short_medium(config_with_caps());
+    Now v{};
+    ASSERT_EQ(short_medium.decide(at(v, 20, Lane::slow)).lane, Lane::medium);
+    for (int i = 0; i < 40; ++i) {  // medium delivers 600 kB/s for a 750 kB/s stream
+        v += 100ms;
+        auto in = at(v, 20, Lane::medium);
+        in.download_rate = 600'000;
+        short_medium.decide(in);
+    }
+    v += 6s;
+    ASSERT_EQ(short_medium.decide(at(v, 5, Lane::medium)).lane, Lane::fast);
+    v += 6s;
+    d = short_medium.decide(at(v, 15, Lane::fast));
+    EXPECT_EQ(d.lane, Lane::fast);
+    EXPECT_EQ(d.reason, "buffer 15 s < 30 s target, keeping fast until then");
+}
+
 TEST(AutoLane, NoPaidLaneBeyondTheCaps) {
     Now t{};
     {

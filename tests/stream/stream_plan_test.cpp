@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 namespace lanetorrent::stream {
@@ -136,8 +137,12 @@ TEST(StreamPlan, NothingChangesNothingIsSent) {
     f.have(0, 1);
     auto const out = f.update();
     EXPECT_TRUE(out.clear.empty());
-    EXPECT_LE(out.set.size(), 3u) << ::testing::PrintToString(pieces_of(out.set));
-    for (auto const& d : out.set) EXPECT_GE(d.piece, 29);
+    // ... and the reader's next two pieces, which move up to priority 7.
+    EXPECT_LE(out.set.size(), 5u) << ::testing::PrintToString(pieces_of(out.set));
+    for (auto const& d : out.set) {
+        EXPECT_TRUE(d.piece >= 29 || ((d.piece == 2 || d.piece == 3) && d.priority == 7))
+            << d.piece;
+    }
     EXPECT_TRUE(f.update().empty());
 }
 
@@ -299,7 +304,7 @@ TEST(StreamPlan, OnlyTheFrontOfTheWindowHasDeadlines) {
     f.in.download_rate = 2e6;
     auto const out = f.update();
     EXPECT_TRUE(out.clear.empty());
-    EXPECT_EQ(pieces_of(out.set), (std::set<int>{4, 5, 6, 7, 8, 9}));
+    EXPECT_EQ(f.active(), (std::set<int>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
     // Pieces already had do not count: with 2..5 here the front reaches piece 13.
     f.have(2, 5);
     f.update();
@@ -316,7 +321,7 @@ TEST(StreamPlan, TheFrontMovesOnAsPiecesArriveAndAFallingRateDoesNotClearIt) {
     f.in.now += 2s;
     auto out = f.update();
     EXPECT_TRUE(out.clear.empty());
-    EXPECT_EQ(pieces_of(out.set), (std::set<int>{10, 11, 12, 13}));
+    EXPECT_EQ(f.active(), (std::set<int>{4, 5, 6, 7, 8, 9, 10, 11, 12, 13}));
     // The rate halves: the pieces already sent keep their deadlines (up to 1.25x the front), so
     // a wobbling rate does not clear and set them; further out they go.
     f.in.download_rate = 1.6e6;  // 8 MB: 8 pieces; 10 MB kept
@@ -327,6 +332,41 @@ TEST(StreamPlan, TheFrontMovesOnAsPiecesArriveAndAFallingRateDoesNotClearIt) {
     EXPECT_EQ(std::set<int>(out.clear.begin(), out.clear.end()),
               (std::set<int>{9, 10, 11, 12, 13}));
     EXPECT_TRUE(out.set.empty());
+}
+
+// libtorrent's regular picker makes most requests (the deadline round runs once a second) and
+// picks in random order within one priority: the front is graded, 7 for the reader's next two
+// pieces, 6 up to 2 s of download from the reader, 5 for the rest, and a piece moves up as the front
+// reaches it (sent again with its new priority, once per step).
+TEST(StreamPlan, TheFrontIsGradedSoThatTheReadersPieceComesFirst) {
+    Fixture f;
+    f.have(tail, pieces - 1);
+    f.in.download_rate = 2e6;  // front: 10 MB (pieces 0..9), 6 up to 4 MB (pieces 2, 3)
+    f.in.readers = {reader(1, 0)};
+    auto out = f.update();
+    std::map<int, int> priority;
+    for (auto const& d : out.set) priority[d.piece] = d.priority;
+    EXPECT_EQ(priority, (std::map<int, int>{{0, 7},
+                                            {1, 7},
+                                            {2, 6},
+                                            {3, 6},
+                                            {4, 5},
+                                            {5, 5},
+                                            {6, 5},
+                                            {7, 5},
+                                            {8, 5},
+                                            {9, 5}}));
+    // Pieces 0 and 2 arrive: 1 and 3 are the reader's next two, 4 and 5 are within 4 MB of
+    // missing data, and the front reaches 11.
+    f.have(0, 0);
+    f.have(2, 2);
+    out = f.update();
+    priority.clear();
+    for (auto const& d : out.set) priority[d.piece] = d.priority;
+    EXPECT_EQ(priority, (std::map<int, int>{{3, 7}, {4, 6}, {5, 6}, {10, 5}, {11, 5}}));
+    EXPECT_EQ(f.plan.priorities().at(1), 7);
+    EXPECT_EQ(f.plan.priorities().at(6), 5);
+    EXPECT_TRUE(f.update().empty());
 }
 
 // A faststart file needs no tail, and a tail fetched at the start competes with the reader's
