@@ -15,7 +15,7 @@ namespace {
 // Long enough for the demo torrent to connect and show progress, rates and a lane.
 constexpr int download_ms = 12000;
 constexpr int settle_ms = 2500;  // a page or dialog lays out and loads (balances, QR code)
-constexpr int play_ms = 9000;    // metadata, the first pieces, then some seconds of playback
+constexpr int play_ms = 12000;   // metadata, the first pieces, then some seconds of playback
 
 }  // namespace
 
@@ -76,6 +76,8 @@ void ScreenshotTour::wallet_page() {
 // it has shown some seconds (the seek bar then has downloaded parts ahead of the playhead).
 void ScreenshotTour::player() {
     window_.showTorrentList();
+    // The demo download is paused first, as a viewer would: the video gets the seller's lanes.
+    window_.pauseSelected();
     window_.addSource(sources_.at(2), true);
     window_.playSelected();  // the torrent just added is the one selected
     QTimer::singleShot(play_ms, this, [this] {

@@ -143,9 +143,12 @@ MediaPlayer::MediaPlayer(Options options, QObject* parent) : QObject(parent), op
         {"cache", "yes"},
         {"cache-pause", "yes"},
         {"cache-pause-wait", "1"},
-        // Read ahead moderately: the stream planner buys the pieces just ahead of the reader, and a
-        // reader far ahead of the playhead would make it buy early what is not watched yet.
-        {"cache-secs", "30"},
+        // Read ahead little: the stream server sees the reader, not the playhead. With 5 s (under
+        // the auto lane's 10 s low mark) a reader that waits means playback is about to stall,
+        // and the buffer the auto lane measures past the reader is the real one less 5 s. With
+        // 30 s mpv sat at the download's frontier, always "waiting", and auto bought fast until
+        // 30 s were downloaded ahead of the playhead.
+        {"cache-secs", "5"},
         {"demuxer-max-bytes", "64MiB"},
         {"demuxer-max-back-bytes", "32MiB"},
         {"hwdec", "no"},

@@ -411,10 +411,12 @@ void MainWindow::update_player(QString const& id) {
     auto const info = session_.streams().info(id.toStdString());
     if (!info) return;
     QString lane = lane_text(info->status.lane).toLower();
-    if (info->auto_lane) {
-        lane = tr("%1 (auto: %2 s of playback ahead)")
-                   .arg(lane)
-                   .arg(qRound(info->status.ahead_seconds));
+    // With `auto`, why it holds this lane ("buffer 12 s < 30 s target", "the rest of the file
+    // is here"): the user sees what is bought and what for.
+    if (info->auto_lane && !info->status.lane_reason.empty()) {
+        lane = tr("%1 (auto: %2)").arg(lane, QString::fromStdString(info->status.lane_reason));
+    } else if (info->auto_lane) {
+        lane = tr("%1 (auto)").arg(lane);
     }
     window->set_stream_info(lane, QString::fromStdString(format_btt(info->status.spent)));
     window->set_available_ranges(info->ranges);
