@@ -8,6 +8,8 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPushButton>
@@ -17,6 +19,8 @@
 #include <QTableView>
 #include <QTimer>
 #include <QUrl>
+#include <map>
+#include <set>
 
 #include "base/file_list_model.hpp"
 #include "base/price_estimate.hpp"
@@ -262,6 +266,33 @@ TEST_F(GuiWithSession, AddDialogForAMagnetWaitsForTheFileList) {
     EXPECT_TRUE(dialog.request().file_priorities.empty());
     EXPECT_FALSE(dialog.lane_picker()->estimate(Lane::medium).cost.has_value());
     EXPECT_FALSE(AddTorrentDialog::describe_source("/nonexistent/file.torrent"));
+}
+
+// Every key press does one thing: no two actions share a shortcut, no two menus a mnemonic, and
+// no shortcut is Alt plus a menu's mnemonic (Alt+O for the settings once opened the Tools menu).
+TEST_F(GuiWithSession, KeyboardShortcutsAndMenuMnemonicsNeverClash) {
+    MainWindow window(*session_, *wallet_, settings());
+    std::map<QString, QString> taken;  // key sequence -> what it does
+    auto const claim = [&](QKeySequence const& keys, QString const& what) {
+        if (keys.isEmpty()) return;
+        auto const text = keys.toString(QKeySequence::PortableText);
+        auto const [it, fresh] = taken.emplace(text, what);
+        EXPECT_TRUE(fresh) << text.toStdString() << " is both \"" << it->second.toStdString()
+                           << "\" and \"" << what.toStdString() << "\"";
+    };
+    for (auto* menu : window.menuBar()->findChildren<QMenu*>(Qt::FindDirectChildrenOnly)) {
+        auto const title = menu->title();
+        auto const at = title.indexOf(QLatin1Char('&'));
+        if (at >= 0 && at + 1 < title.size()) {
+            claim(QKeySequence(QStringLiteral("Alt+") + title.at(at + 1).toUpper()), title);
+        }
+    }
+    std::set<QAction*> seen;
+    for (auto* action : window.findChildren<QAction*>()) {
+        if (!seen.insert(action).second) continue;
+        for (auto const& keys : action->shortcuts()) claim(keys, action->text());
+    }
+    EXPECT_GE(taken.size(), 10u);
 }
 
 TEST_F(GuiWithSession, MainWindowListsAnAddedTorrentAndRemovesItAfterConfirmation) {

@@ -183,7 +183,7 @@ void MainWindow::create_menus() {
     auto* view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("&Torrents"), QKeySequence("Ctrl+1"), this, &MainWindow::showTorrentList);
     view->addAction(tr("&Wallet"), QKeySequence("Ctrl+2"), this, &MainWindow::showWalletPage);
-    menuBar()->addMenu(tr("T&ools"))->addAction(settings_action_);
+    menuBar()->addMenu(tr("Too&ls"))->addAction(settings_action_);
 
     auto* toolbar = addToolBar(tr("Main"));
     toolbar->setObjectName("main_toolbar");

@@ -835,8 +835,8 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>T&amp;ools</source>
-        <translation>工具(&amp;O)</translation>
+        <source>Too&amp;ls</source>
+        <translation>工具(&amp;L)</translation>
     </message>
     <message>
         <location line="+2"/>
