@@ -411,6 +411,26 @@ Status Engine::set_torrent_limits(TorrentId const& id, int upload_limit, int dow
     return Ok{};
 }
 
+std::optional<std::pair<int, int>> Engine::torrent_limits(TorrentId const& id) const {
+    auto const it = torrents_.find(id);
+    if (it == torrents_.end()) return std::nullopt;
+    auto const& handle = it->second->handle;
+    return std::pair{handle.upload_limit(), handle.download_limit()};
+}
+
+Status Engine::move_storage(TorrentId const& id, std::filesystem::path const& directory) {
+    auto* torrent = find(id);
+    if (!torrent) return Error{"no torrent " + id};
+    if (directory.empty() || !directory.is_absolute()) {
+        return Error{"move to a full path, not \"" + directory.string() + "\""};
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(directory, ec);
+    if (ec) return Error{"cannot create " + directory.string() + ": " + ec.message()};
+    torrent->handle.move_storage(directory.string(), lt::move_flags_t::fail_if_exist);
+    return Ok{};
+}
+
 void Engine::set_session_limits(int upload_limit, int download_limit) {
     settings_.upload_limit = upload_limit;
     settings_.download_limit = download_limit;
@@ -874,8 +894,9 @@ std::vector<lt::download_priority_t> Engine::file_implied_priorities(Torrent con
 }
 
 // A file-priority change rewrites every piece's priority from the files, wiping the 7 (or the
-// PieceDeadline::priority) that deadlines set (the pieces stay time-critical, but the regular picker no longer prefers them).
-// Pieces whose files are now skipped lost their deadline in libtorrent too.
+// PieceDeadline::priority) that deadlines set (the pieces stay time-critical, but the regular
+// picker no longer prefers them). Pieces whose files are now skipped lost their deadline in
+// libtorrent too.
 void Engine::keep_deadline_priorities(Torrent& torrent) {
     if (torrent.deadline_pieces.empty()) return;
     auto const implied = file_implied_priorities(torrent);
@@ -1175,6 +1196,18 @@ void Engine::handle(lt::alert const* alert, std::vector<Event>& out) {
             std::string where = a->filename();
             on_torrent_error(*torrent, (where.empty() ? "" : where + ": ") + a->error.message(),
                              a->error, out);
+            break;
+        }
+        case lt::storage_moved_alert::alert_type:
+            // The new path must survive a kill -9 right after the move.
+            request_resume_save(*torrent, true);
+            break;
+        case lt::storage_moved_failed_alert::alert_type: {
+            auto const* a = static_cast<lt::storage_moved_failed_alert const*>(alert);
+            std::string const file = a->file_path();
+            out.push_back(event::Warning{
+                id, "cannot move the files" + (file.empty() ? std::string() : " (" + file + ")") +
+                        ": " + a->error.message() + "; they stay where they were"});
             break;
         }
         case lt::fastresume_rejected_alert::alert_type: {

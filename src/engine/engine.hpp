@@ -104,6 +104,12 @@ class Engine {
     Status resume(TorrentId const& id);
     Status remove(TorrentId const& id, RemoveData data);
     Status set_torrent_limits(TorrentId const& id, int upload_limit, int download_limit);
+    // This torrent's own limits in bytes/s (0 = none), as libtorrent holds them.
+    std::optional<std::pair<int, int>> torrent_limits(TorrentId const& id) const;
+    // Moves the torrent's files to `directory` (created if missing) on libtorrent's disk thread.
+    // A file of the same name already there is never overwritten: the move fails with a Warning
+    // and the files stay where they were. Resume data is saved once the move is done.
+    Status move_storage(TorrentId const& id, std::filesystem::path const& directory);
     void set_session_limits(int upload_limit, int download_limit);
     // Listens on these interfaces instead ("IP:PORT,..."; outgoing connections leave from the
     // IP when there is one). Results arrive as Listening / ListenFailed events.

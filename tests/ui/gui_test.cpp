@@ -19,6 +19,8 @@
 #include <QTableView>
 #include <QTimer>
 #include <QUrl>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -293,6 +295,54 @@ TEST_F(GuiWithSession, KeyboardShortcutsAndMenuMnemonicsNeverClash) {
         for (auto const& keys : action->shortcuts()) claim(keys, action->text());
     }
     EXPECT_GE(taken.size(), 10u);
+}
+
+// What qBittorrent users reach for first: a torrent's own speed limits and moving its files.
+TEST_F(GuiWithSession, PerTorrentLimitsAndMoveStorage) {
+    namespace fs = std::filesystem;
+    fs::create_directories(dir_.path() / "first");
+    auto const made = make_torrent(dir_.path() / "first", "movie.bin", 300'000, 9);
+    settings().set_default_save_path(QString::fromStdString((dir_.path() / "first").string()));
+    MainWindow window(*session_, *wallet_, settings());
+    window.addSource(QString::fromStdString(made.torrent_file.string()), true);
+    ASSERT_TRUE(pump_until(
+        [&] {
+            auto row = session_->row(made.id);
+            return row && row->state == TorrentState::seeding;
+        },
+        30s));
+    window.select_torrent(made.id);
+
+    ASSERT_TRUE(window.set_selected_limits(50 * 1024, 200 * 1024));
+    EXPECT_EQ(session_->torrent_limits(made.id), (std::pair{50 * 1024, 200 * 1024}));
+    EXPECT_FALSE(window.set_selected_limits(-1, 0));
+    ASSERT_TRUE(window.set_selected_limits(0, 0));
+    EXPECT_EQ(session_->torrent_limits(made.id), (std::pair{0, 0}));
+
+    // A move: the file is in the new folder, gone from the old one, and the list follows.
+    auto const second = dir_.path() / "second";
+    ASSERT_TRUE(window.move_selected(QString::fromStdString(second.string())));
+    ASSERT_TRUE(pump_until(
+        [&] {
+            return session_->row(made.id)->save_path == QString::fromStdString(second.string());
+        },
+        20s))
+        << session_->row(made.id)->save_path.toStdString();
+    EXPECT_TRUE(fs::exists(second / "movie.bin"));
+    EXPECT_FALSE(fs::exists(dir_.path() / "first" / "movie.bin"));
+
+    // Onto a folder that has a file of that name: refused, nothing overwritten, nothing moved.
+    auto const third = dir_.path() / "third";
+    fs::create_directories(third);
+    std::ofstream(third / "movie.bin") << "the user's own file";
+    QSignalSpy warned(session_.get(), &Session::warning);
+    ASSERT_TRUE(window.move_selected(QString::fromStdString(third.string())));
+    ASSERT_TRUE(pump_until([&] { return warned.count() > 0; }, 20s));
+    EXPECT_TRUE(warned.last().at(0).toString().contains("cannot move"))
+        << warned.last().at(0).toString().toStdString();
+    EXPECT_EQ(fs::file_size(third / "movie.bin"), std::string("the user's own file").size());
+    EXPECT_TRUE(fs::exists(second / "movie.bin"));
+    EXPECT_FALSE(window.move_selected(QStringLiteral("relative/path")));
 }
 
 TEST_F(GuiWithSession, MainWindowListsAnAddedTorrentAndRemovesItAfterConfirmation) {

@@ -145,6 +145,20 @@ void Session::poll_now() {
 
 void Session::tick() {
     poll_now();
+    // A storage move shows in the list once libtorrent has the new path.
+    for (auto it = moving_.begin(); it != moving_.end();) {
+        auto const path = engine_->save_path(it->first);
+        auto const row = rows_.find(it->first);
+        if (!path || row == rows_.end()) {
+            it = moving_.erase(it);
+            continue;
+        }
+        if (row->second.save_path != qs(path->string())) {
+            row->second.save_path = qs(path->string());
+            ++row->second.revision;
+        }
+        it = *path == std::filesystem::path(it->second) ? moving_.erase(it) : std::next(it);
+    }
     refresh_lane_figures();
     remember_names();
     emit torrentsUpdated();
@@ -528,6 +542,23 @@ void Session::set_lane(TorrentId const& id, lanes::Lane lane, lanes::Caps caps) 
     raw.setValue(key + "/max_price_per_gib", qint64{caps.max_price_per_gib});
     raw.setValue(key + "/max_per_torrent", qint64{caps.max_per_torrent});
     raw.setValue(key + "/max_per_day", qint64{caps.max_per_day});
+}
+
+Status Session::set_torrent_limits(TorrentId const& id, int upload, int download) {
+    if (upload < 0 || download < 0)
+        return Error{tr("a speed limit is 0 (none) or more").toStdString()};
+    return engine_->set_torrent_limits(id, upload, download);
+}
+
+std::pair<int, int> Session::torrent_limits(TorrentId const& id) const {
+    return engine_->torrent_limits(id).value_or(std::pair{0, 0});
+}
+
+Status Session::move_storage(TorrentId const& id, QString const& directory) {
+    auto const target = std::filesystem::path(directory.toStdString());
+    auto moved = engine_->move_storage(id, target);
+    if (moved) moving_[id] = target.string();
+    return moved;
 }
 
 void Session::set_rate_limits(int upload, int download) {

@@ -17,10 +17,10 @@
 #include <set>
 #include <vector>
 
+#include "base/stream_service.hpp"
 #include "engine/engine.hpp"
 #include "engine/profile.hpp"
 #include "engine/torrent_source.hpp"
-#include "base/stream_service.hpp"
 #include "lanes/lane_service.hpp"
 
 namespace lanetorrent::ui {
@@ -113,6 +113,12 @@ class Session : public QObject {
     void set_lane(TorrentId const& id, lanes::Lane lane, lanes::Caps caps);
     // Session-wide rate limits in bytes/s, 0 = unlimited.
     void set_rate_limits(int upload, int download);
+    // One torrent's own limits in bytes/s, 0 = none (kept in its resume data).
+    Status set_torrent_limits(TorrentId const& id, int upload, int download);
+    std::pair<int, int> torrent_limits(TorrentId const& id) const;
+    // Moves a torrent's files to `directory` in the background; the row's save path follows when
+    // the move is done, a failure comes as warning() and leaves the files where they were.
+    Status move_storage(TorrentId const& id, QString const& directory);
 
     // Lets the lanes buy (sign proofs, IOUs and settlements) with this key; until then every
     // download is in the slow lane. The wallet page calls it after unlocking.
@@ -232,7 +238,8 @@ class Session : public QObject {
     void tell_settled(lanes::SettlementRecord const& record);
     std::map<TorrentId, QString> remembered_names_;  // as last written to the settings
     std::set<std::string> settled_told_;             // paymentSettled already emitted
-    std::set<TorrentId> fetching_;          // metadata fetches for add dialogs
+    std::set<TorrentId> fetching_;                   // metadata fetches for add dialogs
+    std::map<TorrentId, std::string> moving_;        // storage moves under way: their target
 };
 
 // The same interfaces on any free port ("IP:0" for each "IP:PORT"), or nullopt if every port is

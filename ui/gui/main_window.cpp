@@ -5,7 +5,10 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDesktopServices>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QFileDialog>
+#include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
@@ -16,6 +19,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -141,6 +145,9 @@ void MainWindow::create_actions() {
     play_ = make(tr("Pla&y"), "video-x-generic", QKeySequence("Ctrl+Shift+P"),
                  &MainWindow::playSelected);
     play_->setToolTip(tr("Watch while it downloads"));
+    limit_ =
+        make(tr("&Limit speed…"), "preferences-system-network", {}, &MainWindow::limitSelected);
+    move_ = make(tr("Mo&ve to…"), "folder-move", {}, &MainWindow::moveSelected);
     settings_action_ = make(tr("&Settings…"), "preferences-system", QKeySequence("Alt+O"),
                             &MainWindow::showSettings);
     settings_action_->setMenuRole(QAction::PreferencesRole);
@@ -178,7 +185,9 @@ void MainWindow::create_menus() {
     file->addSeparator();
     file->addAction(quit_);
     auto* torrent = menuBar()->addMenu(tr("&Torrent"));
-    for (auto* action : {play_, pause_, resume_, remove_, open_folder_}) torrent->addAction(action);
+    for (auto* action : {play_, pause_, resume_, remove_, open_folder_, limit_, move_}) {
+        torrent->addAction(action);
+    }
     torrent->addMenu(lane_menu_);
     auto* view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("&Torrents"), QKeySequence("Ctrl+1"), this, &MainWindow::showTorrentList);
@@ -300,7 +309,9 @@ void MainWindow::refresh() {
 
 void MainWindow::update_actions() {
     bool const any = view_->selectionModel()->hasSelection();
-    for (auto* action : {play_, pause_, resume_, remove_, open_folder_}) action->setEnabled(any);
+    for (auto* action : {play_, pause_, resume_, remove_, open_folder_, limit_, move_}) {
+        action->setEnabled(any);
+    }
     lane_menu_->setEnabled(any);
 }
 
@@ -311,6 +322,9 @@ void MainWindow::show_torrent_menu(QPoint const& pos) {
     menu.addSeparator();
     for (auto* action : {pause_, resume_}) menu.addAction(action);
     menu.addMenu(lane_menu_);
+    menu.addSeparator();
+    menu.addAction(limit_);
+    menu.addAction(move_);
     menu.addSeparator();
     menu.addAction(open_folder_);
     menu.addAction(remove_);
@@ -348,6 +362,67 @@ void MainWindow::add_request(AddRequest const& request) {
     model_->refresh();
     select_torrent(*added);
     if (request.play) play(*added);
+}
+
+Status MainWindow::set_selected_limits(int upload_bytes_per_s, int download_bytes_per_s) {
+    for (auto const& id : selected_ids()) {
+        auto set = session_.set_torrent_limits(id, upload_bytes_per_s, download_bytes_per_s);
+        if (!set) return set;
+    }
+    return Ok{};
+}
+
+Status MainWindow::move_selected(QString const& directory) {
+    for (auto const& id : selected_ids()) {
+        auto moved = session_.move_storage(id, directory);
+        if (!moved) return moved;
+    }
+    return Ok{};
+}
+
+// Per-torrent limits in KiB/s, as qBittorrent asks for them; 0 is no limit of its own (the
+// session's limits still apply).
+void MainWindow::limitSelected() {
+    auto const ids = selected_ids();
+    if (ids.empty()) return;
+    auto const [upload, download] = session_.torrent_limits(ids.front());
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Limit speed"));
+    auto* form = new QFormLayout(&dialog);
+    auto make_box = [&dialog](int bytes_per_s) {
+        auto* box = new QSpinBox(&dialog);
+        box->setRange(0, 1'000'000);
+        box->setSuffix(tr(" KiB/s"));
+        box->setSpecialValueText(tr("No limit"));
+        box->setValue(bytes_per_s / 1024);
+        return box;
+    };
+    auto* down_box = make_box(download);
+    auto* up_box = make_box(upload);
+    down_box->setObjectName("download_limit");
+    up_box->setObjectName("upload_limit");
+    form->addRow(tr("&Download:"), down_box);
+    form->addRow(tr("&Upload:"), up_box);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    form->addRow(buttons);
+    if (dialog.exec() != QDialog::Accepted) return;
+    if (auto set = set_selected_limits(up_box->value() * 1024, down_box->value() * 1024); !set) {
+        show_error(tr("Cannot limit the speed"), QString::fromStdString(set.error()));
+    }
+}
+
+void MainWindow::moveSelected() {
+    auto const ids = selected_ids();
+    if (ids.empty()) return;
+    auto const row = session_.row(ids.front());
+    auto const directory = QFileDialog::getExistingDirectory(this, tr("Move the files to"),
+                                                             row ? row->save_path : QString());
+    if (directory.isEmpty()) return;
+    if (auto moved = move_selected(directory); !moved) {
+        show_error(tr("Cannot move the files"), QString::fromStdString(moved.error()));
+    }
 }
 
 void MainWindow::playSelected() {

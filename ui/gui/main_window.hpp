@@ -63,6 +63,11 @@ class MainWindow : public QMainWindow {
     void resumeSelected();
     void removeSelected();  // asks first, with "also delete the downloaded files"
     void openSelectedFolder();
+    void limitSelected();  // asks for upload and download limits of the selected torrents
+    void moveSelected();   // asks for a folder, then moves the selected torrents' files there
+    // What the two dialogs do, callable from tests; errors are for a person.
+    Status set_selected_limits(int upload_bytes_per_s, int download_bytes_per_s);
+    Status move_selected(QString const& directory);
     // Plays the selected torrent while it downloads (its largest video file) in a player window.
     void playSelected();
     // Plays `file_index` of `id` (the largest video file when empty); errors in a message box.
@@ -123,6 +128,8 @@ class MainWindow : public QMainWindow {
     QAction* remove_ = nullptr;
     QAction* open_folder_ = nullptr;
     QAction* play_ = nullptr;
+    QAction* limit_ = nullptr;
+    QAction* move_ = nullptr;
     QAction* settings_action_ = nullptr;
     QAction* quit_ = nullptr;
     QMenu* lane_menu_ = nullptr;
