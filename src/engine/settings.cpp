@@ -45,6 +45,26 @@ lt::settings_pack to_settings_pack(EngineSettings const& s) {
     pack.set_int(sp::max_retry_port_bind, s.try_next_ports ? 10 : 0);
     pack.set_bool(sp::listen_system_port_fallback, s.try_next_ports);
 
+    auto const policy = s.encryption == EngineSettings::Encryption::require   ? sp::pe_forced
+                        : s.encryption == EngineSettings::Encryption::disable ? sp::pe_disabled
+                                                                              : sp::pe_enabled;
+    pack.set_int(sp::out_enc_policy, policy);
+    pack.set_int(sp::in_enc_policy, policy);
+    // Required means RC4 only: libtorrent's "both" would let a peer settle for plaintext headers.
+    pack.set_int(sp::allowed_enc_level,
+                 s.encryption == EngineSettings::Encryption::require ? sp::pe_rc4 : sp::pe_both);
+    if (!s.proxy_host.empty()) {
+        pack.set_int(sp::proxy_type,
+                     s.proxy_type == EngineSettings::ProxyType::http ? sp::http : sp::socks5);
+        pack.set_str(sp::proxy_hostname, s.proxy_host);
+        pack.set_int(sp::proxy_port, s.proxy_port);
+        pack.set_bool(sp::proxy_peer_connections, true);
+        pack.set_bool(sp::proxy_tracker_connections, true);
+        pack.set_bool(sp::proxy_hostnames, true);
+    } else {
+        pack.set_int(sp::proxy_type, sp::none);
+    }
+
     pack.set_bool(sp::enable_dht, s.dht);
     if (!s.dht) pack.set_str(sp::dht_bootstrap_nodes, "");
     pack.set_bool(sp::enable_lsd, s.lsd);

@@ -29,6 +29,17 @@ struct EngineSettings {
     bool lsd = true;   // local service discovery
     bool upnp = true;  // UPnP and NAT-PMP port mapping
     bool pex = true;   // peer exchange
+
+    // BitTorrent protocol encryption (MSE/PE), as qBittorrent offers it: prefer it and accept
+    // both, require it (plaintext peers are refused), or never use it.
+    enum class Encryption { prefer, require, disable };
+    Encryption encryption = Encryption::prefer;
+
+    // A proxy for peer and tracker connections; none when `proxy_host` is empty.
+    enum class ProxyType { socks5, http };
+    ProxyType proxy_type = ProxyType::socks5;
+    std::string proxy_host;
+    int proxy_port = 1080;
     // We accept uTP from peers that prefer it, but dial TCP: libtorrent tries uTP first on
     // outgoing connections, and its uTP moved data 8x slower and at 4x the CPU of TCP between two
     // of our peers on loopback (docs/bench.md), cost ~4 s of fallback per TCP-only peer (aria2),

@@ -29,6 +29,7 @@
 #include "base/torrent_list_model.hpp"
 #include "base/wallet_service.hpp"
 #include "base_test_support.hpp"
+#include "engine/settings.hpp"
 #include "gui/add_torrent_dialog.hpp"
 #include "gui/details_pane.hpp"
 #include "gui/lane_picker.hpp"
@@ -547,6 +548,54 @@ TEST_F(GuiWithSession, SettingsDialogRoundTripsIntoAppSettings) {
     SettingsDialog again(reread, nullptr);
     EXPECT_DOUBLE_EQ(again.findChild<QDoubleSpinBox*>("cap_day")->value(), 99.25);
     EXPECT_EQ(again.findChild<QComboBox*>("default_lane")->currentIndex(), 2);
+}
+
+// Discovery, encryption and the proxy: from the dialog through the ini file into the settings
+// libtorrent is given.
+TEST_F(GuiWithSession, NetworkSettingsReachTheEngine) {
+    {
+        SettingsDialog dialog(settings(), nullptr);
+        EXPECT_TRUE(dialog.findChild<QCheckBox*>("dht")->isChecked());
+        EXPECT_FALSE(dialog.findChild<QLineEdit*>("proxy_host")->isEnabled());
+        dialog.findChild<QCheckBox*>("dht")->setChecked(false);
+        dialog.findChild<QCheckBox*>("lsd")->setChecked(false);
+        auto* encryption = dialog.findChild<QComboBox*>("encryption");
+        encryption->setCurrentIndex(encryption->findData("require"));
+        auto* proxy = dialog.findChild<QComboBox*>("proxy_type");
+        proxy->setCurrentIndex(proxy->findData("socks5"));
+        EXPECT_TRUE(dialog.findChild<QLineEdit*>("proxy_host")->isEnabled());
+        dialog.findChild<QLineEdit*>("proxy_host")->setText("  proxy.example.org ");
+        dialog.findChild<QSpinBox*>("proxy_port")->setValue(9050);
+        dialog.findChild<QLineEdit*>("listen_interfaces")->setText("0.0.0.0:6881");
+        dialog.apply();
+    }
+    AppSettings reread(profile_->profile);
+    auto const network = reread.network();
+    EXPECT_FALSE(network.dht);
+    EXPECT_TRUE(network.pex);
+    EXPECT_FALSE(network.lsd);
+    EXPECT_EQ(network.encryption, "require");
+    EXPECT_EQ(network.proxy_host, "proxy.example.org");
+
+    auto const pack = to_settings_pack(engine_settings(reread));
+    EXPECT_FALSE(pack.get_bool(lt::settings_pack::enable_dht));
+    EXPECT_FALSE(pack.get_bool(lt::settings_pack::enable_lsd));
+    EXPECT_EQ(pack.get_int(lt::settings_pack::out_enc_policy), lt::settings_pack::pe_forced);
+    EXPECT_EQ(pack.get_int(lt::settings_pack::in_enc_policy), lt::settings_pack::pe_forced);
+    EXPECT_EQ(pack.get_int(lt::settings_pack::proxy_type), lt::settings_pack::socks5);
+    EXPECT_EQ(pack.get_str(lt::settings_pack::proxy_hostname), "proxy.example.org");
+    EXPECT_EQ(pack.get_int(lt::settings_pack::proxy_port), 9050);
+    EXPECT_TRUE(pack.get_bool(lt::settings_pack::proxy_peer_connections));
+
+    // Garbage in the file is not used: the defaults stand.
+    reread.raw().setValue("network/encryption", "rot13");
+    reread.raw().setValue("network/proxy_port", 70000);
+    EXPECT_EQ(reread.network().encryption, "prefer");
+    EXPECT_EQ(reread.network().proxy_port, 1080);
+    // A loopback profile keeps discovery off whatever the settings say.
+    reread.set_listen_interfaces("127.0.0.9:7001");
+    reread.raw().setValue("network/dht", true);
+    EXPECT_FALSE(to_settings_pack(engine_settings(reread)).get_bool(lt::settings_pack::enable_dht));
 }
 
 }  // namespace

@@ -170,6 +170,35 @@ void AppSettings::set_rate_limits_kib(int upload, int download) {
     settings_->setValue(kDownLimit, download);
 }
 
+AppSettings::Network AppSettings::network() const {
+    Network n;
+    auto const& s = *settings_;
+    n.dht = s.value("network/dht", n.dht).toBool();
+    n.pex = s.value("network/pex", n.pex).toBool();
+    n.lsd = s.value("network/lsd", n.lsd).toBool();
+    n.upnp = s.value("network/upnp", n.upnp).toBool();
+    auto const encryption = s.value("network/encryption", n.encryption).toString();
+    if (QStringList{"prefer", "require", "disable"}.contains(encryption)) n.encryption = encryption;
+    auto const proxy = s.value("network/proxy_type", n.proxy_type).toString();
+    if (QStringList{"none", "socks5", "http"}.contains(proxy)) n.proxy_type = proxy;
+    // A host name is at most 253 characters; anything longer in the file is not one.
+    n.proxy_host = s.value("network/proxy_host").toString().trimmed().left(253);
+    int const port = s.value("network/proxy_port", n.proxy_port).toInt();
+    if (port > 0 && port < 65536) n.proxy_port = port;
+    return n;
+}
+
+void AppSettings::set_network(Network const& n) {
+    settings_->setValue("network/dht", n.dht);
+    settings_->setValue("network/pex", n.pex);
+    settings_->setValue("network/lsd", n.lsd);
+    settings_->setValue("network/upnp", n.upnp);
+    settings_->setValue("network/encryption", n.encryption);
+    settings_->setValue("network/proxy_type", n.proxy_type);
+    settings_->setValue("network/proxy_host", n.proxy_host.trimmed());
+    settings_->setValue("network/proxy_port", n.proxy_port);
+}
+
 QString AppSettings::default_save_path() const {
     auto const fallback = QStandardPaths::writableLocation(QStandardPaths::DownloadLocation);
     return settings_->value(kSavePath, fallback).toString();

@@ -54,6 +54,20 @@ class AppSettings {
     int upload_limit_kib() const;  // 0 = unlimited
     int download_limit_kib() const;
     void set_rate_limits_kib(int upload, int download);
+    // Peer discovery and privacy, as qBittorrent's Connection and BitTorrent pages have them.
+    // Read at start (the engine is configured once); a loopback-only profile keeps discovery off.
+    struct Network {
+        bool dht = true;
+        bool pex = true;
+        bool lsd = true;
+        bool upnp = true;
+        QString encryption = QStringLiteral("prefer");  // prefer / require / disable
+        QString proxy_type = QStringLiteral("none");    // none / socks5 / http
+        QString proxy_host;
+        int proxy_port = 1080;
+    };
+    Network network() const;
+    void set_network(Network const& network);
     QString default_save_path() const;  // XDG download dir by default
     void set_default_save_path(QString const& path);
 

@@ -26,20 +26,6 @@ bool is_loopback(std::string const& ip) {
     return ip.starts_with("127.") || ip == "::1" || ip == "[::1]";
 }
 
-EngineSettings engine_settings(AppSettings const& settings) {
-    EngineSettings engine;
-    engine.listen_interfaces = settings.listen_interfaces().toStdString();
-    engine.upload_limit = settings.upload_limit_kib() * 1024;
-    engine.download_limit = settings.download_limit_kib() * 1024;
-    // A loopback-only instance (tests, a local demo) has no one to discover or map ports for,
-    // and an exact address the user named must not silently become the next port.
-    if (auto const ip = single_listen_ip(engine.listen_interfaces); is_loopback(ip)) {
-        engine.make_local_only();
-        engine.try_next_ports = false;
-    }
-    return engine;
-}
-
 std::filesystem::path keystore_file(Profile const& profile) {
     return profile.data_dir() / "keystore.json";
 }
@@ -78,6 +64,37 @@ QString name_key(QString const& id) {
 constexpr qsizetype max_remembered_name = 256;
 
 }  // namespace
+
+// The engine as the profile's settings configure it (read once, at start).
+EngineSettings engine_settings(AppSettings const& settings) {
+    EngineSettings engine;
+    engine.listen_interfaces = settings.listen_interfaces().toStdString();
+    engine.upload_limit = settings.upload_limit_kib() * 1024;
+    engine.download_limit = settings.download_limit_kib() * 1024;
+    auto const network = settings.network();
+    engine.dht = network.dht;
+    engine.pex = network.pex;
+    engine.lsd = network.lsd;
+    engine.upnp = network.upnp;
+    engine.encryption =
+        network.encryption == QLatin1String("require")   ? EngineSettings::Encryption::require
+        : network.encryption == QLatin1String("disable") ? EngineSettings::Encryption::disable
+                                                         : EngineSettings::Encryption::prefer;
+    if (network.proxy_type != QLatin1String("none") && !network.proxy_host.isEmpty()) {
+        engine.proxy_type = network.proxy_type == QLatin1String("http")
+                                ? EngineSettings::ProxyType::http
+                                : EngineSettings::ProxyType::socks5;
+        engine.proxy_host = network.proxy_host.toStdString();
+        engine.proxy_port = network.proxy_port;
+    }
+    // A loopback-only instance (tests, a local demo) has no one to discover or map ports for,
+    // and an exact address the user named must not silently become the next port.
+    if (auto const ip = single_listen_ip(engine.listen_interfaces); is_loopback(ip)) {
+        engine.make_local_only();
+        engine.try_next_ports = false;
+    }
+    return engine;
+}
 
 Result<std::unique_ptr<Session>> Session::open(Profile profile, AppSettings& settings) {
     if (auto made = profile.create_directories(); !made) return Error{made.error()};

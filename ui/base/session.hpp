@@ -242,6 +242,9 @@ class Session : public QObject {
     std::map<TorrentId, std::string> moving_;        // storage moves under way: their target
 };
 
+// The engine's settings from the app's: listen interfaces, limits, discovery, encryption, proxy.
+EngineSettings engine_settings(AppSettings const& settings);
+
 // The same interfaces on any free port ("IP:0" for each "IP:PORT"), or nullopt if every port is
 // already 0 or the text names none: what a session falls back to when its port is taken.
 std::optional<std::string> with_any_port(std::string const& listen_interfaces);

@@ -163,8 +163,54 @@ QWidget* SettingsDialog::network_page() {
     down_limit_->setValue(settings_.download_limit_kib());
     form->addRow(tr("Upload limit:"), up_limit_);
     form->addRow(tr("Download limit:"), down_limit_);
-    form->addRow(
-        note(tr("Rate limits apply at once; the listen interfaces on the next start."), page));
+
+    auto const network = settings_.network();
+    auto check = [page](QString const& text, char const* name, bool on) {
+        auto* box = new QCheckBox(text, page);
+        box->setObjectName(QString::fromLatin1(name));
+        box->setChecked(on);
+        return box;
+    };
+    dht_ = check(tr("DHT (find peers without a tracker)"), "dht", network.dht);
+    pex_ = check(tr("Peer exchange (PeX)"), "pex", network.pex);
+    lsd_ = check(tr("Local peer discovery"), "lsd", network.lsd);
+    upnp_ = check(tr("Map the port on the router (UPnP / NAT-PMP)"), "upnp", network.upnp);
+    for (auto* box : {dht_, pex_, lsd_, upnp_}) form->addRow(box);
+    encryption_ = new QComboBox(page);
+    encryption_->setObjectName("encryption");
+    encryption_->addItem(tr("Prefer encryption"), QStringLiteral("prefer"));
+    encryption_->addItem(tr("Require encryption"), QStringLiteral("require"));
+    encryption_->addItem(tr("Disable encryption"), QStringLiteral("disable"));
+    encryption_->setCurrentIndex(std::max(0, encryption_->findData(network.encryption)));
+    form->addRow(tr("Encryption:"), encryption_);
+    proxy_type_ = new QComboBox(page);
+    proxy_type_->setObjectName("proxy_type");
+    proxy_type_->addItem(tr("No proxy"), QStringLiteral("none"));
+    proxy_type_->addItem(QStringLiteral("SOCKS5"), QStringLiteral("socks5"));
+    proxy_type_->addItem(QStringLiteral("HTTP"), QStringLiteral("http"));
+    proxy_type_->setCurrentIndex(std::max(0, proxy_type_->findData(network.proxy_type)));
+    proxy_host_ = new QLineEdit(network.proxy_host, page);
+    proxy_host_->setObjectName("proxy_host");
+    proxy_host_->setMaxLength(253);
+    proxy_port_ = new QSpinBox(page);
+    proxy_port_->setObjectName("proxy_port");
+    proxy_port_->setRange(1, 65535);
+    proxy_port_->setValue(network.proxy_port);
+    auto* proxy_row = new QHBoxLayout;
+    proxy_row->addWidget(proxy_type_);
+    proxy_row->addWidget(proxy_host_, 1);
+    proxy_row->addWidget(proxy_port_);
+    form->addRow(tr("Proxy:"), proxy_row);
+    auto const follow_type = [this] {
+        bool const on = proxy_type_->currentData().toString() != QLatin1String("none");
+        proxy_host_->setEnabled(on);
+        proxy_port_->setEnabled(on);
+    };
+    connect(proxy_type_, &QComboBox::currentIndexChanged, this, follow_type);
+    follow_type();
+    form->addRow(note(tr("Rate limits apply at once; the listen interfaces, discovery, "
+                         "encryption and the proxy on the next start."),
+                      page));
     return page;
 }
 
@@ -235,6 +281,16 @@ void SettingsDialog::apply() {
 
     settings_.set_listen_interfaces(listen_->text().trimmed());
     settings_.set_rate_limits_kib(up_limit_->value(), down_limit_->value());
+    AppSettings::Network network;
+    network.dht = dht_->isChecked();
+    network.pex = pex_->isChecked();
+    network.lsd = lsd_->isChecked();
+    network.upnp = upnp_->isChecked();
+    network.encryption = encryption_->currentData().toString();
+    network.proxy_type = proxy_type_->currentData().toString();
+    network.proxy_host = proxy_host_->text().trimmed();
+    network.proxy_port = proxy_port_->value();
+    settings_.set_network(network);
     if (session_) session_->set_rate_limits(up_limit_->value() * 1024, down_limit_->value() * 1024);
 
     settings_.set_default_save_path(save_path_->text().trimmed());

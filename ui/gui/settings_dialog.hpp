@@ -54,6 +54,14 @@ class SettingsDialog : public QDialog {
     QLineEdit* listen_ = nullptr;
     QSpinBox* up_limit_ = nullptr;
     QSpinBox* down_limit_ = nullptr;
+    QCheckBox* dht_ = nullptr;
+    QCheckBox* pex_ = nullptr;
+    QCheckBox* lsd_ = nullptr;
+    QCheckBox* upnp_ = nullptr;
+    QComboBox* encryption_ = nullptr;
+    QComboBox* proxy_type_ = nullptr;
+    QLineEdit* proxy_host_ = nullptr;
+    QSpinBox* proxy_port_ = nullptr;
     QLineEdit* save_path_ = nullptr;
     QCheckBox* close_to_tray_ = nullptr;
     QCheckBox* seed_24_7_ = nullptr;
