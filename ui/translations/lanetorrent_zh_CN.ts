@@ -729,7 +729,7 @@
 <context>
     <name>lanetorrent::ui::MainWindow</name>
     <message>
-        <location filename="../gui/main_window.cpp" line="+65"/>
+        <location filename="../gui/main_window.cpp" line="+69"/>
         <source>Torrents</source>
         <translation>种子</translation>
     </message>
@@ -779,6 +779,16 @@
         <translation>边下载边观看</translation>
     </message>
     <message>
+        <location line="+2"/>
+        <source>&amp;Limit speed…</source>
+        <translation>限速(&amp;L)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mo&amp;ve to…</source>
+        <translation>移动到(&amp;V)…</translation>
+    </message>
+    <message>
         <location line="+1"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
@@ -819,7 +829,7 @@
         <translation>种子(&amp;T)</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>&amp;View</source>
         <translation>查看(&amp;V)</translation>
     </message>
@@ -889,24 +899,69 @@
         <translation>今日承诺：%1 · 链上已到账：%2</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+46"/>
         <location line="+13"/>
         <source>Cannot add torrent</source>
         <translation>无法添加种子</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+31"/>
+        <source>Limit speed</source>
+        <translation>限速</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source> KiB/s</source>
+        <translation> KiB/s</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No limit</source>
+        <translation>不限速</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>&amp;Download:</source>
+        <translation>下载(&amp;D)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Upload:</source>
+        <translation>上传(&amp;U)：</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Cannot limit the speed</source>
+        <translation>无法设置限速</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Move the files to</source>
+        <translation>把文件移动到</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Cannot move the files</source>
+        <translation>无法移动文件</translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <location line="+36"/>
         <source>Cannot play</source>
         <translation>无法播放</translation>
     </message>
     <message>
-        <location line="+12"/>
-        <source>%1 (auto: %2 s of playback ahead)</source>
-        <translation>%1（自动：已缓冲 %2 秒的播放内容）</translation>
+        <location line="+14"/>
+        <source>%1 (auto: %2)</source>
+        <translation>%1（自动：%2）</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+2"/>
+        <source>%1 (auto)</source>
+        <translation>%1（自动）</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Add torrent files</source>
         <translation>添加种子文件</translation>
     </message>
@@ -972,7 +1027,7 @@
         <translation>视频播放器（libmpv）无法启动。</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+39"/>
         <source>The video player (libmpv) could not start: %1.</source>
         <translation>视频播放器（libmpv）无法启动：%1。</translation>
     </message>
@@ -1386,7 +1441,7 @@
 <context>
     <name>lanetorrent::ui::Session</name>
     <message>
-        <location filename="../base/session.cpp" line="+298"/>
+        <location filename="../base/session.cpp" line="+329"/>
         <source>port %1 on %2 cannot be used (%3)</source>
         <translation>%2 上的端口 %1 无法使用（%3）</translation>
     </message>
@@ -1404,6 +1459,11 @@
         <location line="+2"/>
         <source>Listening on port %1 of %2 for now: %3. The setting stays %4; it is tried again at the next start.</source>
         <translation>暂时在 %2 的端口 %1 上监听：%3。设置仍为 %4，下次启动时会再次尝试。</translation>
+    </message>
+    <message>
+        <location line="+220"/>
+        <source>a speed limit is 0 (none) or more</source>
+        <translation>限速值须为 0（不限）或更大</translation>
     </message>
 </context>
 <context>
@@ -1550,12 +1610,62 @@
         <translation>下载限速：</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Rate limits apply at once; the listen interfaces on the next start.</source>
-        <translation>限速立即生效；监听地址在下次启动时生效。</translation>
+        <location line="+9"/>
+        <source>DHT (find peers without a tracker)</source>
+        <translation>DHT（无需 Tracker 即可发现用户）</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+1"/>
+        <source>Peer exchange (PeX)</source>
+        <translation>用户交换 (PeX)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Local peer discovery</source>
+        <translation>本地用户发现</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Map the port on the router (UPnP / NAT-PMP)</source>
+        <translation>在路由器上映射端口 (UPnP / NAT-PMP)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Prefer encryption</source>
+        <translation>优先加密</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Require encryption</source>
+        <translation>强制加密</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Disable encryption</source>
+        <translation>禁用加密</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Encryption:</source>
+        <translation>加密：</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>No proxy</source>
+        <translation>不使用代理</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Proxy:</source>
+        <translation>代理：</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Rate limits apply at once; the listen interfaces, discovery, encryption and the proxy on the next start.</source>
+        <translation>限速立即生效；监听地址、用户发现、加密和代理在下次启动时生效。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
