@@ -844,7 +844,12 @@
         <translation>钱包(&amp;W)</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
+        <source>&amp;Alternative speed limits</source>
+        <translation>备用限速(&amp;A)</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>Too&amp;ls</source>
         <translation>工具(&amp;L)</translation>
     </message>
@@ -1441,7 +1446,7 @@
 <context>
     <name>lanetorrent::ui::Session</name>
     <message>
-        <location filename="../base/session.cpp" line="+329"/>
+        <location filename="../base/session.cpp" line="+347"/>
         <source>port %1 on %2 cannot be used (%3)</source>
         <translation>%2 上的端口 %1 无法使用（%3）</translation>
     </message>
@@ -1469,7 +1474,7 @@
 <context>
     <name>lanetorrent::ui::SettingsDialog</name>
     <message>
-        <location filename="../gui/settings_dialog.cpp" line="+38"/>
+        <location filename="../gui/settings_dialog.cpp" line="+39"/>
         <source>unlimited</source>
         <translation>不限</translation>
     </message>
@@ -1611,6 +1616,51 @@
     </message>
     <message>
         <location line="+9"/>
+        <source>Alternative upload limit:</source>
+        <translation>备用上传限速：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Alternative download limit:</source>
+        <translation>备用下载限速：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Use the alternative limits now</source>
+        <translation>立即使用备用限速</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Use them on a schedule:</source>
+        <translation>按计划使用：</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>every day</source>
+        <translation>每天</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>on weekdays</source>
+        <translation>工作日</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>at weekends</source>
+        <translation>周末</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>from</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>to</source>
+        <translation>到</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>DHT (find peers without a tracker)</source>
         <translation>DHT（无需 Tracker 即可发现用户）</translation>
     </message>
