@@ -199,6 +199,38 @@ void AppSettings::set_network(Network const& n) {
     settings_->setValue("network/proxy_port", n.proxy_port);
 }
 
+AltSpeed AppSettings::alt_speed() const {
+    AltSpeed alt;
+    auto const& s = *settings_;
+    alt.upload_kib = std::max(0, s.value("alt_speed/upload_kib", 0).toInt());
+    alt.download_kib = std::max(0, s.value("alt_speed/download_kib", 0).toInt());
+    alt.manual = s.value("alt_speed/manual", false).toBool();
+    alt.scheduled = s.value("alt_speed/scheduled", false).toBool();
+    auto const time = [&](char const* key, QTime fallback) {
+        auto const t = QTime::fromString(s.value(key).toString(), QStringLiteral("HH:mm"));
+        return t.isValid() ? t : fallback;
+    };
+    alt.from = time("alt_speed/from", alt.from);
+    alt.to = time("alt_speed/to", alt.to);
+    auto const days = s.value("alt_speed/days", QStringLiteral("every_day")).toString();
+    alt.days = days == QLatin1String("weekdays")   ? AltSpeed::Days::weekdays
+               : days == QLatin1String("weekends") ? AltSpeed::Days::weekends
+                                                   : AltSpeed::Days::every_day;
+    return alt;
+}
+
+void AppSettings::set_alt_speed(AltSpeed const& alt) {
+    settings_->setValue("alt_speed/upload_kib", alt.upload_kib);
+    settings_->setValue("alt_speed/download_kib", alt.download_kib);
+    settings_->setValue("alt_speed/manual", alt.manual);
+    settings_->setValue("alt_speed/scheduled", alt.scheduled);
+    settings_->setValue("alt_speed/from", alt.from.toString(QStringLiteral("HH:mm")));
+    settings_->setValue("alt_speed/to", alt.to.toString(QStringLiteral("HH:mm")));
+    settings_->setValue("alt_speed/days", alt.days == AltSpeed::Days::weekdays   ? "weekdays"
+                                          : alt.days == AltSpeed::Days::weekends ? "weekends"
+                                                                                 : "every_day");
+}
+
 QString AppSettings::default_save_path() const {
     auto const fallback = QStandardPaths::writableLocation(QStandardPaths::DownloadLocation);
     return settings_->value(kSavePath, fallback).toString();

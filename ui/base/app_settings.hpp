@@ -7,6 +7,7 @@
 #include <QString>
 #include <memory>
 
+#include "base/alt_speed.hpp"
 #include "engine/profile.hpp"
 #include "lanes/lane.hpp"
 #include "lanes/lane_service.hpp"
@@ -68,6 +69,9 @@ class AppSettings {
     };
     Network network() const;
     void set_network(Network const& network);
+    // The alternative global limits and their schedule (base/alt_speed.hpp).
+    AltSpeed alt_speed() const;
+    void set_alt_speed(AltSpeed const& alt);
     QString default_save_path() const;  // XDG download dir by default
     void set_default_save_path(QString const& path);
 

@@ -110,6 +110,7 @@ Result<std::unique_ptr<Session>> Session::open(Profile profile, AppSettings& set
     }
     session->refresh_lane_figures();
     session->remember_names();
+    session->apply_limits();  // the alternative limits may hold from the start
     session->queue_poll();
     return session;
 }
@@ -160,8 +161,25 @@ void Session::poll_now() {
     take_notices();
 }
 
+void Session::apply_limits() {
+    auto const now = QDateTime::currentDateTime();
+    auto const alt = settings_.alt_speed();
+    auto const limits =
+        effective_limits(alt, {settings_.upload_limit_kib(), settings_.download_limit_kib()}, now);
+    if (limits != applied_limits_) {
+        engine_->set_session_limits(limits.first, limits.second);
+        applied_limits_ = limits;
+    }
+    bool const active = ui::alt_speed_active(alt, now);
+    if (active != alt_active_) {
+        alt_active_ = active;
+        emit altSpeedChanged(active);
+    }
+}
+
 void Session::tick() {
     poll_now();
+    apply_limits();
     // A storage move shows in the list once libtorrent has the new path.
     for (auto it = moving_.begin(); it != moving_.end();) {
         auto const path = engine_->save_path(it->first);
@@ -580,6 +598,8 @@ Status Session::move_storage(TorrentId const& id, QString const& directory) {
 
 void Session::set_rate_limits(int upload, int download) {
     engine_->set_session_limits(upload, download);
+    applied_limits_ = {upload, download};
+    apply_limits();  // the alternative limits, if they hold now, win
 }
 
 void Session::set_wallet_key(tron::PrivateKey key) {

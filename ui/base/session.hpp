@@ -116,6 +116,10 @@ class Session : public QObject {
     // One torrent's own limits in bytes/s, 0 = none (kept in its resume data).
     Status set_torrent_limits(TorrentId const& id, int upload, int download);
     std::pair<int, int> torrent_limits(TorrentId const& id) const;
+    // The global limits in force now (bytes/s), and whether they are the alternative ones (by
+    // hand or by their schedule; re-checked every second).
+    std::pair<int, int> applied_limits() const { return applied_limits_; }
+    bool alt_speed_active() const { return alt_active_; }
     // Moves a torrent's files to `directory` in the background; the row's save path follows when
     // the move is done, a failure comes as warning() and leaves the files where they were.
     Status move_storage(TorrentId const& id, QString const& directory);
@@ -201,6 +205,8 @@ class Session : public QObject {
     void nodeStatusChanged(bool answers, QString message);
     // A lane settlement (paid or received) reached a block: once per settlement and run.
     void paymentSettled(lanetorrent::ui::SettledPayment payment);
+    // The alternative speed limits came into force or ended.
+    void altSpeedChanged(bool active);
 
   private:
     Session(Profile profile, AppSettings& settings, std::unique_ptr<Engine> engine,
@@ -240,6 +246,9 @@ class Session : public QObject {
     std::set<std::string> settled_told_;             // paymentSettled already emitted
     std::set<TorrentId> fetching_;                   // metadata fetches for add dialogs
     std::map<TorrentId, std::string> moving_;        // storage moves under way: their target
+    void apply_limits();
+    std::pair<int, int> applied_limits_{-1, -1};
+    bool alt_active_ = false;
 };
 
 // The engine's settings from the app's: listen interfaces, limits, discovery, encryption, proxy.

@@ -192,6 +192,21 @@ void MainWindow::create_menus() {
     auto* view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("&Torrents"), QKeySequence("Ctrl+1"), this, &MainWindow::showTorrentList);
     view->addAction(tr("&Wallet"), QKeySequence("Ctrl+2"), this, &MainWindow::showWalletPage);
+    view->addSeparator();
+    // qBittorrent's turtle: the alternative global limits by hand (the schedule is in Settings).
+    auto* alt_speed = view->addAction(tr("&Alternative speed limits"));
+    alt_speed->setObjectName("alt_speed");
+    alt_speed->setCheckable(true);
+    alt_speed->setChecked(session_.alt_speed_active());
+    connect(alt_speed, &QAction::toggled, this, [this](bool on) {
+        auto alt = settings_.alt_speed();
+        if (alt.manual == on) return;
+        alt.manual = on;
+        settings_.set_alt_speed(alt);
+        session_.set_rate_limits(settings_.upload_limit_kib() * 1024,
+                                 settings_.download_limit_kib() * 1024);
+    });
+    connect(&session_, &Session::altSpeedChanged, alt_speed, &QAction::setChecked);
     menuBar()->addMenu(tr("Too&ls"))->addAction(settings_action_);
 
     auto* toolbar = addToolBar(tr("Main"));

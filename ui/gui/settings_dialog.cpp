@@ -13,6 +13,7 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QStackedWidget>
+#include <QTimeEdit>
 #include <QVBoxLayout>
 
 #include "base/app_settings.hpp"
@@ -164,6 +165,43 @@ QWidget* SettingsDialog::network_page() {
     form->addRow(tr("Upload limit:"), up_limit_);
     form->addRow(tr("Download limit:"), down_limit_);
 
+    auto const alt = settings_.alt_speed();
+    alt_up_ = kib_box(page);
+    alt_up_->setObjectName("alt_upload_limit");
+    alt_up_->setValue(alt.upload_kib);
+    alt_down_ = kib_box(page);
+    alt_down_->setObjectName("alt_download_limit");
+    alt_down_->setValue(alt.download_kib);
+    form->addRow(tr("Alternative upload limit:"), alt_up_);
+    form->addRow(tr("Alternative download limit:"), alt_down_);
+    alt_manual_ = new QCheckBox(tr("Use the alternative limits now"), page);
+    alt_manual_->setObjectName("alt_manual");
+    alt_manual_->setChecked(alt.manual);
+    form->addRow(alt_manual_);
+    alt_scheduled_ = new QCheckBox(tr("Use them on a schedule:"), page);
+    alt_scheduled_->setObjectName("alt_scheduled");
+    alt_scheduled_->setChecked(alt.scheduled);
+    alt_from_ = new QTimeEdit(alt.from, page);
+    alt_from_->setObjectName("alt_from");
+    alt_from_->setDisplayFormat(QStringLiteral("HH:mm"));
+    alt_to_ = new QTimeEdit(alt.to, page);
+    alt_to_->setObjectName("alt_to");
+    alt_to_->setDisplayFormat(QStringLiteral("HH:mm"));
+    alt_days_ = new QComboBox(page);
+    alt_days_->setObjectName("alt_days");
+    alt_days_->addItem(tr("every day"), int(AltSpeed::Days::every_day));
+    alt_days_->addItem(tr("on weekdays"), int(AltSpeed::Days::weekdays));
+    alt_days_->addItem(tr("at weekends"), int(AltSpeed::Days::weekends));
+    alt_days_->setCurrentIndex(std::max(0, alt_days_->findData(int(alt.days))));
+    auto* schedule = new QHBoxLayout;
+    schedule->addWidget(alt_scheduled_);
+    schedule->addWidget(new QLabel(tr("from"), page));
+    schedule->addWidget(alt_from_);
+    schedule->addWidget(new QLabel(tr("to"), page));
+    schedule->addWidget(alt_to_);
+    schedule->addWidget(alt_days_, 1);
+    form->addRow(schedule);
+
     auto const network = settings_.network();
     auto check = [page](QString const& text, char const* name, bool on) {
         auto* box = new QCheckBox(text, page);
@@ -281,6 +319,15 @@ void SettingsDialog::apply() {
 
     settings_.set_listen_interfaces(listen_->text().trimmed());
     settings_.set_rate_limits_kib(up_limit_->value(), down_limit_->value());
+    AltSpeed alt;
+    alt.upload_kib = alt_up_->value();
+    alt.download_kib = alt_down_->value();
+    alt.manual = alt_manual_->isChecked();
+    alt.scheduled = alt_scheduled_->isChecked();
+    alt.from = alt_from_->time();
+    alt.to = alt_to_->time();
+    alt.days = static_cast<AltSpeed::Days>(alt_days_->currentData().toInt());
+    settings_.set_alt_speed(alt);
     AppSettings::Network network;
     network.dht = dht_->isChecked();
     network.pex = pex_->isChecked();

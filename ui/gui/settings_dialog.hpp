@@ -10,6 +10,7 @@ class QComboBox;
 class QDoubleSpinBox;
 class QLineEdit;
 class QSpinBox;
+class QTimeEdit;
 
 namespace lanetorrent::ui {
 
@@ -54,6 +55,13 @@ class SettingsDialog : public QDialog {
     QLineEdit* listen_ = nullptr;
     QSpinBox* up_limit_ = nullptr;
     QSpinBox* down_limit_ = nullptr;
+    QSpinBox* alt_up_ = nullptr;
+    QSpinBox* alt_down_ = nullptr;
+    QCheckBox* alt_manual_ = nullptr;
+    QCheckBox* alt_scheduled_ = nullptr;
+    QTimeEdit* alt_from_ = nullptr;
+    QTimeEdit* alt_to_ = nullptr;
+    QComboBox* alt_days_ = nullptr;
     QCheckBox* dht_ = nullptr;
     QCheckBox* pex_ = nullptr;
     QCheckBox* lsd_ = nullptr;
