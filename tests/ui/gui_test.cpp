@@ -18,6 +18,7 @@
 #include <QSpinBox>
 #include <QTableView>
 #include <QTimer>
+#include <QToolBar>
 #include <QUrl>
 #include <filesystem>
 #include <fstream>
@@ -344,6 +345,24 @@ TEST_F(GuiWithSession, PerTorrentLimitsAndMoveStorage) {
     EXPECT_EQ(fs::file_size(third / "movie.bin"), std::string("the user's own file").size());
     EXPECT_TRUE(fs::exists(second / "movie.bin"));
     EXPECT_FALSE(window.move_selected(QStringLiteral("relative/path")));
+}
+
+// Without an icon theme (a bare window manager, this offscreen test) every toolbar button still
+// has a picture: the bundled SVGs stand in for the freedesktop names.
+TEST_F(GuiWithSession, ToolbarIconsFallBackToTheBundledOnes) {
+    auto const theme = QIcon::themeName();
+    QIcon::setThemeName(QStringLiteral("no-such-theme"));
+    MainWindow window(*session_, *wallet_, settings());
+    auto* toolbar = window.findChild<QToolBar*>(QStringLiteral("main_toolbar"));
+    ASSERT_NE(toolbar, nullptr);
+    int with_icons = 0;
+    for (auto* action : toolbar->actions()) {
+        if (action->isSeparator()) continue;
+        EXPECT_FALSE(action->icon().pixmap(24, 24).isNull()) << action->text().toStdString();
+        ++with_icons;
+    }
+    EXPECT_GE(with_icons, 7);
+    QIcon::setThemeName(theme);
 }
 
 TEST_F(GuiWithSession, MainWindowListsAnAddedTorrentAndRemovesItAfterConfirmation) {

@@ -20,6 +20,7 @@
 #include "base/format.hpp"
 #include "base/peer_list_model.hpp"
 #include "base/price_estimate.hpp"
+#include "gui/icons.hpp"
 #include "gui/progress_delegate.hpp"
 
 namespace lanetorrent::ui {
@@ -349,7 +350,7 @@ void DetailsPane::show_file_menu(QPoint const& pos) {
     QMenu menu(this);
     if (selected.size() == 1 && torrent_) {
         int const file = files_->file(selected.front()).index;
-        menu.addAction(QIcon::fromTheme("media-playback-start"), tr("&Play"), this,
+        menu.addAction(themed_icon("media-playback-start"), tr("&Play"), this,
                        [this, file, id = *torrent_] { emit playFileRequested(id, file); });
         menu.addSeparator();
     }

@@ -37,6 +37,7 @@
 #include "engine/torrent_source.hpp"
 #include "gui/add_torrent_dialog.hpp"
 #include "gui/details_pane.hpp"
+#include "gui/icons.hpp"
 #include "gui/player_window.hpp"
 #include "gui/progress_delegate.hpp"
 #include "gui/settings_dialog.hpp"
@@ -124,7 +125,7 @@ MainWindow::~MainWindow() {
 void MainWindow::create_actions() {
     auto make = [this](QString const& text, QString const& icon, QKeySequence const& keys,
                        void (MainWindow::*slot)()) {
-        auto* action = new QAction(QIcon::fromTheme(icon), text, this);
+        auto* action = new QAction(themed_icon(icon), text, this);
         action->setShortcut(keys);
         connect(action, &QAction::triggered, this, slot);
         addAction(action);  // shortcuts work while the menus are hidden too
@@ -151,7 +152,7 @@ void MainWindow::create_actions() {
     settings_action_ = make(tr("&Settings…"), "preferences-system", QKeySequence("Alt+O"),
                             &MainWindow::showSettings);
     settings_action_->setMenuRole(QAction::PreferencesRole);
-    quit_ = new QAction(QIcon::fromTheme("application-exit"), tr("&Quit"), this);
+    quit_ = new QAction(themed_icon("application-exit"), tr("&Quit"), this);
     quit_->setShortcut(QKeySequence::Quit);
     quit_->setMenuRole(QAction::QuitRole);
     connect(quit_, &QAction::triggered, this, &MainWindow::quitRequested);

@@ -6,6 +6,7 @@
 #include "base/app_settings.hpp"
 #include "base/format.hpp"
 #include "base/session.hpp"
+#include "gui/icons.hpp"
 
 namespace lanetorrent::ui {
 namespace {
@@ -43,7 +44,7 @@ TrayIcon::TrayIcon(Session& session, AppSettings& settings, QObject* parent)
     });
     menu_.addAction(tr("Open wallet"), this, &TrayIcon::walletRequested);
     menu_.addSeparator();
-    menu_.addAction(QIcon::fromTheme(QStringLiteral("application-exit")), tr("Quit"), this,
+    menu_.addAction(themed_icon(QStringLiteral("application-exit")), tr("Quit"), this,
                     &TrayIcon::quitRequested);
     setContextMenu(&menu_);
     // A left click toggles the window, as in most tray apps; the right click opens the menu.
