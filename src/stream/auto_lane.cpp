@@ -68,6 +68,14 @@ AutoLaneDecision AutoLane::decide(AutoLaneInput const& in) {
         urgent = true;
     } else if (rate <= 0) {
         why = "consumption rate not known yet";
+        if (in.ahead_bytes == 0 && held_ == Lane::slow) {
+            // The start: nothing is buffered, and a lane takes ~1.5 s to reach its rate. Waiting
+            // for the player to starve first cost the bench's auto viewer two stalls in its
+            // first seconds that the fast viewer did not have.
+            want = Lane::fast;
+            why = "starting with an empty buffer";
+            urgent = true;
+        }
     } else {
         double const ahead = static_cast<double>(in.ahead_bytes) / rate;
         std::string const buffer = "buffer " + seconds_text(ahead);

@@ -4,7 +4,8 @@
 //
 // The policy (docs/streaming.md "The auto lane"), with seconds = contiguous bytes ahead of the
 // furthest reader / the consumption rate:
-// - starving, or below `low_seconds` (10 s): fast;
+// - starving, below `low_seconds` (10 s), or nothing buffered before the rate is known (the
+//   start): fast;
 // - below the target (30 s): the cheapest lane known to deliver the consumption rate with a
 //   margin (rates are learnt per lane while it is held), medium when nothing is known yet; a
 //   lane that is held stays until the target is reached (hysteresis), except fast, which is

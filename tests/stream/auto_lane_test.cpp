@@ -37,6 +37,30 @@ TEST(AutoLane, StartsFastWhileThePlayerWaits) {
     EXPECT_EQ(d.reason, "the player waits for data");
 }
 
+// The start: nothing buffered, the rate not known yet. Fast at once, not after the player first
+// waits (a lane needs ~1.5 s to reach its rate: the bench's auto viewer stalled twice in its
+// first seconds, the fast viewer not); once something is buffered an unknown rate holds.
+TEST(AutoLane, StartsFastBeforeTheRateIsKnown) {
+    AutoLane lane(config_with_caps());
+    Now t{};
+    AutoLaneInput in;
+    in.now = t;
+    auto d = lane.decide(in);
+    EXPECT_EQ(d.lane, Lane::fast);
+    EXPECT_EQ(d.reason, "starting with an empty buffer");
+    in.now += 1s;
+    in.current = Lane::fast;
+    in.ahead_bytes = 1 << 20;
+    EXPECT_EQ(lane.decide(in).lane, Lane::fast);
+    // Something buffered already (a resumed download): an unknown rate holds slow.
+    AutoLane resumed(config_with_caps());
+    AutoLaneInput later;
+    later.ahead_bytes = 1 << 20;
+    EXPECT_EQ(resumed.decide(later).lane, Lane::slow);
+    // No paid lane without caps, start or not.
+    EXPECT_EQ(AutoLane{}.decide(AutoLaneInput{}).lane, Lane::slow);
+}
+
 TEST(AutoLane, BuysByBufferLevel) {
     Now t{};
     {
