@@ -238,7 +238,7 @@
 <context>
     <name>lanetorrent::ui::DetailsPane</name>
     <message>
-        <location filename="../gui/details_pane.cpp" line="+77"/>
+        <location filename="../gui/details_pane.cpp" line="+78"/>
         <source>Peers</source>
         <translation>用户</translation>
     </message>
@@ -729,7 +729,7 @@
 <context>
     <name>lanetorrent::ui::MainWindow</name>
     <message>
-        <location filename="../gui/main_window.cpp" line="+69"/>
+        <location filename="../gui/main_window.cpp" line="+70"/>
         <source>Torrents</source>
         <translation>种子</translation>
     </message>
@@ -1121,7 +1121,7 @@
         <translation>测试连接</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+70"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
@@ -1889,7 +1889,7 @@
 <context>
     <name>lanetorrent::ui::TrayIcon</name>
     <message>
-        <location filename="../gui/tray_icon.cpp" line="+32"/>
+        <location filename="../gui/tray_icon.cpp" line="+33"/>
         <location line="+34"/>
         <source>Show window</source>
         <translation>显示窗口</translation>
