@@ -5,6 +5,7 @@
 
 #include <QBarSeries>
 #include <QBarSet>
+#include <QElapsedTimer>
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
@@ -343,7 +344,8 @@ TEST_F(WalletUi, RealSendThroughThePage) {
         },
         30s))
         << cell(WalletHistoryModel::status).toStdString();
-    EXPECT_EQ(cell(WalletHistoryModel::amount), QString::fromUtf8("\u22122.5 BTT"));  // a minus sign
+    EXPECT_EQ(cell(WalletHistoryModel::amount),
+              QString::fromUtf8("\u22122.5 BTT"));  // a minus sign
     EXPECT_EQ(cell(WalletHistoryModel::peer), base58(key(2)));
     EXPECT_EQ(page.history_table()->model()->rowCount(), 1);
     page.refresh();
@@ -409,6 +411,28 @@ TEST_F(WalletUi, NodeSettingsWidgetPresetsAndTest) {
     EXPECT_FALSE(tested.last().at(0).toBool());
     EXPECT_TRUE(widget.result_text().contains("connection refused"))
         << widget.result_text().toStdString();
+}
+
+// A node that accepts and never answers holds a probe for its whole 5 s deadline. Closing the
+// settings meanwhile must not wait for it (the widget joined its probe thread: the GUI froze).
+TEST_F(WalletUi, ClosingTheNodeSettingsDuringATestDoesNotWait) {
+    start_devnet();
+    lanetorrent::test::TcpProxy silent(settings_->node().wallet_address);
+    silent.set_mode(lanetorrent::test::TcpProxy::Mode::blackhole);
+    auto widget = std::make_unique<NodeSettingsWidget>(*settings_);
+    widget->select_preset(NodePreset::custom);
+    auto* address = widget->findChild<QLineEdit*>(QStringLiteral("node_wallet_address"));
+    address->setText(QString::fromStdString(silent.endpoint()));
+    emit address->editingFinished();
+    widget->test_connection();
+    EXPECT_TRUE(widget->result_text().contains(QStringLiteral("…")));
+    test::pump_for(300ms);
+    QElapsedTimer timer;
+    timer.start();
+    widget.reset();
+    EXPECT_LT(timer.elapsed(), 200) << "the widget waited for the probe";
+    // The answer that comes later has nobody to go to, and nothing breaks.
+    test::pump_for(6s);
 }
 
 TEST(WalletWidgets, QrCodeEncodesTheAddress) {

@@ -9,7 +9,7 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
-#include "wallet/node_probe.hpp"
+#include "base/node_tester.hpp"
 
 namespace lanetorrent::ui {
 
@@ -74,11 +74,14 @@ NodeSettingsWidget::NodeSettingsWidget(AppSettings& settings, QWidget* parent)
     connect(api_key_, &QLineEdit::editingFinished, this,
             [this] { settings_.raw().setValue(api_key_setting, api_key_->text().trimmed()); });
     connect(test_, &QPushButton::clicked, this, &NodeSettingsWidget::test_connection);
+    connect(&tester_, &NodeTester::tested, this, [this](bool ok, QString const& message) {
+        test_->setEnabled(true);
+        result_->setText((ok ? QStringLiteral("✔ ") : QStringLiteral("✖ ")) + message);
+        emit connectionTested(ok, message);
+    });
 }
 
-NodeSettingsWidget::~NodeSettingsWidget() {
-    if (probe_.joinable()) probe_.join();
-}
+NodeSettingsWidget::~NodeSettingsWidget() = default;
 
 void NodeSettingsWidget::show_settings() {
     auto const preset = settings_.node_preset();
@@ -119,27 +122,9 @@ QString NodeSettingsWidget::result_text() const {
 }
 
 void NodeSettingsWidget::test_connection() {
-    if (probe_.joinable()) probe_.join();
     test_->setEnabled(false);
     result_->setText(tr("Connecting…"));
-    QPointer<NodeSettingsWidget> self(this);
-    probe_ = std::thread([self, node = node()] {
-        auto probe = wallet::probe_node(node);
-        bool const ok = probe.ok();
-        auto const message = QString::fromStdString(ok ? probe.value() : probe.error());
-        // The destructor joins this thread, so `self` is alive while the call is queued; the
-        // QPointer covers the queued call running after it was destroyed.
-        QMetaObject::invokeMethod(
-            self.data(),
-            [self, ok, message] {
-                if (!self) return;
-                self->test_->setEnabled(true);
-                self->result_->setText((ok ? QStringLiteral("✔ ") : QStringLiteral("✖ ")) +
-                                       message);
-                emit self->connectionTested(ok, message);
-            },
-            Qt::QueuedConnection);
-    });
+    tester_.test(node());
 }
 
 }  // namespace lanetorrent::ui

@@ -4,9 +4,9 @@
 #pragma once
 
 #include <QWidget>
-#include <thread>
 
 #include "base/app_settings.hpp"
+#include "base/node_tester.hpp"
 
 class QCheckBox;
 class QComboBox;
@@ -20,7 +20,7 @@ class NodeSettingsWidget : public QWidget {
     Q_OBJECT
   public:
     NodeSettingsWidget(AppSettings& settings, QWidget* parent = nullptr);
-    ~NodeSettingsWidget() override;  // waits for a running connection test
+    ~NodeSettingsWidget() override;  // never waits: a running test's answer is dropped
 
     // What the fields say now (the preset's addresses, or the custom ones).
     tron::NodeConfig node() const;
@@ -43,7 +43,7 @@ class NodeSettingsWidget : public QWidget {
     QLineEdit* api_key_ = nullptr;
     QPushButton* test_ = nullptr;
     QLabel* result_ = nullptr;
-    std::thread probe_;
+    NodeTester tester_;
 };
 
 }  // namespace lanetorrent::ui
