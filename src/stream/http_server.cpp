@@ -44,6 +44,7 @@ constexpr std::size_t token_hex_length = 2 * token_bytes;
 // and the connection is closed rather than buffered without bound.
 constexpr std::size_t watch_read_bytes = 4096;
 constexpr std::chrono::milliseconds accept_retry_delay{100};
+constexpr int send_buffer_bytes = 256 * 1024;
 // How long a connection we close after a response still reads (and drops) what the client sends.
 constexpr std::chrono::seconds linger_time{2};
 
@@ -565,6 +566,10 @@ void StreamServer::Impl::on_accept(error_code ec, tcp::socket socket) {
     } else {
         error_code ignored;
         socket.set_option(tcp::no_delay(true), ignored);
+        // A small send buffer keeps what the server has written close to what the player has
+        // read: loopback autotuning grows it to ~4 MB (5 s of a 6 Mbit/s video), and the reader
+        // positions the planner and the auto lane see would run that far ahead of playback.
+        socket.set_option(asio::socket_base::send_buffer_size(send_buffer_bytes), ignored);
         auto session = std::make_shared<Session>(*this, std::move(socket));
         sessions.emplace(session.get(), session);
         session->start();
