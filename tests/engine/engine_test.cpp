@@ -323,7 +323,12 @@ TEST_F(EngineTest, PinnedPeerIsLeftAloneOnceBothAreSeeds) {
     auto const connections = seeder.events<event::PeerConnected>().size();
     run_until(
         {&seeder, &downloader}, [] { return false; }, 10s);  // three redial rounds
-    EXPECT_EQ(seeder.events<event::PeerConnected>().size(), connections);
+    // Which side closes first is a race. When the downloader closes (its torrent finished, or
+    // the seeder's upload-only flag) it knows both are seeds and never dials again. When the
+    // seeder closes first the downloader sees only "end of file", so it dials once more after
+    // the first back-off (3 s), learns on that connection that both are seeds, and stops: at
+    // most one more connection, where an endless redial would have made three in 10 s.
+    EXPECT_LE(seeder.events<event::PeerConnected>().size(), connections + 1);
 }
 
 // libtorrent drops a connection between two seeds on the peer's "upload_only" flag, before its
