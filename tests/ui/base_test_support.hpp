@@ -35,6 +35,17 @@ inline void pump_for(std::chrono::milliseconds duration) {
     pump_until([] { return false; }, duration);
 }
 
+// Waits until `id` is in `session`'s list and seeding (its data checked and complete).
+inline bool becomes_seed(Session& session, TorrentId const& id,
+                         std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
+    return pump_until(
+        [&] {
+            auto const* row = session.find_row(id);
+            return row && row->state == TorrentState::seeding;
+        },
+        timeout);
+}
+
 struct MadeTorrent {
     TorrentId id;
     std::filesystem::path torrent_file;

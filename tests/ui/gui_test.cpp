@@ -45,6 +45,7 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using lanes::Lane;
 using lanetorrent::test::TempDir;
+using test::becomes_seed;
 using test::make_torrent;
 using test::pump_until;
 using test::TestProfile;
@@ -307,12 +308,7 @@ TEST_F(GuiWithSession, PerTorrentLimitsAndMoveStorage) {
     settings().set_default_save_path(QString::fromStdString((dir_.path() / "first").string()));
     MainWindow window(*session_, *wallet_, settings());
     window.addSource(QString::fromStdString(made.torrent_file.string()), true);
-    ASSERT_TRUE(pump_until(
-        [&] {
-            auto row = session_->row(made.id);
-            return row && row->state == TorrentState::seeding;
-        },
-        30s));
+    ASSERT_TRUE(becomes_seed(*session_, made.id));
     window.select_torrent(made.id);
 
     ASSERT_TRUE(window.set_selected_limits(50 * 1024, 200 * 1024));
@@ -375,12 +371,7 @@ TEST_F(GuiWithSession, MainWindowListsAnAddedTorrentAndRemovesItAfterConfirmatio
     EXPECT_EQ(model->index(0, TorrentListModel::name).data().toString(), "seeded.bin");
     EXPECT_EQ(window.torrent_view()->model()->rowCount(), 1);
     // The content is already there: it checks and seeds.
-    ASSERT_TRUE(pump_until(
-        [&] {
-            auto row = session_->row(made.id);
-            return row && row->state == TorrentState::seeding;
-        },
-        30s));
+    ASSERT_TRUE(becomes_seed(*session_, made.id));
 
     // Selecting it fills the details pane.
     window.select_torrent(made.id);

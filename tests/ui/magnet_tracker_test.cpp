@@ -70,8 +70,7 @@ class MagnetDialog : public ::testing::Test {
         seed.save_path = QString::fromStdString(content.parent_path().string());
         auto added = seeder_->add(seed);
         EXPECT_TRUE(added) << (added ? "" : added.error());
-        EXPECT_TRUE(pump_until(
-            [&] { return seeder_->row(created->id)->state == TorrentState::seeding; }, 30s));
+        EXPECT_TRUE(test::becomes_seed(*seeder_, created->id));
         return created->id;
     }
 

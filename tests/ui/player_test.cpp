@@ -468,8 +468,7 @@ class PlayFromTheList : public ::testing::Test {
         seed.source = QString::fromStdString(torrent_file.string());
         seed.save_path = QString::fromStdString(content.parent_path().string());
         ASSERT_TRUE(seeder_->add(seed));
-        ASSERT_TRUE(
-            pump_until([&] { return seeder_->row(id_)->state == TorrentState::seeding; }, 30s));
+        ASSERT_TRUE(test::becomes_seed(*seeder_, id_));
         window_ = std::make_unique<MainWindow>(*viewer_, *wallet_, *viewer_profile_->settings);
     }
     void TearDown() override {

@@ -53,6 +53,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using lanetorrent::test::TempDir;
+using test::becomes_seed;
 using test::make_torrent;
 using test::pump_until;
 using test::TestProfile;
@@ -390,12 +391,7 @@ TEST_F(ChineseWindows, MainWindowAndWalletPageShowNoEnglish) {
     MainWindow window(*session_, *wallet_, *profile_->settings);
     window.show();
     window.addSource(QString::fromStdString(made.torrent_file.string()), true);
-    ASSERT_TRUE(pump_until(
-        [&] {
-            auto row = session_->row(made.id);
-            return row && row->state == TorrentState::seeding;
-        },
-        30s));
+    ASSERT_TRUE(becomes_seed(*session_, made.id));
     window.select_torrent(made.id);
     auto* model = window.torrent_model();
     ASSERT_TRUE(pump_until([&] { return model->rowCount() == 1; }, 10s));
