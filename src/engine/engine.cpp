@@ -969,7 +969,9 @@ std::vector<Event> Engine::poll(std::chrono::milliseconds max_wait) {
     // PieceFinished for the pieces of streaming torrents written since; whether any still waits.
     auto report_written_pieces = [this](std::vector<Event>& events) {
         bool waiting = false;
-        for (auto& [id, torrent] : torrents_) {
+        for (auto& entry : torrents_) {
+            // A named pointer, not a structured binding: clang 14 cannot capture those.
+            auto const& torrent = entry.second;
             auto& pieces = torrent->unwritten;
             auto const written = std::stable_partition(pieces.begin(), pieces.end(), [&](int p) {
                 return !torrent->handle.have_piece(lt::piece_index_t(p));
