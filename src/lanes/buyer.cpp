@@ -152,6 +152,7 @@ void Buyer::on_grant(PeerConn const& peer, msg::Grant const& grant, std::int64_t
     if (grant.reconnect) {
         // The seller closes this connection so that the next one lands in the new lane's class.
         auto const port = peer.incoming ? peer.listen_port : peer.port;
+        conn.closing = true;
         context_.out.push_back(command::Disconnect{peer.id});
         if (port > 0) {
             context_.out.push_back(
@@ -216,6 +217,7 @@ void Buyer::tick() {
         context_.notice(
             LaneNotice::Kind::rejected, *peer,
             "the seller kept us in a paid lane we did not ask for: disconnected, not paid again");
+        conn.closing = true;
         context_.out.push_back(command::Disconnect{id});
     }
 }
@@ -252,6 +254,13 @@ void Buyer::ask_slow(Conn& conn, PeerConn const& peer, std::string why) {
 // Sends an IOU for everything owed on the connection's channel once a step's worth has built up
 // (or at once when `now`), never past the user's caps. The IOU is in our ledger before it leaves:
 // a restart continues the sequence instead of repeating it.
+ConnectionId Buyer::iou_carrier(Channel const& channel, ConnectionId fallback) const {
+    for (auto const& [id, conn] : conns_) {  // ordered by id: the oldest first
+        if (conn.channel == &channel && !conn.closing) return id;
+    }
+    return fallback;
+}
+
 void Buyer::pay(Conn& conn, PeerConn const& peer, bool now) {
     if (!conn.channel || !peer.sells() || !context_.storage_fault.empty()) return;
     auto& channel = *conn.channel;
@@ -271,7 +280,7 @@ void Buyer::pay(Conn& conn, PeerConn const& peer, bool now) {
                      .signature = {}};
         iou.signature = tron::sign_message(config_.key, iou_text(iou));
         if (!record(channel, peer.torrent, iou, peer)) return;
-        context_.send(peer.id, iou);
+        context_.send(iou_carrier(channel, peer.id), iou);
     }
     if (step_taken.capped) {
         // A cap is reached: nothing more is signed on this torrent. Whatever the seller sends

@@ -81,9 +81,14 @@ class Buyer {
         Lane asked_lane = Lane::slow;  // the one we last asked for
         // Since when the seller has kept us in a paid lane we did not ask for.
         std::optional<SteadyTime> unwanted_paid_since;
-        Billing billing;  // on the bytes received
+        Billing billing;       // on the bytes received
+        bool closing = false;  // we asked libtorrent to close it
     };
 
+    // The connection that carries the channel's IOUs: its oldest one still open. IOUs sent on
+    // two sockets could arrive out of order, and the seller refuses the later-signed one's
+    // predecessor as stale.
+    ConnectionId iou_carrier(Channel const& channel, ConnectionId fallback) const;
     Conn* find(ConnectionId id);
     Conn const* find(ConnectionId id) const;
     Channel& channel_for(ChannelKey const& key);

@@ -147,6 +147,8 @@ void LaneService::on_event(PluginEvent const& event) {
         peer.our_nonce = opened->our_nonce;
         if (enforcer_) peer.held = enforcer_->on_open(opened->ip);
         core_->on_opened(std::move(peer), at);
+        // Its class has its limit now (posted before this): it may be served.
+        plugin_->attach(opened->conn);
     } else if (auto const* hello = std::get_if<wire::HelloReceived>(&event)) {
         core_->on_hello(hello->conn,
                         LanesCore::HelloFacts{hello->peer_id, hello->our_peer_id, hello->client,

@@ -35,6 +35,9 @@ constexpr auto redundant_min = std::chrono::seconds(2);
 // settled before the connection closes), at most this long after both sides became seeds: the
 // payer has 60 s to hand over a settlement, and a block follows within seconds.
 constexpr auto settlement_hold_max = std::chrono::seconds(90);
+// Requests not served while a connection waits (fenced, or not attached yet) that are answered
+// with a reject once it is served again; libtorrent keeps at most 500 outstanding.
+constexpr std::size_t max_swallowed_requests = 1024;
 
 class PeerPlugin;
 
@@ -77,9 +80,15 @@ std::array<std::uint8_t, 20> bytes_of(lt::peer_id const& id) {
 
 class PeerPlugin final : public lt::peer_plugin {
   public:
+    // `attached`: false on a seller, whose peer classes may let this connection's handshakes
+    // go unthrottled until the app thread has put it in its lane (LanePlugin::attach).
     PeerPlugin(lt::bt_peer_connection_handle pc, std::shared_ptr<LanePlugin::Shared> shared,
-               ConnectionId conn, lt::peer_id our_id)
-        : pc_(std::move(pc)), shared_(std::move(shared)), conn_(conn), our_id_(our_id) {
+               ConnectionId conn, lt::peer_id our_id, bool attached)
+        : pc_(std::move(pc)),
+          shared_(std::move(shared)),
+          conn_(conn),
+          our_id_(our_id),
+          attached_(attached) {
         tron::random_bytes(nonce_);
     }
 
@@ -175,10 +184,16 @@ class PeerPlugin final : public lt::peer_plugin {
         }
         if (sent_ - reported_sent_ >= traffic_report_bytes) report_traffic();
     }
-    // While fenced, requests are not served even if the choker unchokes the peer again.
-    bool on_request(lt::peer_request const&) override {
-        if (!fenced_) return false;
-        swallowed_ = true;
+    // While fenced or not yet attached, requests are not served even if the choker unchokes
+    // the peer.
+    bool on_request(lt::peer_request const& request) override {
+        if (attached_ && !fenced_) return false;
+        if (swallowed_.size() < max_swallowed_requests) swallowed_.push_back(request);
+        return true;
+    }
+    bool on_handshake(lt::span<char const> reserved) override {
+        // BEP 6, the fast extension: bit 0x04 of the last reserved byte.
+        supports_fast_ = reserved.size() >= 8 && (reserved[7] & 0x04) != 0;
         return true;
     }
     bool on_piece(lt::peer_request const&, lt::span<char const> data) override {
@@ -235,14 +250,51 @@ class PeerPlugin final : public lt::peer_plugin {
         fence_ = paid_until;
         if (!fenced_ || (fence_ && sent_ >= *fence_) || closed_) return;
         fenced_ = false;
-        // Requests swallowed while fenced are never answered: a choke makes the peer drop them
-        // and ask again once unchoked.
-        if (swallowed_) pc_.choke_this_peer();
-        swallowed_ = false;
-        pc_.maybe_unchoke_this_peer();
+        serve_again(true);
+    }
+    void attach() {
+        if (attached_ || closed_) return;
+        attached_ = true;
+        // Not an unchoke of its own: this may run inside the connection's handshakes (an
+        // encrypted incoming connection is attached to its torrent before the BitTorrent
+        // handshake), where an unchoke message would be read as the handshake.
+        serve_again(false);
     }
 
   private:
+    // Requests swallowed while we did not serve are answered now, so the peer asks again: with
+    // the fast extension by a reject for each (a choke does not cancel requests there, and the
+    // peer would wait for them until its request timeout, tens of seconds with nothing else to
+    // ask for); without it by a choke, which cancels them all.
+    // `unchoke`: unchoke the peer even if nothing was held back (the fence lifts).
+    void serve_again(bool unchoke) {
+        if (!attached_ || fenced_) return;
+        bool const held_back = !swallowed_.empty();
+        if (held_back) {
+            if (supports_fast_) {
+                for (auto const& r : swallowed_) send_reject(r);
+            } else {
+                pc_.choke_this_peer();
+            }
+            swallowed_.clear();
+        }
+        if (held_back || unchoke) pc_.maybe_unchoke_this_peer();
+    }
+
+    void send_reject(lt::peer_request const& r) {
+        constexpr std::uint8_t msg_reject_request = 16;
+        std::array<char, 17> m{};
+        auto put32 = [&](std::size_t at, std::uint32_t v) {
+            for (int i = 0; i < 4; ++i) m[at + i] = static_cast<char>((v >> (24 - 8 * i)) & 0xff);
+        };
+        put32(0, 13);
+        m[4] = static_cast<char>(msg_reject_request);
+        put32(5, static_cast<std::uint32_t>(static_cast<int>(r.piece)));
+        put32(9, static_cast<std::uint32_t>(r.start));
+        put32(13, static_cast<std::uint32_t>(r.length));
+        pc_.send_buffer(m.data(), static_cast<int>(m.size()));
+    }
+
     bool count_message_is_flood() {
         auto const now = lt::clock_type::now();
         if (now - window_start_ >= std::chrono::seconds(1)) {
@@ -267,8 +319,10 @@ class PeerPlugin final : public lt::peer_plugin {
     bool held_open_ = false;
     // The sent counter up to which the paid lane's credit goes (LanePlugin::set_fence).
     std::optional<std::int64_t> fence_;
-    bool fenced_ = false;     // the fence was reached: choked, requests not served
-    bool swallowed_ = false;  // a request arrived while fenced
+    bool attached_ = true;        // the app thread has put it in its lane (LanePlugin::attach)
+    bool fenced_ = false;         // the fence was reached: choked, requests not served
+    bool supports_fast_ = false;  // BEP 6: requests are answered by a piece or a reject
+    std::vector<lt::peer_request> swallowed_;  // not served while fenced or not attached
     std::int64_t sent_ = 0;
     std::int64_t received_ = 0;
     std::int64_t reported_sent_ = 0;
@@ -289,8 +343,10 @@ class TorrentPlugin final : public lt::torrent_plugin {
     std::shared_ptr<lt::peer_plugin> new_connection(lt::peer_connection_handle const& pc) override {
         if (pc.type() != lt::connection_type::bittorrent) return nullptr;  // web seeds
         auto const conn = shared_->next_conn++;
-        auto peer =
-            std::make_shared<PeerPlugin>(lt::bt_peer_connection_handle(pc), shared_, conn, our_id_);
+        // A seller serves no payload before the app thread has put the connection in its lane.
+        bool const attached = !shared_->current_offer().has_value();
+        auto peer = std::make_shared<PeerPlugin>(lt::bt_peer_connection_handle(pc), shared_, conn,
+                                                 our_id_, attached);
         shared_->peers[conn] = peer;
         auto const remote = pc.remote();
         shared_->push(wire::Opened{conn, id_, remote.address().to_string(), remote.port(),
@@ -383,6 +439,12 @@ void LanePlugin::send_grant(ConnectionId conn, msg::Grant const& grant) {
 void LanePlugin::disconnect(ConnectionId conn) {
     post([conn](Shared& shared) {
         with_peer(shared, conn, [](PeerPlugin& peer) { peer.disconnect(); });
+    });
+}
+
+void LanePlugin::attach(ConnectionId conn) {
+    post([conn](Shared& shared) {
+        with_peer(shared, conn, [](PeerPlugin& peer) { peer.attach(); });
     });
 }
 

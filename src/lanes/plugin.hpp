@@ -101,6 +101,10 @@ class LanePlugin : public lt::plugin {
     // After a lane class starts ignoring unchoke slots: unchoke now rather than at the next
     // unchoke round (up to 15 s away).
     void unchoke(ConnectionId conn);
+    // On a seller, a new connection's requests are not served until the app thread has put it
+    // in its lane's peer class and calls this (its classes may leave its handshakes unthrottled;
+    // docs/lanes.md, Quota ticks). Posted after the class limits that the same call set.
+    void attach(ConnectionId conn);
     // While held, a finished connection (both sides seeds) stays open for a settlement in
     // progress, up to 90 s after both became seeds, instead of closing once lane talk is quiet.
     void hold_open(ConnectionId conn, bool held);

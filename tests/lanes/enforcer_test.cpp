@@ -69,6 +69,16 @@ struct Node {
             if (auto const* c = std::get_if<event::Checked>(&event)) {
                 if (c->have_bytes == c->total_bytes) ++checked;
             }
+            if (std::getenv("ENFORCER_TRACE")) {
+                if (auto const* c = std::get_if<event::PeerConnected>(&event)) {
+                    std::cout << "[ opened   ] " << ip << " " << c->id.substr(0, 6) << " "
+                              << c->peer << (c->incoming ? " in" : " out") << "\n";
+                }
+                if (auto const* d = std::get_if<event::PeerDisconnected>(&event)) {
+                    std::cout << "[ closed   ] " << ip << " " << d->id.substr(0, 6) << " "
+                              << d->peer << " " << d->reason << "\n";
+                }
+            }
             if (lanes) lanes->observe(event);
         }
         if (lanes) lanes->poll();
@@ -279,6 +289,63 @@ TEST_F(EnforcerTest, UnprovenConnectionFromAPayersIpGetsTheSlowRate) {
     EXPECT_LE(total, 1.05 * static_cast<double>(budget));
     // And the payer still gets its lane: fast is 60 / (10 + 60) of the budget here.
     EXPECT_GE(payer_rate, 0.75 * static_cast<double>(budget) * 6 / 7);
+}
+
+// A payer that already holds its class with a seller (buying one torrent) starts a second torrent
+// from it: the new connection lands in the shared slow class (one class, one connection), so its
+// paid lane needs a reconnect. Before the fix the payer's redial waited out libtorrent's
+// min_reconnect_time (10 s, 20 s once the seller had closed it first) and the video of
+// docs/streaming.md never left slow while the first download ran; a lane reconnect now redials at
+// once.
+TEST_F(EnforcerTest, ASecondPaidTorrentFromTheSameSellerGetsItsLaneWithinSeconds) {
+    constexpr std::int64_t budget = 8 * MiB;
+    auto const first = make_torrent("first", 256 * MiB, 9401);
+    auto const second = make_torrent("second", 128 * MiB, 9402);
+    auto& seed = seller(budget, {&first, &second});
+    auto& payer = buyer("payer", test::unique_loopback_ip(), seed, first, Lane::fast);
+    ASSERT_TRUE(run_until([&] { return lane_at(seed, payer.ip, first.id) == Lane::fast; }, 30s));
+    AddTorrent add;
+    add.source = second.params;
+    add.save_path = dir_.path() / "payer-second-save";  // both files are payload.bin
+    ASSERT_TRUE(payer.engine->add(add));
+    payer.lanes->set_lane(second.id, Lane::fast, Caps{kMaxPrice, 0, 0});
+    ASSERT_TRUE(payer.engine->pin_peer(second.id, *seed.listening));
+    if (std::getenv("ENFORCER_TRACE")) {
+        std::cout << "[ ids      ] first " << first.id.substr(0, 6) << " second "
+                  << second.id.substr(0, 6) << "\n";
+    }
+    auto const t0 = Clock::now();
+    auto next_trace = t0;
+    bool const paid = run_until(
+        [&] {
+            if (std::getenv("ENFORCER_TRACE") && Clock::now() >= next_trace) {
+                next_trace += 1s;
+                for (auto const& p : seed.lanes->peers()) {
+                    std::cout << "[ seller   ] " << p.endpoint << " "
+                              << (p.torrent == first.id ? "first" : "second") << " "
+                              << to_string(p.lane) << "\n";
+                }
+                for (auto const& p : payer.lanes->peers()) {
+                    std::cout << "[ payer    ] " << p.endpoint << " "
+                              << (p.torrent == first.id ? "first" : "second") << " "
+                              << to_string(p.lane) << "\n";
+                }
+            }
+            return lane_at(seed, payer.ip, second.id) == Lane::fast &&
+                   lane_at(seed, payer.ip, first.id) == Lane::fast;
+        },
+        30s);
+    double const seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    std::cout << "[ second   ] the second torrent's connection is in the fast lane after "
+              << (paid ? std::to_string(seconds) + " s" : std::string("never (30 s)")) << "\n";
+    RecordProperty("second_torrent_paid_after_s", std::to_string(seconds));
+    ASSERT_TRUE(paid);
+    EXPECT_LE(seconds, 5.0);
+    // Both downloads go on in their lanes.
+    auto const got_second = payer.downloaded(second.id);
+    run_for(2s);
+    EXPECT_GT(payer.downloaded(second.id), got_second);
+    EXPECT_FALSE(payer.finished(first.id));
 }
 
 // Not a timed test (speed goals are shown in bench/): prints when a fast buyer's lane shows in its

@@ -516,7 +516,10 @@ class Buyer {
         if (amount > this.iou.amount) this.iouRaises++;
         this.iou = { amount, seq, sig, body };
         this.ious.push({ t: now(), amount, seq, final, body });
-        c.sendLaneRaw(body);
+        // "MUST send all of the channel's IOUs on one of those connections at a time": the
+        // oldest proven connection still open.
+        const carrier = this.connections.find((x) => !x.closed && x.offer && x.proven) ?? c;
+        carrier.sendLaneRaw(body);
     }
 
     onComplete() {
