@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/profile.hpp"
+#include "base/profile.hpp"
 
 namespace lanetorrent::cli {
 

@@ -1,8 +1,8 @@
 #include <fmt/format.h>
 
+#include "base/atomic_file.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
-#include "engine/atomic_file.hpp"
 #include "engine/torrent_creator.hpp"
 
 namespace lanetorrent::cli {

@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "engine/profile.hpp"
-#include "engine/result.hpp"
+#include "base/profile.hpp"
+#include "base/result.hpp"
 #include "tron/client.hpp"
 
 namespace lanetorrent::cli {

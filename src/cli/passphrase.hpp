@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "engine/result.hpp"
+#include "base/result.hpp"
 #include "wallet/secret.hpp"
 
 namespace lanetorrent::cli {

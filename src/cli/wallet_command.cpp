@@ -8,13 +8,13 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "base/atomic_file.hpp"
 #include "base/format.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/json_text.hpp"
 #include "cli/node_choice.hpp"
 #include "cli/passphrase.hpp"
-#include "engine/atomic_file.hpp"
 #include "engine/printable_text.hpp"
 #include "tron/client.hpp"
 #include "tron/clock.hpp"

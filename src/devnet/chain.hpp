@@ -11,12 +11,12 @@
 #include <string>
 
 #include "api/api.pb.h"
+#include "base/result.hpp"
 #include "core/Tron.pb.h"
 #include "core/contract/asset_issue_contract.pb.h"
 #include "devnet/config.hpp"
 #include "devnet/permissions.hpp"
 #include "devnet/store.hpp"
-#include "engine/result.hpp"
 
 namespace lanetorrent::devnet {
 

@@ -8,10 +8,10 @@
 
 #include <grpcpp/server.h>
 
+#include "base/result.hpp"
 #include "devnet/chain.hpp"
 #include "devnet/config.hpp"
 #include "devnet/services.hpp"
-#include "engine/result.hpp"
 
 namespace lanetorrent::devnet {
 

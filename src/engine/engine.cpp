@@ -16,7 +16,7 @@
 #include <libtorrent/torrent_status.hpp>
 #include <set>
 
-#include "engine/atomic_file.hpp"
+#include "base/atomic_file.hpp"
 #include "engine/disk_fault.hpp"
 #include "engine/handshake_bounds.hpp"
 #include "engine/pinned_peers.hpp"

@@ -20,10 +20,10 @@
 #include <libtorrent/fwd.hpp>
 #include <libtorrent/torrent_handle.hpp>
 
+#include "base/profile.hpp"
+#include "base/result.hpp"
 #include "engine/endpoint.hpp"
 #include "engine/events.hpp"
-#include "engine/profile.hpp"
-#include "engine/result.hpp"
 #include "engine/resume_store.hpp"
 #include "engine/settings.hpp"
 

@@ -12,7 +12,7 @@
 #include <libtorrent/torrent_info.hpp>
 #include <libtorrent/write_resume_data.hpp>
 
-#include "engine/atomic_file.hpp"
+#include "base/atomic_file.hpp"
 #include "engine/torrent_source.hpp"
 
 namespace lanetorrent {

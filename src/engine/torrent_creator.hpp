@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/result.hpp"
+#include "base/result.hpp"
 #include "engine/torrent_id.hpp"
 
 namespace lanetorrent {

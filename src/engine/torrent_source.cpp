@@ -7,7 +7,7 @@
 #include <libtorrent/magnet_uri.hpp>
 #include <libtorrent/torrent_info.hpp>
 
-#include "engine/atomic_file.hpp"
+#include "base/atomic_file.hpp"
 #include "engine/printable_text.hpp"
 
 namespace lanetorrent {

@@ -10,7 +10,7 @@
 
 #include <libtorrent/add_torrent_params.hpp>
 
-#include "engine/result.hpp"
+#include "base/result.hpp"
 #include "engine/torrent_id.hpp"
 
 namespace lanetorrent {

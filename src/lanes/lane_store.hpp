@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/result.hpp"
+#include "base/result.hpp"
 #include "lanes/ledger_types.hpp"
 
 namespace lanetorrent::lanes {

@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/result.hpp"
+#include "base/result.hpp"
 #include "lanes/lane.hpp"
 #include "lanes/lane_store.hpp"
 #include "lanes/ledger_types.hpp"

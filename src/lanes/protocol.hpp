@@ -3,7 +3,8 @@
 // one bencoded dictionary whose "t" names its type. Decoding is strict and never trusts a length:
 // anything malformed is an error value, never an exception or a crash (there is a fuzz target).
 //
-// Signatures are not checked here (see proof.hpp); this layer only guarantees shapes and sizes.
+// Signatures are not checked here (the seller and buyer check them with tron/message_signing);
+// this layer only guarantees shapes and sizes.
 #pragma once
 
 #include <array>
@@ -14,7 +15,7 @@
 #include <string_view>
 #include <variant>
 
-#include "engine/result.hpp"
+#include "base/result.hpp"
 #include "lanes/lane.hpp"
 #include "tron/address.hpp"
 #include "tron/keys.hpp"

@@ -18,7 +18,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/result.hpp"
+#include "base/result.hpp"
 #include "stream/piece_file.hpp"
 
 namespace lanetorrent::stream {

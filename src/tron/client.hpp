@@ -17,7 +17,7 @@
 #include <grpcpp/channel.h>
 
 #include "api/api.grpc.pb.h"
-#include "engine/result.hpp"
+#include "base/result.hpp"
 #include "tron/address.hpp"
 #include "tron/bytes.hpp"
 #include "tron/node_reply.hpp"

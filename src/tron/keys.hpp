@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/result.hpp"
+#include "base/result.hpp"
 #include "tron/address.hpp"
 #include "tron/bytes.hpp"
 

@@ -5,7 +5,7 @@
 
 #include <string_view>
 
-#include "engine/result.hpp"
+#include "base/result.hpp"
 #include "tron/keys.hpp"
 
 namespace lanetorrent::tron {

@@ -10,9 +10,9 @@
 #include <string>
 
 #include "api/api.pb.h"
+#include "base/result.hpp"
 #include "core/Tron.pb.h"
 #include "core/contract/asset_issue_contract.pb.h"
-#include "engine/result.hpp"
 #include "tron/address.hpp"
 #include "tron/bytes.hpp"
 #include "tron/transaction.hpp"

@@ -6,9 +6,9 @@
 #include <cstdint>
 #include <string>
 
+#include "base/result.hpp"
 #include "core/Tron.pb.h"
 #include "core/contract/asset_issue_contract.pb.h"
-#include "engine/result.hpp"
 #include "tron/address.hpp"
 #include "tron/keys.hpp"
 

@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/atomic_file.hpp"
+#include "base/atomic_file.hpp"
 
 namespace lanetorrent::wallet {
 namespace fs = std::filesystem;

@@ -30,7 +30,7 @@
 #include <filesystem>
 #include <string_view>
 
-#include "engine/result.hpp"
+#include "base/result.hpp"
 #include "tron/address.hpp"
 #include "tron/keys.hpp"
 

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "engine/result.hpp"
+#include "base/result.hpp"
 #include "tron/client.hpp"
 
 namespace lanetorrent::wallet {

@@ -3,7 +3,7 @@
 #include <map>
 #include <sstream>
 
-#include "engine/atomic_file.hpp"
+#include "base/atomic_file.hpp"
 
 namespace lanetorrent::wallet {
 

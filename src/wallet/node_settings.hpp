@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "engine/profile.hpp"
-#include "engine/result.hpp"
+#include "base/profile.hpp"
+#include "base/result.hpp"
 #include "tron/client.hpp"
 
 namespace lanetorrent::wallet {

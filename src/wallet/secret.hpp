@@ -12,7 +12,7 @@
 #include <span>
 #include <string_view>
 
-#include "engine/result.hpp"
+#include "base/result.hpp"
 
 namespace lanetorrent::wallet {
 

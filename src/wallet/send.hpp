@@ -3,7 +3,7 @@
 // leaves a payment the wallet does not know about.
 #pragma once
 
-#include "engine/result.hpp"
+#include "base/result.hpp"
 #include "tron/client.hpp"
 #include "wallet/sent_store.hpp"
 #include "wallet/transfer.hpp"

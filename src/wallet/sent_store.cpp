@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "engine/atomic_file.hpp"
+#include "base/atomic_file.hpp"
 
 namespace lanetorrent::wallet {
 

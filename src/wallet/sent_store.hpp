@@ -11,8 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/profile.hpp"
-#include "engine/result.hpp"
+#include "base/profile.hpp"
+#include "base/result.hpp"
 #include "wallet/transfer.hpp"
 
 namespace lanetorrent::wallet {

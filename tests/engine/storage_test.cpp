@@ -5,7 +5,7 @@
 #include <fstream>
 #include <libtorrent/torrent_info.hpp>
 
-#include "engine/atomic_file.hpp"
+#include "base/atomic_file.hpp"
 #include "engine/resume_store.hpp"
 #include "engine/torrent_creator.hpp"
 #include "engine/torrent_source.hpp"

@@ -3,8 +3,8 @@
 
 #include <cstdlib>
 
+#include "base/profile.hpp"
 #include "engine/endpoint.hpp"
-#include "engine/profile.hpp"
 #include "engine/settings.hpp"
 #include "temp_dir.hpp"
 

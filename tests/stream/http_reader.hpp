@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/result.hpp"
+#include "base/result.hpp"
 
 namespace lanetorrent::stream {
 

@@ -17,8 +17,8 @@
 #include "app/command_line.hpp"
 #include "app/quit_on_signal.hpp"
 #include "base/app_settings.hpp"
-#include "engine/profile.hpp"
-#include "engine/result.hpp"
+#include "base/profile.hpp"
+#include "base/result.hpp"
 
 namespace lanetorrent::ui {
 

@@ -7,7 +7,7 @@
 #include <QStringList>
 #include <optional>
 
-#include "engine/result.hpp"
+#include "base/result.hpp"
 
 namespace lanetorrent::ui {
 

@@ -22,8 +22,8 @@
 #include <vector>
 
 #include "app/instance_message.hpp"
-#include "engine/profile.hpp"
-#include "engine/result.hpp"
+#include "base/profile.hpp"
+#include "base/result.hpp"
 
 namespace lanetorrent::ui {
 

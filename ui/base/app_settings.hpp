@@ -8,7 +8,7 @@
 #include <memory>
 
 #include "base/alt_speed.hpp"
-#include "engine/profile.hpp"
+#include "base/profile.hpp"
 #include "lanes/lane.hpp"
 #include "lanes/lane_service.hpp"
 #include "tron/client.hpp"

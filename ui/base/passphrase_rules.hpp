@@ -7,7 +7,7 @@
 
 #include <QString>
 
-#include "engine/result.hpp"
+#include "base/result.hpp"
 
 namespace lanetorrent::ui {
 

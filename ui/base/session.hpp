@@ -17,9 +17,9 @@
 #include <set>
 #include <vector>
 
+#include "base/profile.hpp"
 #include "base/stream_service.hpp"
 #include "engine/engine.hpp"
-#include "engine/profile.hpp"
 #include "engine/torrent_source.hpp"
 #include "lanes/lane_service.hpp"
 

@@ -17,8 +17,8 @@
 #include <memory>
 #include <optional>
 
+#include "base/result.hpp"
 #include "engine/engine.hpp"
-#include "engine/result.hpp"
 #include "lanes/lane_service.hpp"
 #include "stream/torrent_stream.hpp"
 

@@ -17,8 +17,8 @@
 #include <memory>
 #include <vector>
 
+#include "base/result.hpp"
 #include "base/wallet_service.hpp"
-#include "engine/result.hpp"
 
 namespace lanetorrent::lanes {
 class Ledger;
@@ -34,8 +34,8 @@ struct MoneyMove {
     // send. Names are filled in on the GUI thread (the Session knows them).
     QStringList torrent_ids;
     QStringList torrent_names;
-    QString peer;   // the other side's Tron address: payee, payer or recipient
-    QString asset;  // "TRX" or a TRC-10 id
+    QString peer;       // the other side's Tron address: payee, payer or recipient
+    QString asset;      // "TRX" or a TRC-10 id
     qint64 amount = 0;  // base units, never negative: the kind says which way it went
     QString txid;
     QString status;  // signed / pending / confirmed / solidified / failed …
@@ -49,7 +49,7 @@ std::vector<MoneyMove> send_moves(std::vector<WalletTransfer> const& transfers);
 std::vector<MoneyMove> merge_moves(std::vector<MoneyMove> lanes, std::vector<MoneyMove> sends);
 
 // The one place the history formats amounts and units (until the shared formatting module).
-QString asset_unit(QString const& asset);  // "BTT", "TRX" or "token 1000001"
+QString asset_unit(QString const& asset);         // "BTT", "TRX" or "token 1000001"
 QString move_amount_text(MoneyMove const& move);  // "-87.835693 BTT", "+0.25 BTT"
 QString move_kind_text(MoneyMove::Kind kind);
 

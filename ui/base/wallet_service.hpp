@@ -12,7 +12,7 @@
 #include <optional>
 #include <vector>
 
-#include "engine/profile.hpp"
+#include "base/profile.hpp"
 #include "tron/client.hpp"
 #include "tron/keys.hpp"
 

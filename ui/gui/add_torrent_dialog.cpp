@@ -31,9 +31,7 @@ QString data_size(qint64 bytes) {
 }  // namespace
 
 Result<TorrentDescription> AddTorrentDialog::describe_source(QString const& source) {
-    auto params = load_torrent_source(source.toStdString());
-    if (!params) return Error{params.error()};
-    return describe(*params);
+    return describe_torrent_source(source);
 }
 
 AddTorrentDialog::AddTorrentDialog(QString source, TorrentDescription description, Session& session,

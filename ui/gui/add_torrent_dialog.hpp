@@ -9,7 +9,7 @@
 #include <optional>
 
 #include "base/session.hpp"
-#include "engine/torrent_source.hpp"
+#include "base/torrent_sources.hpp"
 
 class QCheckBox;
 class QLabel;

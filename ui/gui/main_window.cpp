@@ -33,8 +33,8 @@
 #include "base/format.hpp"
 #include "base/torrent_filter_model.hpp"
 #include "base/torrent_list_model.hpp"
+#include "base/torrent_sources.hpp"
 #include "base/wallet_service.hpp"
-#include "engine/torrent_source.hpp"
 #include "gui/add_torrent_dialog.hpp"
 #include "gui/details_pane.hpp"
 #include "gui/icons.hpp"
@@ -642,7 +642,7 @@ QStringList MainWindow::dropped_sources(QMimeData const* mime) {
     if (sources.isEmpty() && mime->hasText()) {
         for (auto const& line : mime->text().split('\n', Qt::SkipEmptyParts)) {
             QString const text = line.trimmed();
-            if (looks_like_magnet(text.toStdString())) sources << text;
+            if (is_magnet_text(text)) sources << text;
         }
     }
     return sources;

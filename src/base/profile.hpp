@@ -5,7 +5,7 @@
 
 #include <filesystem>
 
-#include "engine/result.hpp"
+#include "base/result.hpp"
 
 namespace lanetorrent {
 

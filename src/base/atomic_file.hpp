@@ -7,7 +7,7 @@
 #include <span>
 #include <vector>
 
-#include "engine/result.hpp"
+#include "base/result.hpp"
 
 namespace lanetorrent {
 

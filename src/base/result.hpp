@@ -1,5 +1,5 @@
-// Result<T>: a value or a one-sentence error, returned across the engine's public API instead of
-// throwing. libtorrent reports most failures through error codes and alerts; this keeps callers
+// Result<T>: a value or a one-sentence error, returned across every module's public API instead
+// of throwing. libtorrent reports most failures through error codes and alerts; this keeps callers
 // (CLI, GUI) on one pattern and makes "what went wrong" a sentence a user can read.
 #pragma once
 

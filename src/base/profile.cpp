@@ -1,4 +1,4 @@
-#include "engine/profile.hpp"
+#include "base/profile.hpp"
 
 #include <cstdlib>
 #include <system_error>
