@@ -254,11 +254,13 @@ void Buyer::ask_slow(Conn& conn, PeerConn const& peer, std::string why) {
 // Sends an IOU for everything owed on the connection's channel once a step's worth has built up
 // (or at once when `now`), never past the user's caps. The IOU is in our ledger before it leaves:
 // a restart continues the sequence instead of repeating it.
-ConnectionId Buyer::iou_carrier(Channel const& channel, ConnectionId fallback) const {
+ConnectionId Buyer::iou_carrier(Channel const& channel, PeerConn const& peer) const {
     for (auto const& [id, conn] : conns_) {  // ordered by id: the oldest first
-        if (conn.channel == &channel && !conn.closing) return id;
+        if (conn.channel != &channel || conn.closing) continue;
+        auto const* other = context_.peer(id);
+        if (other && other->ip == peer.ip) return id;
     }
-    return fallback;
+    return peer.id;
 }
 
 void Buyer::pay(Conn& conn, PeerConn const& peer, bool now) {
@@ -280,7 +282,7 @@ void Buyer::pay(Conn& conn, PeerConn const& peer, bool now) {
                      .signature = {}};
         iou.signature = tron::sign_message(config_.key, iou_text(iou));
         if (!record(channel, peer.torrent, iou, peer)) return;
-        context_.send(iou_carrier(channel, peer.id), iou);
+        context_.send(iou_carrier(channel, peer), iou);
     }
     if (step_taken.capped) {
         // A cap is reached: nothing more is signed on this torrent. Whatever the seller sends

@@ -85,10 +85,11 @@ class Buyer {
         bool closing = false;  // we asked libtorrent to close it
     };
 
-    // The connection that carries the channel's IOUs: its oldest one still open. IOUs sent on
-    // two sockets could arrive out of order, and the seller refuses the later-signed one's
-    // predecessor as stale.
-    ConnectionId iou_carrier(Channel const& channel, ConnectionId fallback) const;
+    // The connection that carries the channel's IOUs to `peer`'s seller: the channel's oldest
+    // one still open to that address (a payee's other device elsewhere keeps its own). IOUs
+    // sent on two sockets could arrive out of order, and the seller refuses the later-signed
+    // one's predecessor as stale.
+    ConnectionId iou_carrier(Channel const& channel, PeerConn const& peer) const;
     Conn* find(ConnectionId id);
     Conn const* find(ConnectionId id) const;
     Channel& channel_for(ChannelKey const& key);
