@@ -77,7 +77,8 @@ AutoLaneDecision AutoLane::decide(AutoLaneInput const& in) {
             urgent = true;
         }
     } else {
-        double const ahead = static_cast<double>(in.ahead_bytes) / rate;
+        double const ahead =
+            static_cast<double>(in.ahead_bytes) / rate + std::max(0.0, in.player_seconds);
         std::string const buffer = "buffer " + seconds_text(ahead);
         if (ahead < config_.low_seconds) {
             want = Lane::fast;
@@ -97,7 +98,8 @@ AutoLaneDecision AutoLane::decide(AutoLaneInput const& in) {
                 // Fast is for an empty buffer: above the low mark the cheaper lane that keeps up
                 // fills it (bench: fast held to 45 s cost as much as fast all the way).
                 want = Lane::medium;
-                if (held_ == Lane::fast) why += ", fast only below " + seconds_text(config_.low_seconds);
+                if (held_ == Lane::fast)
+                    why += ", fast only below " + seconds_text(config_.low_seconds);
             } else {
                 want = Lane::fast;
                 why += ", and medium delivers " + rate_text(rates_[1]) + " for a " +

@@ -3,7 +3,7 @@
 // for the player window and the log.
 //
 // The policy (docs/streaming.md "The auto lane"), with seconds = contiguous bytes ahead of the
-// furthest reader / the consumption rate:
+// furthest reader / the consumption rate, plus what the player holds when it says:
 // - starving, below `low_seconds` (10 s), or nothing buffered before the rate is known (the
 //   start): fast;
 // - below the target (30 s): the cheapest lane known to deliver the consumption rate with a
@@ -48,6 +48,10 @@ struct AutoLaneInput {
     Now now{};
     double consumption_rate = 0;  // bytes/s, 0 = unknown
     std::int64_t ahead_bytes = 0;
+    // Seconds the player itself holds ahead of its playhead, when it says (the app's player
+    // does; an external one does not): the server's reader is ahead of playback by that much, so
+    // `ahead_bytes` alone undercounts the buffer.
+    double player_seconds = 0;
     bool starving = false;
     std::int64_t remaining_bytes = -1;  // from the read position to the end; -1 = unknown
     double download_rate = 0;           // the torrent's, bytes/s; 0 = unknown

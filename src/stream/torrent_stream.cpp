@@ -183,6 +183,7 @@ void TorrentStream::choose_lane(std::chrono::steady_clock::time_point now) {
     input.now = now;
     input.consumption_rate = status_.consumption_rate;
     input.ahead_bytes = status_.ahead_bytes;
+    input.player_seconds = player_seconds_;
     input.starving = status_.starving;
     input.remaining_bytes = file_->geometry().size - status_.read_offset;
     if (auto const progress = engine_.progress(id_)) input.download_rate = progress->download_rate;
@@ -201,7 +202,8 @@ lanes::Lane TorrentStream::granted_lane() const {
     auto lane = lanes::Lane::slow;
     if (!lanes_) return lane;
     for (auto const& peer : lanes_->peers()) {
-        if (peer.torrent == id_ && peer.role == lanes::Role::spend) lane = std::max(lane, peer.lane);
+        if (peer.torrent == id_ && peer.role == lanes::Role::spend)
+            lane = std::max(lane, peer.lane);
     }
     return lane;
 }

@@ -83,6 +83,9 @@ class TorrentStream {
     std::optional<std::string> const& error() const { return error_; }
 
     BufferStatus status() const { return status_; }
+    // What the player holds ahead of its playhead, in seconds, when it can say (the app's
+    // player); the auto lane counts it as buffered.
+    void set_player_buffer(double seconds) { player_seconds_ = seconds; }
     // Downloaded byte ranges of the file, merged, for a seek bar.
     std::vector<std::pair<std::int64_t, std::int64_t>> available_ranges() const;
 
@@ -107,6 +110,7 @@ class TorrentStream {
     ConsumptionEstimator consumption_;
     std::optional<AutoLane> auto_lane_;
     lanes::Lane lane_ = lanes::Lane::slow;  // what `auto` asked for
+    double player_seconds_ = 0;
     BufferStatus status_;
     std::vector<ReaderState> last_readers_;
     std::chrono::steady_clock::time_point next_plan_{};

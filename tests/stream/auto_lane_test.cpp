@@ -130,6 +130,28 @@ TEST(AutoLane, FastIsOnlyForAnEmptyBuffer) {
     EXPECT_EQ(d.reason, "buffer 15 s < 30 s target, keeping fast until then");
 }
 
+// The server's reader runs ahead of playback by what the player holds (mpv keeps seconds in its
+// demuxer cache): seen from the server alone the buffer is 2 s and auto buys fast; counting the
+// player's 11 s it is 13 s, and medium fills it (the bench's auto viewer held fast for its first
+// ~30 s that way, stop 19).
+TEST(AutoLane, CountsWhatThePlayerHolds) {
+    AutoLane server_only(config_with_caps());
+    Now t{};
+    ASSERT_EQ(server_only.decide(at(t, 0, Lane::slow)).lane, Lane::fast);
+    t += 6s;
+    EXPECT_EQ(server_only.decide(at(t, 2, Lane::fast)).lane, Lane::fast);
+
+    AutoLane with_player(config_with_caps());
+    Now u{};
+    ASSERT_EQ(with_player.decide(at(u, 0, Lane::slow)).lane, Lane::fast);
+    u += 6s;
+    auto in = at(u, 2, Lane::fast);
+    in.player_seconds = 11;
+    auto const d = with_player.decide(in);
+    EXPECT_EQ(d.lane, Lane::medium);
+    EXPECT_EQ(d.reason, "buffer 13 s < 30 s target, fast only below 10 s");
+}
+
 TEST(AutoLane, NoPaidLaneBeyondTheCaps) {
     Now t{};
     {

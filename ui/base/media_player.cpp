@@ -24,6 +24,7 @@ enum Property : std::uint64_t {
     eof_reached,
     volume,
     mute,
+    demuxer_cache_duration,
 };
 
 constexpr std::uint64_t load_request = 100;  // reply_userdata of loadfile
@@ -173,6 +174,7 @@ MediaPlayer::MediaPlayer(Options options, QObject* parent) : QObject(parent), op
     mpv_observe_property(mpv_, eof_reached, "eof-reached", MPV_FORMAT_FLAG);
     mpv_observe_property(mpv_, Property::volume, "volume", MPV_FORMAT_DOUBLE);
     mpv_observe_property(mpv_, Property::mute, "mute", MPV_FORMAT_FLAG);
+    mpv_observe_property(mpv_, demuxer_cache_duration, "demuxer-cache-duration", MPV_FORMAT_DOUBLE);
 
     if (options_.video) {
         // The render context must exist before playback starts, or mpv opens its own window.
@@ -263,6 +265,7 @@ void MediaPlayer::load(QUrl const& url) {
     position_ = 0;
     duration_ = 0;
     cache_percent_ = 0;
+    buffered_seconds_ = 0;
     QByteArray const target =
         url.isLocalFile() ? url.toLocalFile().toUtf8() : url.toString(QUrl::FullyEncoded).toUtf8();
     // A pause from the previous file would carry over; a new file plays.
@@ -455,6 +458,9 @@ void MediaPlayer::handle(mpv_event const& event) {
                 case Property::mute:
                     muted_ = as_flag();
                     emit mutedChanged(muted_);
+                    break;
+                case demuxer_cache_duration:
+                    buffered_seconds_ = has ? std::max(0.0, as_double()) : 0;
                     break;
                 default:
                     break;

@@ -68,6 +68,9 @@ class MediaPlayer : public QObject {
     double volume() const { return volume_; }
     bool muted() const { return muted_; }
     int cache_percent() const { return cache_percent_; }  // cache-buffering-state, 0..100
+    // Seconds of media the player holds ahead of its playhead (demuxer-cache-duration): data the
+    // stream server already handed over, which its own count of what is ahead cannot see.
+    double buffered_seconds() const { return buffered_seconds_; }
     bool has_video_output() const { return render_ != nullptr; }
     QImage frame() const { return frame_; }  // the latest rendered frame (may be null)
     qint64 frames_rendered() const { return frames_; }
@@ -118,6 +121,7 @@ class MediaPlayer : public QObject {
     double volume_ = 100;
     bool muted_ = false;
     int cache_percent_ = 0;
+    double buffered_seconds_ = 0;
     QImage frame_;
     qint64 frames_ = 0;
 };

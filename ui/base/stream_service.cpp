@@ -87,6 +87,12 @@ void StreamService::stop_all() {
     while (!streams_.empty()) stop(streams_.begin()->first);
 }
 
+void StreamService::set_player_buffer(TorrentId const& id, double seconds) {
+    if (auto const it = streams_.find(id); it != streams_.end()) {
+        it->second.stream->set_player_buffer(seconds);
+    }
+}
+
 std::optional<StreamInfo> StreamService::info(TorrentId const& id) const {
     auto const it = streams_.find(id);
     if (it == streams_.end()) return std::nullopt;

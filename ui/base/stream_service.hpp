@@ -66,6 +66,8 @@ class StreamService : public QObject {
     void stop_all();
     bool playing(TorrentId const& id) const { return streams_.contains(id); }
     std::optional<StreamInfo> info(TorrentId const& id) const;
+    // Seconds the app's player holds ahead of its playhead: the auto lane counts them.
+    void set_player_buffer(TorrentId const& id, double seconds);
 
     // From the owner's poll, on the GUI thread.
     void observe(Event const& event);

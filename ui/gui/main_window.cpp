@@ -501,6 +501,9 @@ void MainWindow::update_player(QString const& id) {
     if (!window) return;
     auto const info = session_.streams().info(id.toStdString());
     if (!info) return;
+    // What the player already holds is buffered too: without it auto bought fast for the first
+    // seconds while the player sat on its own cache.
+    session_.streams().set_player_buffer(id.toStdString(), window->player().buffered_seconds());
     QString lane = lane_text(info->status.lane).toLower();
     // With `auto`, why it holds this lane ("buffer 12 s < 30 s target", "the rest of the file
     // is here"): the user sees what is bought and what for.
