@@ -135,19 +135,17 @@ TEST(AutoLane, FastIsOnlyForAnEmptyBuffer) {
 // player's 11 s it is 13 s, and medium fills it (the bench's auto viewer held fast for its first
 // ~30 s that way, stop 19).
 TEST(AutoLane, CountsWhatThePlayerHolds) {
-    AutoLane server_only(config_with_caps());
-    Now t{};
-    ASSERT_EQ(server_only.decide(at(t, 0, Lane::slow)).lane, Lane::fast);
-    t += 6s;
-    EXPECT_EQ(server_only.decide(at(t, 2, Lane::fast)).lane, Lane::fast);
-
-    AutoLane with_player(config_with_caps());
-    Now u{};
-    ASSERT_EQ(with_player.decide(at(u, 0, Lane::slow)).lane, Lane::fast);
-    u += 6s;
-    auto in = at(u, 2, Lane::fast);
-    in.player_seconds = 11;
-    auto const d = with_player.decide(in);
+    // Started in fast with an empty buffer; past the dwell, 2 s ahead at the server.
+    auto decide_after_start = [](double player_seconds) {
+        AutoLane lane(config_with_caps());
+        Now t{};
+        EXPECT_EQ(lane.decide(at(t, 0, Lane::slow)).lane, Lane::fast);
+        auto in = at(t + 6s, 2, Lane::fast);
+        in.player_seconds = player_seconds;
+        return lane.decide(in);
+    };
+    EXPECT_EQ(decide_after_start(0).lane, Lane::fast);
+    auto const d = decide_after_start(11);
     EXPECT_EQ(d.lane, Lane::medium);
     EXPECT_EQ(d.reason, "buffer 13 s < 30 s target, fast only below 10 s");
 }
