@@ -57,6 +57,9 @@ LaneService::LaneService(Engine& engine, LaneConfig config, std::unique_ptr<Ledg
 }
 
 LaneService::~LaneService() {
+    // The plugin stays in the session: with no offer it holds back no new connection's requests
+    // waiting for an attach that nobody would send.
+    plugin_->set_offer(std::nullopt);
     plugin_->set_wakeup({});
     chain_->set_wakeup({});
     chain_.reset();  // joins the worker before the state its continuations name goes away
