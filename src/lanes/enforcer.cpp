@@ -456,16 +456,10 @@ void LaneEnforcer::apply(std::vector<std::int64_t> const* rates) {
     for (int s = 0; s < slot_count; ++s) {
         auto limit = limit_of(slots_[s], targets.slot[s], targets.slot_members[s], slot_rate[s]);
         // An empty slot armed for a connection (the spare, or a payer's class for its reconnect)
-        // is unlimited until that connection opens (on_open sets its limit). Any limit makes
-        // each handshake message of a newcomer wait for the next quota tick: libtorrent sends at
-        // once only while the class holds a second's worth of quota, and an idle class holds
-        // none. The encryption, BitTorrent and extended handshakes and the grant took four ticks
-        // that way (0.4 s of the 0.49 s from connect to a paid grant in bench/lanes). No payload
-        // moves while the class is unlimited: the plugin serves no request before the app
-        // thread has attached the connection (LanePlugin::attach), which comes after its limit.
-        // (Unlimited without that gate let 36 clients that started at once download at twice
-        // the budget before the app thread heard of the first.)
-        if (targets.slot_members[s] == 0 && armed_slot(s)) limit = 0;
+        // may use the whole budget until that connection opens. Unlimited with an attach gate
+        // (0e8ba95) halved the time to a paid grant but kept a restarted seeder's payers out for
+        // over 120 s (crash rounds, seed 1892809429), so it is off until that is understood.
+        if (targets.slot_members[s] == 0 && armed_slot(s)) limit = budget_;
         configure(slots_[s], limit, slot_paid[s]);
     }
 }

@@ -343,8 +343,8 @@ class TorrentPlugin final : public lt::torrent_plugin {
     std::shared_ptr<lt::peer_plugin> new_connection(lt::peer_connection_handle const& pc) override {
         if (pc.type() != lt::connection_type::bittorrent) return nullptr;  // web seeds
         auto const conn = shared_->next_conn++;
-        // A seller serves no payload before the app thread has put the connection in its lane.
-        bool const attached = !shared_->current_offer().has_value();
+        // The attach gate is off (see enforcer.cpp): every connection is served at once.
+        bool const attached = true;
         auto peer = std::make_shared<PeerPlugin>(lt::bt_peer_connection_handle(pc), shared_, conn,
                                                  our_id_, attached);
         shared_->peers[conn] = peer;
