@@ -722,22 +722,34 @@ TEST_F(SwarmTest, MoreThanThirtyTwoIpsStillWork) {
     }
     auto const t0 = Clock::now();
 
-    // Every downloader IP connected, and all of its connections in its lane.
-    auto all_in_lane = [&] {
+    // Each downloader must be seen with every connection it has to the seller in its own lane,
+    // and at one moment more buyers than there are slots must be in the fast lane together. Not
+    // every IP need be connected at the same instant: a payer that came when no slot was free is
+    // asked to reconnect into its class, and its dial waits out libtorrent's min_reconnect_time
+    // (docs/lanes.md, known limits), while the first buyers may finish meanwhile.
+    std::set<std::string> seen_in_lane;
+    std::set<std::string> seen_elsewhere;
+    std::size_t most_fast_at_once = 0;
+    auto const observe = [&] {
         std::map<std::string, std::set<Lane>> lanes;
         for (auto const& p : seed->lanes->peers()) lanes[split_host(p.endpoint)].insert(p.lane);
-        auto in = [&](Client const& c, Lane lane) {
+        std::size_t fast_now = 0;
+        auto check = [&](Client const& c, Lane lane) {
             auto const it = lanes.find(c.ip);
-            return it != lanes.end() && it->second == std::set<Lane>{lane};
+            if (it == lanes.end()) return;
+            if (it->second == std::set<Lane>{lane}) {
+                seen_in_lane.insert(c.ip);
+                if (lane == Lane::fast) ++fast_now;
+            } else if (lane == Lane::slow) {
+                seen_elsewhere.insert(c.ip);  // a plain peer is never in a paid lane
+            }
         };
-        return std::all_of(fast.begin(), fast.end(),
-                           [&](auto const& c) { return in(*c, Lane::fast); }) &&
-               std::all_of(slow.begin(), slow.end(),
-                           [&](auto const& c) { return in(*c, Lane::slow); });
+        for (auto const& c : fast) check(*c, Lane::fast);
+        for (auto const& c : slow) check(*c, Lane::slow);
+        most_fast_at_once = std::max(most_fast_at_once, fast_now);
     };
-    bool seen = false;
     auto const done = [&] {
-        seen = seen || all_in_lane();
+        observe();
         return std::all_of(downloaders.begin(), downloaders.end(),
                            [](Client* c) { return c->finished; });
     };
@@ -747,8 +759,13 @@ TEST_F(SwarmTest, MoreThanThirtyTwoIpsStillWork) {
         return std::to_string(n) + " of " + std::to_string(downloaders.size()) + " finished";
     }();
     auto const t_done = Clock::now();
-    EXPECT_TRUE(seen) << "the seller never had all " << fast_count << " buyers in fast and "
-                      << slow_count << " others in slow at once";
+    EXPECT_EQ(seen_in_lane.size(), downloaders.size())
+        << "not every downloader was seen in its own lane at the seller";
+    EXPECT_TRUE(seen_elsewhere.empty()) << "a plain peer was served in a paid lane";
+    EXPECT_GT(most_fast_at_once, static_cast<std::size_t>(LaneEnforcer::slot_count))
+        << "more buyers than slots were never in the fast lane together";
+    std::cout << "[ lanes    ] at most " << most_fast_at_once << " of " << fast_count
+              << " buyers in the fast lane at once\n";
     for (auto* c : downloaders) {
         auto const progress = c->engine->progress(id_);
         ASSERT_TRUE(progress) << c->ip;
