@@ -60,24 +60,47 @@ struct LaneEnforcer::Probe {
 
 namespace {
 
+void record_classes(LaneEnforcer::Probe& probe, lt::peer_connection_handle const& pc) {
+    std::uint32_t mask = 0;
+    if (auto const c = pc.native_handle()) {
+        for (int i = 0; i < c->num_classes(); ++i) {
+            auto const id = static_cast<std::uint32_t>(c->class_at(i));
+            if (id < 32) mask |= 1u << id;
+        }
+    }
+    std::lock_guard lock(probe.mutex);
+    auto& queue = probe.opened[pc.remote().address().to_string()];
+    if (queue.size() < 256) queue.push_back(mask);
+}
+
+// A connection we dial gets its classes when libtorrent starts it, which is after the torrent's
+// plugins were asked for it: its classes are read once it has connected.
+class ProbeDialled final : public lt::peer_plugin {
+  public:
+    ProbeDialled(std::shared_ptr<LaneEnforcer::Probe> probe, lt::peer_connection_handle pc)
+        : probe_(std::move(probe)), pc_(std::move(pc)) {}
+    lt::string_view type() const override { return "ln_lanes_probe"; }
+    void on_connected() override { record_classes(*probe_, pc_); }
+
+  private:
+    std::shared_ptr<LaneEnforcer::Probe> probe_;
+    lt::peer_connection_handle pc_;
+};
+
 class ProbeTorrent final : public lt::torrent_plugin {
   public:
     explicit ProbeTorrent(std::shared_ptr<LaneEnforcer::Probe> probe) : probe_(std::move(probe)) {}
 
     std::shared_ptr<lt::peer_plugin> new_connection(lt::peer_connection_handle const& pc) override {
         // The same connections LanePlugin reports as opened, and before it does (this plugin is
-        // added to the session first), so the mask is there when the app thread reads the event.
+        // added to the session first, so its hooks run first), so the mask is there when the app
+        // thread reads the event. An accepted connection got its classes when it was accepted; a
+        // dialled one (a restarted seller dials the payers it knew) has none yet, and both
+        // plugins wait for it to connect (reading it here saw no class at all, and every payer
+        // the seller dialled was asked to reconnect, again and again).
         if (pc.type() != lt::connection_type::bittorrent) return nullptr;
-        std::uint32_t mask = 0;
-        if (auto const c = pc.native_handle()) {
-            for (int i = 0; i < c->num_classes(); ++i) {
-                auto const id = static_cast<std::uint32_t>(c->class_at(i));
-                if (id < 32) mask |= 1u << id;
-            }
-        }
-        std::lock_guard lock(probe_->mutex);
-        auto& queue = probe_->opened[pc.remote().address().to_string()];
-        if (queue.size() < 256) queue.push_back(mask);
+        if (pc.is_outgoing()) return std::make_shared<ProbeDialled>(probe_, pc);
+        record_classes(*probe_, pc);
         return nullptr;
     }
 
@@ -456,10 +479,16 @@ void LaneEnforcer::apply(std::vector<std::int64_t> const* rates) {
     for (int s = 0; s < slot_count; ++s) {
         auto limit = limit_of(slots_[s], targets.slot[s], targets.slot_members[s], slot_rate[s]);
         // An empty slot armed for a connection (the spare, or a payer's class for its reconnect)
-        // may use the whole budget until that connection opens. Unlimited with an attach gate
-        // (0e8ba95) halved the time to a paid grant but kept a restarted seeder's payers out for
-        // over 120 s (crash rounds, seed 1892809429), so it is off until that is understood.
-        if (targets.slot_members[s] == 0 && armed_slot(s)) limit = budget_;
+        // is unlimited until that connection opens (on_open sets its limit). Any limit makes
+        // each handshake message of a newcomer wait for the next quota tick: libtorrent sends at
+        // once only while the class holds a second's worth of quota, and an idle class holds
+        // none. The encryption, BitTorrent and extended handshakes and the grant took four ticks
+        // that way (0.4 s of the 0.49 s from connect to a paid grant in bench/lanes). No payload
+        // moves while the class is unlimited: the plugin serves no request before the app
+        // thread has attached the connection (LanePlugin::attach), which comes after its limit.
+        // (Unlimited without that gate let 36 clients that started at once download at twice
+        // the budget before the app thread heard of the first.)
+        if (targets.slot_members[s] == 0 && armed_slot(s)) limit = 0;
         configure(slots_[s], limit, slot_paid[s]);
     }
 }

@@ -228,9 +228,18 @@ class PeerPlugin final : public lt::peer_plugin {
         shared_->push(wire::Traffic{conn_, sent_, received_, seed});
     }
 
+    void report_when_connected(wire::Opened opened) { unreported_ = std::move(opened); }
+    void on_connected() override {
+        if (!unreported_) return;
+        shared_->push(std::move(*unreported_));
+        unreported_.reset();
+    }
+
     void on_disconnect(lt::error_code const& ec) override {
         if (closed_) return;
         closed_ = true;
+        // Never reported as opened: nothing to close on the app thread either.
+        if (unreported_) return;
         shared_->push(wire::Closed{conn_, sent_, received_, ec.message()});
     }
 
@@ -323,6 +332,7 @@ class PeerPlugin final : public lt::peer_plugin {
     bool fenced_ = false;         // the fence was reached: choked, requests not served
     bool supports_fast_ = false;  // BEP 6: requests are answered by a piece or a reject
     std::vector<lt::peer_request> swallowed_;  // not served while fenced or not attached
+    std::optional<wire::Opened> unreported_;   // a dialled connection until it connects
     std::int64_t sent_ = 0;
     std::int64_t received_ = 0;
     std::int64_t reported_sent_ = 0;
@@ -343,14 +353,23 @@ class TorrentPlugin final : public lt::torrent_plugin {
     std::shared_ptr<lt::peer_plugin> new_connection(lt::peer_connection_handle const& pc) override {
         if (pc.type() != lt::connection_type::bittorrent) return nullptr;  // web seeds
         auto const conn = shared_->next_conn++;
-        // The attach gate is off (see enforcer.cpp): every connection is served at once.
-        bool const attached = true;
+        // A seller serves no payload before the app thread has put the connection in its lane.
+        bool const attached = !shared_->current_offer().has_value();
         auto peer = std::make_shared<PeerPlugin>(lt::bt_peer_connection_handle(pc), shared_, conn,
                                                  our_id_, attached);
         shared_->peers[conn] = peer;
         auto const remote = pc.remote();
-        shared_->push(wire::Opened{conn, id_, remote.address().to_string(), remote.port(),
-                                   !pc.is_outgoing(), peer->nonce()});
+        wire::Opened opened{
+            conn,         id_, remote.address().to_string(), remote.port(), !pc.is_outgoing(),
+            peer->nonce()};
+        // A connection we dial is reported once it has connected: only then has libtorrent given
+        // it its peer classes (the enforcer reads them for this event), and one that never
+        // connects is never reported.
+        if (pc.is_outgoing()) {
+            peer->report_when_connected(std::move(opened));
+        } else {
+            shared_->push(std::move(opened));
+        }
         return peer;
     }
 

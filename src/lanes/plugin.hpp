@@ -29,7 +29,8 @@ using ConnectionId = std::uint64_t;
 
 namespace wire {
 
-// A BitTorrent connection was attached to a torrent. Counters start at zero here.
+// A BitTorrent connection was attached to a torrent (one we dialled: once it has connected, when
+// libtorrent has given it its peer classes). Counters start at zero here.
 struct Opened {
     ConnectionId conn = 0;
     TorrentId torrent;

@@ -84,6 +84,7 @@ struct Node {
         if (lanes) lanes->poll();
         if (lanes) {
             for (auto const& n : lanes->take_notices()) {
+                notices.push_back(n.text);
                 if (std::getenv("ENFORCER_TRACE")) {
                     std::cout << "[ notice   ] "
                               << std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -113,6 +114,7 @@ struct Node {
     std::unique_ptr<LaneService> lanes;
     std::optional<Endpoint> listening;
     int checked = 0;
+    std::vector<std::string> notices;
 };
 
 struct Torrent {
@@ -154,9 +156,10 @@ class EnforcerTest : public ::testing::Test {
         return node;
     }
 
-    // A downloader of `torrent` from `from`, paying for `lane` when it is not slow.
+    // A downloader of `torrent` from `from`, paying for `lane` when it is not slow. `dial`: it
+    // keeps dialling `from`; else it waits for `from` to dial it.
     Node& buyer(std::string const& name, std::string const& ip, Node const& from,
-                Torrent const& torrent, Lane lane) {
+                Torrent const& torrent, Lane lane, bool dial = true) {
         std::optional<BuyConfig> buy;
         if (lane != Lane::slow) {
             buy = BuyConfig{.key = tron::PrivateKey::generate(),
@@ -172,7 +175,9 @@ class EnforcerTest : public ::testing::Test {
         auto added = node.engine->add(add);
         EXPECT_TRUE(added) << added.error();
         if (node.lanes) node.lanes->set_lane(torrent.id, lane, Caps{kMaxPrice, 0, 0});
-        EXPECT_TRUE(node.engine->pin_peer(torrent.id, *from.listening));
+        if (dial) {
+            EXPECT_TRUE(node.engine->pin_peer(torrent.id, *from.listening));
+        }
         return node;
     }
 
@@ -346,6 +351,31 @@ TEST_F(EnforcerTest, ASecondPaidTorrentFromTheSameSellerGetsItsLaneWithinSeconds
     run_for(2s);
     EXPECT_GT(payer.downloaded(second.id), got_second);
     EXPECT_FALSE(payer.finished(first.id));
+}
+
+// A seller dials its payers itself after a restart (from its resume data). libtorrent gives a
+// dialled connection its peer classes only after the torrent's plugins were told of it, and the
+// enforcer read none there: every such payer was taken for a newcomer in the shared slow class and
+// asked to reconnect, the seller's next dial came before the payer's (which waits out
+// min_reconnect_time) and was asked again, and the crash rounds saw no IOU for over 120 s.
+TEST_F(EnforcerTest, APayerTheSellerDialsGetsItsLaneWithoutAReconnect) {
+    auto const torrent = make_torrent("dialled", 64 * MiB, 9501);
+    auto& seed = seller(8 * MiB, {&torrent});
+    auto& payer =
+        buyer("payer", test::unique_loopback_ip(), seed, torrent, Lane::fast, /*dial=*/false);
+    ASSERT_TRUE(run_until([&] { return payer.listening.has_value(); }, 30s));
+    auto const t0 = Clock::now();
+    ASSERT_TRUE(seed.engine->connect_peer(torrent.id, *payer.listening));
+    bool const paid =
+        run_until([&] { return lane_at(seed, payer.ip, torrent.id) == Lane::fast; }, 30s);
+    double const seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    std::cout << "[ dialled  ] the payer the seller dialled is in the fast lane after " << seconds
+              << " s\n";
+    ASSERT_TRUE(paid);
+    for (auto const& text : seed.notices) {
+        EXPECT_EQ(text.find("reconnecting"), std::string::npos) << text;
+    }
+    EXPECT_LE(seconds, 5.0);
 }
 
 // Not a timed test (speed goals are shown in bench/): prints when a fast buyer's lane shows in its
