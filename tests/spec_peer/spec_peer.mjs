@@ -514,6 +514,9 @@ class Buyer {
         const sig = signText(iouText({ payer: this.payer, payee: o.payee, asset: o.asset, amount, seq }), this.key);
         const body = laneMessage({ t: BigInt(TYPE.iou), payer: this.payer, payee: o.payee, asset: o.asset, amount, seq, final: final ? 1n : 0n, sig });
         if (amount > this.iou.amount) this.iouRaises++;
+        // Rule 5: an IOU that repeats the latest amount is a no-op for the seeder, whose latest
+        // seq stays at the IOU that last raised the amount.
+        if (amount > this.iou.amount) this.recordedSeq = seq;
         this.iou = { amount, seq, sig, body };
         this.ious.push({ t: now(), amount, seq, final, body });
         // "MUST send all of the channel's IOUs on one of those connections at a time": the
@@ -648,6 +651,7 @@ class Buyer {
             if (recoverText(text, s.sig) === this.payer58) {
                 this.note(`${c.name}: adopted the seeder's IOU seq ${s.seq} amount ${s.amount}`);
                 this.iou = { amount: s.amount, seq: s.seq, sig: s.sig, body: null };
+                this.recordedSeq = s.seq;
             } else {
                 this.violation(`${c.name}: state with seq ${s.seq} whose signature is not ours`);
                 return;
@@ -902,7 +906,9 @@ class Buyer {
             if (carried < 0n || (carried > 0n && carried >= o.minSettle)) fail(`carried ${carried} is not below min_settle ${o.minSettle}`);
             if (this.verifyState) {
                 if (this.verifyState.amount !== this.iou.amount) fail(`state amount ${this.verifyState.amount} != our latest IOU ${this.iou.amount}`);
-                if (this.verifyState.seq !== this.iou.seq) fail(`state seq ${this.verifyState.seq} != our latest seq ${this.iou.seq}`);
+                // Our latest IOU that raised the amount (a final one repeating it is a no-op).
+                const recorded = this.recordedSeq ?? 0n;
+                if (this.verifyState.seq !== recorded) fail(`state seq ${this.verifyState.seq} != the seq of our latest IOU that raised the amount, ${recorded}`);
                 if (this.verifyState.settled !== settledOnChain) fail(`state settled ${this.verifyState.settled} != settled on chain ${settledOnChain}`);
             } else if (this.iou.seq > 0n) {
                 fail('no state on the verifying connection');
