@@ -222,13 +222,19 @@ TEST_F(StreamingEngineTest, MovedDeadlinesComeNext) {
         std::chrono::duration<double>(downloader_->finished_at()[last_new] - seek).count();
     auto const others =
         std::count_if(after.begin(), after.end(), [&](int p) { return wanted.count(p) == 0; });
+    auto const old_window =
+        std::count_if(after.begin(), after.end(), [&](int p) { return p >= 20 && p < 36; });
     std::cout << "seek: 8 new pieces in " << took << " s, " << others
-              << " other pieces before the last of them; order after the seek "
-              << ::testing::PrintToString(after) << "\n";
+              << " other pieces before the last of them (" << old_window
+              << " of the old window); order after the seek " << ::testing::PrintToString(after)
+              << "\n";
     // 8 pieces of 64 KiB at 1 MB/s: 0.5 s, plus up to a second for libtorrent's next round of
-    // deadline requests; what was on the wire may come first, not the old window's queue.
+    // deadline requests; what was on the wire may come first, not the old window's queue. Once
+    // every new piece is requested the picker may fetch pieces past the window alongside them
+    // (a loaded machine saw 110 and 114 finish before 105); those do not hold the seek back
+    // beyond `took`, so only the old window is counted.
     EXPECT_LT(took, 1.6);
-    EXPECT_LE(others, 3);
+    EXPECT_LE(old_window, 3);
 }
 
 // reset_piece_deadline leaves priority 1; the engine gives back what the file implies.
@@ -277,10 +283,10 @@ TEST_F(StreamingEngineTest, DeadlinePiecesKeepTopPriorityAcrossFilePriorityChang
 TEST_F(StreamingEngineTest, DeadlinesGetTheirPriorityAndKeepItAcrossFilePriorityChanges) {
     add_streaming();
     auto& engine = downloader_->engine();
-    ASSERT_TRUE(engine.set_piece_deadlines(
-        id_, {{.piece = 50, .deadline_ms = 0, .priority = 7},
-              {.piece = 51, .deadline_ms = 100, .priority = 6},
-              {.piece = 52, .deadline_ms = 200, .priority = 5}}));
+    ASSERT_TRUE(
+        engine.set_piece_deadlines(id_, {{.piece = 50, .deadline_ms = 0, .priority = 7},
+                                         {.piece = 51, .deadline_ms = 100, .priority = 6},
+                                         {.piece = 52, .deadline_ms = 200, .priority = 5}}));
     ASSERT_TRUE(run_until(
         {downloader_.get()},
         [&] {
