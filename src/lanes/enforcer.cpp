@@ -3,13 +3,9 @@
 #include <algorithm>
 #include <boost/asio/steady_timer.hpp>
 #include <cmath>
-#include <deque>
-#include <libtorrent/extensions.hpp>
 #include <libtorrent/ip_filter.hpp>
-#include <libtorrent/peer_connection.hpp>
 #include <libtorrent/peer_connection_handle.hpp>
 #include <libtorrent/session.hpp>
-#include <mutex>
 #include <stdexcept>
 
 namespace lanetorrent::lanes {
@@ -34,91 +30,6 @@ char const* const stray_owner = "*";
 std::uint32_t bit(lt::peer_class_t id) {
     return 1u << static_cast<std::uint32_t>(id);
 }
-
-}  // namespace
-
-// Which classes libtorrent gave each connection, read on the network thread when the connection
-// is attached to a torrent (its classes were fixed when it was accepted or dialled). The filter
-// changes while connections are in their handshakes, so what the filter said when the app thread
-// hears of a connection is not enough: two connections in one handshake window would be told
-// apart wrongly.
-struct LaneEnforcer::Probe {
-    std::mutex mutex;
-    std::map<std::string, std::deque<std::uint32_t>> opened;  // ip -> class masks, oldest first
-
-    // The classes of the connection the next Opened event for `ip` is about; 0 if unknown.
-    std::uint32_t take(std::string const& ip) {
-        std::lock_guard lock(mutex);
-        auto const it = opened.find(ip);
-        if (it == opened.end()) return 0;
-        auto const mask = it->second.front();
-        it->second.pop_front();
-        if (it->second.empty()) opened.erase(it);
-        return mask;
-    }
-};
-
-namespace {
-
-void record_classes(LaneEnforcer::Probe& probe, lt::peer_connection_handle const& pc) {
-    std::uint32_t mask = 0;
-    if (auto const c = pc.native_handle()) {
-        for (int i = 0; i < c->num_classes(); ++i) {
-            auto const id = static_cast<std::uint32_t>(c->class_at(i));
-            if (id < 32) mask |= 1u << id;
-        }
-    }
-    std::lock_guard lock(probe.mutex);
-    auto& queue = probe.opened[pc.remote().address().to_string()];
-    if (queue.size() < 256) queue.push_back(mask);
-}
-
-// A connection we dial gets its classes when libtorrent starts it, which is after the torrent's
-// plugins were asked for it: its classes are read once it has connected.
-class ProbeDialled final : public lt::peer_plugin {
-  public:
-    ProbeDialled(std::shared_ptr<LaneEnforcer::Probe> probe, lt::peer_connection_handle pc)
-        : probe_(std::move(probe)), pc_(std::move(pc)) {}
-    lt::string_view type() const override { return "ln_lanes_probe"; }
-    void on_connected() override { record_classes(*probe_, pc_); }
-
-  private:
-    std::shared_ptr<LaneEnforcer::Probe> probe_;
-    lt::peer_connection_handle pc_;
-};
-
-class ProbeTorrent final : public lt::torrent_plugin {
-  public:
-    explicit ProbeTorrent(std::shared_ptr<LaneEnforcer::Probe> probe) : probe_(std::move(probe)) {}
-
-    std::shared_ptr<lt::peer_plugin> new_connection(lt::peer_connection_handle const& pc) override {
-        // The same connections LanePlugin reports as opened, and before it does (this plugin is
-        // added to the session first, so its hooks run first), so the mask is there when the app
-        // thread reads the event. An accepted connection got its classes when it was accepted; a
-        // dialled one (a restarted seller dials the payers it knew) has none yet, and both
-        // plugins wait for it to connect (reading it here saw no class at all, and every payer
-        // the seller dialled was asked to reconnect, again and again).
-        if (pc.type() != lt::connection_type::bittorrent) return nullptr;
-        if (pc.is_outgoing()) return std::make_shared<ProbeDialled>(probe_, pc);
-        record_classes(*probe_, pc);
-        return nullptr;
-    }
-
-  private:
-    std::shared_ptr<LaneEnforcer::Probe> probe_;
-};
-
-class ProbePlugin final : public lt::plugin {
-  public:
-    explicit ProbePlugin(std::shared_ptr<LaneEnforcer::Probe> probe) : probe_(std::move(probe)) {}
-    std::shared_ptr<lt::torrent_plugin> new_torrent(lt::torrent_handle const&,
-                                                    lt::client_data_t) override {
-        return std::make_shared<ProbeTorrent>(probe_);
-    }
-
-  private:
-    std::shared_ptr<LaneEnforcer::Probe> probe_;
-};
 
 }  // namespace
 
@@ -201,7 +112,7 @@ std::int64_t LimiterCorrection::update(std::int64_t target, std::int64_t measure
 }
 
 LaneEnforcer::LaneEnforcer(lt::session& session, LaneShares shares)
-    : session_(session), shares_(shares), probe_(std::make_shared<Probe>()) {
+    : session_(session), shares_(shares) {
     for (int l = 0; l < lane_count; ++l) {
         shared_[l] =
             session_.create_peer_class((std::string("lane-") + to_string(Lane(l))).c_str());
@@ -223,7 +134,6 @@ LaneEnforcer::LaneEnforcer(lt::session& session, LaneShares shares)
     lt::settings_pack pack;
     pack.set_int(lt::settings_pack::tick_interval, tick_ms);
     session_.apply_settings(std::move(pack));
-    session_.add_extension(std::make_shared<ProbePlugin>(probe_));
     pick_spare();
     install_filter();
 }
@@ -281,10 +191,10 @@ void LaneEnforcer::install_filter() {
     session_.set_peer_class_filter(filter);
 }
 
-HeldClass LaneEnforcer::on_open(std::string const& ip) {
+HeldClass LaneEnforcer::on_open(std::string const& ip, std::uint32_t classes) {
     auto& state = ips_[ip];
     ++state.connections;
-    HeldClass const held = held_of(probe_->take(ip));
+    HeldClass const held = held_of(classes);
     // Disarmed: any further connection from this IP is nobody's payer until it proves one.
     state.armed = false;
     if (held.slot >= 0) {

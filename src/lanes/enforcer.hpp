@@ -89,10 +89,10 @@ class LaneEnforcer : public LaneClasses {
     // limits take class ids from the same pool, and only ids up to 31 can be used by the filter.
     LaneEnforcer(lt::session& session, LaneShares shares);
     ~LaneEnforcer() override;
-    struct Probe;
 
-    // A connection from `ip` was attached: the class it holds. Also sets the limits at once.
-    HeldClass on_open(std::string const& ip);
+    // A connection from `ip` was attached with the peer classes `classes` (wire::Opened): the
+    // class it holds. Also sets the limits at once.
+    HeldClass on_open(std::string const& ip, std::uint32_t classes);
     void on_close(std::string const& ip);
     // The connection from `ip` holding `held` is to be served in `lane`. If its class can carry
     // the lane, the limits change at once and this returns false. Otherwise it arms a class for
@@ -149,7 +149,6 @@ class LaneEnforcer : public LaneClasses {
     std::map<int, std::pair<std::int64_t, bool>> applied_;  // class id -> (limit, ignore slots)
     std::map<int, lt::peer_class_info> info_;               // class id -> record as we wrote it
     std::map<int, LimiterCorrection> correction_;           // class id ->
-    std::shared_ptr<Probe> probe_;
     int spare_ = -1;  // the free slot unknown addresses land in, or -1
     // Per class id, bumped whenever its limit is set: a precharge restores only its own limit.
     // Shared with the network thread's timers.

@@ -148,7 +148,7 @@ void LaneService::on_event(PluginEvent const& event) {
         peer.port = opened->port;
         peer.incoming = opened->incoming;
         peer.our_nonce = opened->our_nonce;
-        if (enforcer_) peer.held = enforcer_->on_open(opened->ip);
+        if (enforcer_) peer.held = enforcer_->on_open(opened->ip, opened->classes);
         core_->on_opened(std::move(peer), at);
         // Its class has its limit now (posted before this): it may be served.
         plugin_->attach(opened->conn);

@@ -4,6 +4,7 @@
 #include <libtorrent/bdecode.hpp>
 #include <libtorrent/bt_peer_connection.hpp>
 #include <libtorrent/entry.hpp>
+#include <libtorrent/peer_connection.hpp>
 #include <libtorrent/peer_connection_handle.hpp>
 #include <libtorrent/peer_info.hpp>
 #include <libtorrent/torrent_handle.hpp>
@@ -76,6 +77,18 @@ std::array<std::uint8_t, 20> bytes_of(lt::peer_id const& id) {
     std::array<std::uint8_t, 20> out{};
     std::copy(id.begin(), id.end(), out.begin());
     return out;
+}
+
+// The connection's peer classes as a bitmask; only ids 0-31 can be named by the class filter.
+std::uint32_t class_mask(lt::peer_connection_handle const& pc) {
+    std::uint32_t mask = 0;
+    if (auto const c = pc.native_handle()) {
+        for (int i = 0; i < c->num_classes(); ++i) {
+            auto const id = static_cast<std::uint32_t>(c->class_at(i));
+            if (id < 32) mask |= 1u << id;
+        }
+    }
+    return mask;
 }
 
 class PeerPlugin final : public lt::peer_plugin {
@@ -228,10 +241,15 @@ class PeerPlugin final : public lt::peer_plugin {
         shared_->push(wire::Traffic{conn_, sent_, received_, seed});
     }
 
+    // Reports the connection as opened, with the classes it holds now.
+    void report_opened(wire::Opened opened) {
+        opened.classes = class_mask(pc_);
+        shared_->push(std::move(opened));
+    }
     void report_when_connected(wire::Opened opened) { unreported_ = std::move(opened); }
     void on_connected() override {
         if (!unreported_) return;
-        shared_->push(std::move(*unreported_));
+        report_opened(std::move(*unreported_));
         unreported_.reset();
     }
 
@@ -362,13 +380,15 @@ class TorrentPlugin final : public lt::torrent_plugin {
         wire::Opened opened{
             conn,         id_, remote.address().to_string(), remote.port(), !pc.is_outgoing(),
             peer->nonce()};
-        // A connection we dial is reported once it has connected: only then has libtorrent given
-        // it its peer classes (the enforcer reads them for this event), and one that never
-        // connects is never reported.
+        // An accepted connection got its peer classes when it was accepted. One we dial gets
+        // them when libtorrent starts it, after this call, so it is reported once it has
+        // connected (one that never connects is never reported). Read here, a dialled
+        // connection had no class at all, and every payer a restarted seller dialled was asked
+        // to reconnect, again at each redial.
         if (pc.is_outgoing()) {
             peer->report_when_connected(std::move(opened));
         } else {
-            shared_->push(std::move(opened));
+            peer->report_opened(std::move(opened));
         }
         return peer;
     }

@@ -38,6 +38,10 @@ struct Opened {
     int port = 0;
     bool incoming = false;
     Nonce our_nonce{};
+    // The peer classes libtorrent gave it, as a bitmask of class ids 0-31. Read here, on the
+    // network thread: the class filter changes while connections are in their handshakes, so
+    // what it says when the app thread hears of a connection may not be what the connection got.
+    std::uint32_t classes = 0;
 };
 // The peer's extended handshake. hello is empty for peers that do not speak ln_lanes (they stay in
 // the slow lane); hello_error says why if what they sent could not be read.
