@@ -229,6 +229,9 @@ Engine::Engine(Profile profile, EngineSettings settings, std::unique_ptr<lt::ses
     : profile_(std::move(profile)),
       settings_(std::move(settings)),
       store_(profile_.resume_dir()),
+      writer_([this](TorrentId const& id, lt::add_torrent_params const& params) {
+          return store_.save(id, params);
+      }),
       session_(std::move(session)) {
     auto const now = Clock::now();
     next_status_ = now;
@@ -395,6 +398,7 @@ Status Engine::remove(TorrentId const& id, RemoveData data) {
     session_->remove_torrent(torrent->handle, data == RemoveData::delete_files
                                                   ? lt::session::delete_files
                                                   : lt::remove_flags_t{});
+    writer_.forget(id);  // a save still queued must not bring the files back
     store_.remove(id);
     by_handle_.erase(torrent->handle);
     torrents_.erase(id);
@@ -916,6 +920,7 @@ void Engine::keep_deadline_priorities(Torrent& torrent) {
 }
 
 void Engine::set_wakeup(std::function<void()> wakeup) {
+    writer_.set_wakeup(wakeup);
     session_->set_alert_notify(std::move(wakeup));
 }
 
@@ -991,13 +996,33 @@ std::vector<Event> Engine::poll(std::chrono::milliseconds max_wait) {
             std::chrono::duration_cast<std::chrono::milliseconds>(next_timer - now);
         // A piece waiting for its last writes raises no alert when they are done: look again soon.
         auto const wait = std::clamp(until_timer, 0ms, max_wait);
-        session_->wait_for_alert(unwritten ? std::min(wait, 10ms) : wait);
+        // Nor does a resume write the writer's thread finishes (but for the wakeup, which a
+        // caller that blocks here does not have).
+        bool const look_soon = unwritten || writer_.outstanding() > 0;
+        session_->wait_for_alert(look_soon ? std::min(wait, 10ms) : wait);
     }
     std::vector<lt::alert*> alerts;
     session_->pop_alerts(&alerts);
     for (auto const* alert : alerts) handle(alert, out);
+    take_resume_writes(out);
     report_written_pieces(out);
     return out;
+}
+
+void Engine::take_resume_writes(std::vector<Event>& out) {
+    for (auto& done : writer_.take_done()) {
+        auto* torrent = find(done.id);
+        if (!torrent || done.cancelled) continue;  // removed since it was asked for
+        torrent->last_save_failed = !done.status;
+        if (done.status) {
+            torrent->metadata_saved = torrent->metadata_saved || done.had_metadata;
+            out.push_back(event::ResumeSaved{done.id});
+        } else {
+            out.push_back(
+                event::Warning{done.id, "cannot save resume data: " + done.status.error()});
+        }
+        on_resume_reply(*torrent, out);
+    }
 }
 
 void Engine::on_checked(Torrent& torrent, std::vector<Event>& out) {
@@ -1165,19 +1190,10 @@ void Engine::handle(lt::alert const* alert, std::vector<Event>& out) {
             torrent->finish_pending = !torrent->seed_only;
             request_resume_save(*torrent, true);
             break;
-        case lt::save_resume_data_alert::alert_type: {
-            auto const& params = static_cast<lt::save_resume_data_alert const*>(alert)->params;
-            auto status = store_.save(id, params);
-            torrent->last_save_failed = !status;
-            if (status) {
-                torrent->metadata_saved = torrent->metadata_saved || params.ti != nullptr;
-                out.push_back(event::ResumeSaved{id});
-            } else {
-                out.push_back(event::Warning{id, "cannot save resume data: " + status.error()});
-            }
-            on_resume_reply(*torrent, out);
+        case lt::save_resume_data_alert::alert_type:
+            // Answered by take_resume_writes() once the writer's thread has it on disk.
+            writer_.save(id, static_cast<lt::save_resume_data_alert const*>(alert)->params);
             break;
-        }
         case lt::save_resume_data_failed_alert::alert_type: {
             auto const& error = static_cast<lt::save_resume_data_failed_alert const*>(alert)->error;
             torrent->last_save_failed = error != lt::errors::resume_data_not_modified;
@@ -1283,11 +1299,17 @@ void Engine::shutdown(std::chrono::seconds timeout) {
     for (auto& [id, torrent] : torrents_) request_resume_save(*torrent, true);
     auto const deadline = Clock::now() + timeout;
     std::vector<Event> ignored;
-    while (outstanding_resume_saves_ > 0 && Clock::now() < deadline) {
-        session_->wait_for_alert(100ms);
+    while ((outstanding_resume_saves_ > 0 || writer_.outstanding() > 0) &&
+           Clock::now() < deadline) {
+        if (outstanding_resume_saves_ > 0) {
+            session_->wait_for_alert(100ms);
+        } else {
+            writer_.wait_for_done(100ms);
+        }
         std::vector<lt::alert*> alerts;
         session_->pop_alerts(&alerts);
         for (auto const* alert : alerts) handle(alert, ignored);
+        take_resume_writes(ignored);
     }
     for (auto& [id, torrent] : torrents_) {
         if (torrent->saves_in_flight == 0 && !torrent->last_save_failed)
@@ -1297,6 +1319,7 @@ void Engine::shutdown(std::chrono::seconds timeout) {
         lt::write_session_params_buf(session_->session_state(lt::session_handle::save_dht_state));
     (void)write_file_atomically(profile_.session_state_file(), state);
     session_->set_alert_notify({});
+    writer_.set_wakeup({});
     session_.reset();  // sends "stopped" to trackers, waiting at most stop_tracker_timeout
     by_handle_.clear();
     torrents_.clear();

@@ -25,6 +25,7 @@
 #include "engine/endpoint.hpp"
 #include "engine/events.hpp"
 #include "engine/resume_store.hpp"
+#include "engine/resume_writer.hpp"
 #include "engine/settings.hpp"
 
 namespace lanetorrent {
@@ -224,6 +225,8 @@ class Engine {
     void handle(lt::alert const* alert, std::vector<Event>& out);
     void on_checked(Torrent& torrent, std::vector<Event>& out);
     void on_resume_reply(Torrent& torrent, std::vector<Event>& out);
+    // Answers of the resume writer's thread: what a save_resume_data_alert started is done.
+    void take_resume_writes(std::vector<Event>& out);
     void on_session_stats(lt::alert const* alert, std::vector<Event>& out);
     void on_fetched_metadata(lt::torrent_handle const& handle, std::vector<Event>& out);
     void apply_streaming_settings();
@@ -233,6 +236,7 @@ class Engine {
     Profile profile_;
     EngineSettings settings_;
     ResumeStore store_;
+    ResumeWriter writer_;  // saves store_'s files off the thread that polls
     std::unique_ptr<lt::session> session_;
     std::map<TorrentId, std::unique_ptr<Torrent>> torrents_;
     std::unordered_map<lt::torrent_handle, Torrent*> by_handle_;
@@ -243,8 +247,8 @@ class Engine {
         std::shared_ptr<lt::torrent_info> metadata;  // set once it arrived
     };
     std::map<TorrentId, MetadataFetch> fetches_;
-    int outstanding_resume_saves_ = 0;
-    bool streaming_settings_ = false;  // the session is set up for streaming torrents
+    int outstanding_resume_saves_ = 0;  // asked of libtorrent, no alert yet
+    bool streaming_settings_ = false;   // the session is set up for streaming torrents
 
     Clock::time_point next_status_;
     Clock::time_point next_resume_save_;
