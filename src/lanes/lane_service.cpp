@@ -74,6 +74,10 @@ void LaneService::set_wakeup(std::function<void()> wakeup) {
     chain_->set_wakeup(std::move(wakeup));
 }
 
+void LaneService::set_dialer(Dialer dialer) {
+    dialer_ = std::move(dialer);
+}
+
 void LaneService::set_lane(TorrentId const& torrent, Lane lane, Caps caps) {
     core_->set_lane(torrent, lane, caps, now());
     run_commands();
@@ -193,7 +197,11 @@ void LaneService::run_commands() {
                 } else if constexpr (std::is_same_v<C, command::Fence>) {
                     plugin_->set_fence(c.conn, c.paid_until);
                 } else if constexpr (std::is_same_v<C, command::Dial>) {
-                    (void)engine_.connect_peer(c.torrent, Endpoint{c.ip, c.port});
+                    if (dialer_) {
+                        dialer_(c.torrent, Endpoint{c.ip, c.port});
+                    } else {
+                        (void)engine_.connect_peer(c.torrent, Endpoint{c.ip, c.port});
+                    }
                 } else if constexpr (std::is_same_v<C, command::Notify>) {
                     notices_.push_back(std::move(c.notice));
                 } else if constexpr (std::is_same_v<C, command::Broadcast>) {

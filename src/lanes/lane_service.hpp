@@ -1,6 +1,7 @@
-// LaneService: lanes on top of an Engine, for the CLI and the GUI alike. It runs on the app
-// thread (the same one that calls Engine::poll) and owns the lane plugin, the peer classes, the
-// ledger and the road to the Tron node.
+// LaneService: lanes on top of an Engine, for the CLI and the GUI alike. It runs on one thread:
+// the CLI's app thread (the same one that calls Engine::poll), or in the desktop app a thread of
+// its own (LaneThread), so that its ledger commits never hold up the window. It owns the lane
+// plugin, the peer classes, the ledger and the road to the Tron node.
 //
 // As a seller (config.sell set) it announces an offer, verifies each peer's proof, grants lanes,
 // accepts IOUs inside a credit window and settles them on-chain. As a buyer (config.buy set)
@@ -21,6 +22,7 @@
 #include "engine/engine.hpp"
 #include "lanes/core_types.hpp"
 #include "lanes/enforcer.hpp"
+#include "lanes/lane_control.hpp"
 #include "lanes/ledger.hpp"
 #include "lanes/plugin.hpp"
 #include "lanes/seller.hpp"
@@ -38,32 +40,37 @@ struct LaneConfig {
     tron::NodeConfig node;  // for settlements; unused if neither side ever settles
 };
 
-class LaneService {
+class LaneService : public LaneControl {
   public:
     // Call right after Engine::open, before any torrent is added.
     static Result<std::unique_ptr<LaneService>> open(Engine& engine, LaneConfig config);
-    ~LaneService();
+    ~LaneService() override;
 
     // The lane to ask for on a torrent (buyer).
-    void set_lane(TorrentId const& torrent, Lane lane, Caps caps);
+    void set_lane(TorrentId const& torrent, Lane lane, Caps caps) override;
     // Starts buying after open (the GUI unlocks the wallet later than it starts the session):
     // connected sellers are asked for the chosen lanes at once. Replaces an earlier buy config.
     void set_buy_config(BuyConfig buy);
     bool can_buy() const;
     // The lowest price per GiB each lane is offered at by the connected sellers of `torrent`
     // (in our asset once we buy, any asset before), or empty while none has made an offer.
-    std::optional<std::array<Units, lane_count>> offered_prices(TorrentId const& torrent) const;
+    std::optional<std::array<Units, lane_count>> offered_prices(
+        TorrentId const& torrent) const override;
     // IOU totals on one torrent: what we earned seeding it and spent downloading it.
     Units earned_on(TorrentId const& torrent) const;
-    Units spent_on(TorrentId const& torrent) const;
+    Units spent_on(TorrentId const& torrent) const override;
     // Feed every engine event here (finished downloads trigger a final IOU).
     void observe(Event const& event);
     // Does the work: plugin events, payments, settlements, lane limits. Call at least once a
     // second, and whenever the wakeup fires.
     void poll();
     void set_wakeup(std::function<void()> wakeup);
+    // Where the core's "dial this seller again" goes. By default straight to the Engine, which
+    // only its own thread may call: a LaneService on another thread hands the dial over to it.
+    using Dialer = std::function<void(TorrentId const& torrent, Endpoint const& peer)>;
+    void set_dialer(Dialer dialer);
 
-    std::vector<PeerLane> peers() const;
+    std::vector<PeerLane> peers() const override;
     // Selling: per payer channel, the highest exposure seen since this service started, and the
     // bound it is held to.
     using Exposure = ChannelExposure;
@@ -92,6 +99,7 @@ class LaneService {
     std::unique_ptr<LaneEnforcer> enforcer_;
     std::unique_ptr<LanesCore> core_;
     std::unique_ptr<ChainWorker> chain_;
+    Dialer dialer_;
     std::vector<LaneNotice> notices_;
     std::vector<LivePeer> last_live_;  // as last written for `lanes status`
     SteadyTime last_live_write_{};

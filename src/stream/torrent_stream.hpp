@@ -4,7 +4,7 @@
 //   engine events ──► PieceFile (what may be served) ──► StreamServer (the player's HTTP reads)
 //                                                             │ reader positions
 //   Engine::set_piece_deadlines ◄── StreamPlan ◄──────────────┤
-//   LaneService::set_lane       ◄── AutoLane   ◄── ConsumptionEstimator
+//   LaneControl::set_lane       ◄── AutoLane   ◄── ConsumptionEstimator
 //
 // The rules (which pieces get deadlines, which lane to buy) are deterministic and tested alone
 // (stream_plan, auto_lane, consumption); this class only feeds them the world and carries out
@@ -22,7 +22,7 @@
 
 #include "engine/engine.hpp"
 #include "lanes/lane.hpp"
-#include "lanes/lane_service.hpp"
+#include "lanes/lane_control.hpp"
 #include "stream/auto_lane.hpp"
 #include "stream/consumption.hpp"
 #include "stream/http_server.hpp"
@@ -62,7 +62,7 @@ class TorrentStream {
   public:
     // `wake` is called from the server's thread when a reader moves, so the app thread can plan
     // at once instead of at its next tick. `lanes` may be null (no lanes: the slow lane only).
-    TorrentStream(Engine& engine, lanes::LaneService* lanes, StreamServer& server, TorrentId id,
+    TorrentStream(Engine& engine, lanes::LaneControl* lanes, StreamServer& server, TorrentId id,
                   StreamOptions options, std::function<void()> wake);
     ~TorrentStream();  // unpublishes the file; waiting readers get their connection closed
     TorrentStream(TorrentStream const&) = delete;
@@ -96,7 +96,7 @@ class TorrentStream {
     lanes::Lane granted_lane() const;
 
     Engine& engine_;
-    lanes::LaneService* lanes_;
+    lanes::LaneControl* lanes_;
     StreamServer& server_;
     TorrentId id_;
     StreamOptions options_;

@@ -102,8 +102,12 @@ Result<std::unique_ptr<Session>> Session::open(Profile profile, AppSettings& set
     if (!engine) return Error{engine.error()};
     auto lanes = lanes::LaneService::open(*engine.value(), lane_config(profile, settings));
     if (!lanes) return Error{lanes.error()};
-    std::unique_ptr<Session> session(new Session(
-        std::move(profile), settings, std::move(engine.value()), std::move(lanes.value())));
+    // Opened after the service, which brought the schema up to date.
+    auto ledger = lanes::Ledger::open(ledger_file_of(profile));
+    if (!ledger) return Error{ledger.error()};
+    std::unique_ptr<Session> session(
+        new Session(std::move(profile), settings, std::move(engine.value()),
+                    std::move(lanes.value()), std::move(ledger.value())));
     for (auto const& id : session->engine_->restore_all()) {
         session->insert_row(id);
         session->apply_saved_lane(id);
@@ -116,11 +120,12 @@ Result<std::unique_ptr<Session>> Session::open(Profile profile, AppSettings& set
 }
 
 Session::Session(Profile profile, AppSettings& settings, std::unique_ptr<Engine> engine,
-                 std::unique_ptr<lanes::LaneService> lanes)
+                 std::unique_ptr<lanes::LaneService> lanes, std::unique_ptr<lanes::Ledger> ledger)
     : profile_(std::move(profile)),
       settings_(settings),
       engine_(std::move(engine)),
-      lanes_(std::move(lanes)),
+      lanes_(std::make_unique<lanes::LaneThread>(*engine_, std::move(lanes))),
+      ledger_(std::move(ledger)),
       listen_configured_(settings.listen_interfaces().toStdString()) {
     // Both callbacks run on other threads: they only post a poll to this one.
     engine_->set_wakeup([this] { queue_poll(); });
@@ -137,7 +142,7 @@ Session::~Session() {
     streams_.reset();
     engine_->set_wakeup({});
     lanes_->set_wakeup({});
-    // As the CLI does: the lanes first (their worker joins), then the engine saves resume data.
+    // As the CLI does: the lanes first (their threads join), then the engine saves resume data.
     lanes_.reset();
     engine_->shutdown();
 }
@@ -420,7 +425,7 @@ void Session::take_notices() {
         } else if (notice.kind == lanes::LaneNotice::Kind::settlement && !notice.txid.empty()) {
             QString status;
             try {
-                auto const record = lanes_->ledger().settlement(notice.txid);
+                auto const record = ledger_->settlement(notice.txid);
                 if (record) status = qs(lanes::to_string(record->status));
                 if (record) tell_settled(*record);
             } catch (std::exception const&) {
@@ -447,7 +452,7 @@ void Session::tell_settled(lanes::SettlementRecord const& record) {
     payment.amount = record.to - record.from;
     payment.asset = qs(record.channel.asset);
     payment.peer = qs(payment.earned ? record.channel.payer : record.channel.payee);
-    for (auto const& share : lanes_->ledger().settlement_torrents(record)) {
+    for (auto const& share : ledger_->settlement_torrents(record)) {
         if (share.torrent.empty()) continue;
         payment.torrent_ids << qs(share.torrent);
         payment.torrent_names << torrent_name(qs(share.torrent));
@@ -477,16 +482,10 @@ std::filesystem::path Session::ledger_file() const {
 }
 
 void Session::refresh_lane_figures() {
-    // The ledger throws only for its disk; the lanes service reports that in a notice, and the
-    // figures keep their last values (no exception may leave a Qt slot).
-    std::map<std::string, lanes::Units> earned, spent;
-    try {
-        auto& ledger = lanes_->ledger();
-        earned = ledger.totals_by_torrent(lanes::Role::earn);
-        spent = ledger.totals_by_torrent(lanes::Role::spend);
-    } catch (std::exception const&) {
-        return;
-    }
+    // As the lane thread last read them from the ledger (it keeps the last values while the
+    // ledger cannot be read, and says so in a notice).
+    auto const earned = lanes_->totals_by_torrent(lanes::Role::earn);
+    auto const spent = lanes_->totals_by_torrent(lanes::Role::spend);
     for (auto& [id, row] : rows_) {
         auto const e = earned.find(id);
         auto const s = spent.find(id);
@@ -736,7 +735,7 @@ std::vector<DayTotals> Session::history(std::optional<TorrentId> torrent, int da
         out[static_cast<std::size_t>(i)].day_start_ms = first + i * day_ms;
     std::vector<lanes::Ledger::DayTotal> days_with_money;
     try {
-        days_with_money = lanes_->ledger().daily_totals(first, torrent);
+        days_with_money = ledger_->daily_totals(first, torrent);
     } catch (std::exception const&) {
         return out;  // zeros: the lanes service reports the ledger's fault
     }
@@ -756,10 +755,9 @@ std::optional<std::array<lanes::Units, lanes::lane_count>> Session::offered_pric
 
 qint64 Session::earned_on_chain() const {
     try {
-        auto const& ledger = lanes_->ledger();
         qint64 sum = 0;
-        for (auto const& key : ledger.channels(lanes::Role::earn))
-            sum += ledger.channel(key).settled;
+        for (auto const& key : ledger_->channels(lanes::Role::earn))
+            sum += ledger_->channel(key).settled;
         return sum;
     } catch (std::exception const&) {
         return 0;  // the lanes service reports a ledger it cannot read
@@ -768,8 +766,8 @@ qint64 Session::earned_on_chain() const {
 
 qint64 Session::earned_today() const {
     try {
-        return lanes_->ledger().total_since(lanes::Role::earn,
-                                            QDateTime::currentMSecsSinceEpoch() - day_ms);
+        return ledger_->total_since(lanes::Role::earn,
+                                    QDateTime::currentMSecsSinceEpoch() - day_ms);
     } catch (std::exception const&) {
         return 0;
     }

@@ -1,6 +1,9 @@
 // Session: the GUI's one door to the core library. A QObject living on the GUI thread that owns
-// the Engine and the LaneService, drives them from the Qt event loop (Engine::set_wakeup posts a
-// queued poll, a 1 s timer runs the lanes' housekeeping) and turns their events into signals.
+// the Engine and the lanes, drives the engine from the Qt event loop (Engine::set_wakeup posts a
+// queued poll, a 1 s timer refreshes the list) and turns events into signals. The lanes run on a
+// thread of their own (LaneThread), so their ledger commits never freeze the window; the engine
+// saves resume data on its writer thread. The GUI reads the ledger through a connection of its
+// own, which in WAL mode never waits for the lane thread's writes.
 // Widgets never see libtorrent, gRPC or SQLite, and this class never sees a widget: the split
 // qBittorrent makes between base/ and gui/.
 #pragma once
@@ -22,6 +25,7 @@
 #include "engine/engine.hpp"
 #include "engine/torrent_source.hpp"
 #include "lanes/lane_service.hpp"
+#include "lanes/lane_thread.hpp"
 
 namespace lanetorrent::ui {
 
@@ -210,7 +214,7 @@ class Session : public QObject {
 
   private:
     Session(Profile profile, AppSettings& settings, std::unique_ptr<Engine> engine,
-            std::unique_ptr<lanes::LaneService> lanes);
+            std::unique_ptr<lanes::LaneService> lanes, std::unique_ptr<lanes::Ledger> ledger);
     void poll_now();
     void queue_poll();  // from any thread: one queued poll_now() at a time
     void tick();        // the 1 s timer
@@ -226,7 +230,8 @@ class Session : public QObject {
     Profile profile_;
     AppSettings& settings_;
     std::unique_ptr<Engine> engine_;
-    std::unique_ptr<lanes::LaneService> lanes_;
+    std::unique_ptr<lanes::LaneThread> lanes_;
+    std::unique_ptr<lanes::Ledger> ledger_;  // the GUI's reading connection to the lanes ledger
     std::unique_ptr<StreamService> streams_;
     QTimer timer_;
     std::vector<TorrentId> order_;

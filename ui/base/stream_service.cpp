@@ -25,7 +25,7 @@ std::vector<int> pieces_of(FilePieces const& file) {
 
 }  // namespace
 
-StreamService::StreamService(Engine& engine, lanes::LaneService* lanes, std::function<void()> wake,
+StreamService::StreamService(Engine& engine, lanes::LaneControl* lanes, std::function<void()> wake,
                              QObject* parent)
     : QObject(parent), engine_(engine), lanes_(lanes), wake_(std::move(wake)) {
     plan_timer_.setInterval(100ms);

@@ -19,7 +19,7 @@
 
 #include "base/result.hpp"
 #include "engine/engine.hpp"
-#include "lanes/lane_service.hpp"
+#include "lanes/lane_control.hpp"
 #include "stream/torrent_stream.hpp"
 
 namespace lanetorrent::stream {
@@ -52,7 +52,7 @@ class StreamService : public QObject {
     Q_OBJECT
   public:
     // `wake` asks the owner for a poll (observe + tick) soon; it may be called from any thread.
-    StreamService(Engine& engine, lanes::LaneService* lanes, std::function<void()> wake,
+    StreamService(Engine& engine, lanes::LaneControl* lanes, std::function<void()> wake,
                   QObject* parent = nullptr);
     ~StreamService() override;
 
@@ -88,7 +88,7 @@ class StreamService : public QObject {
     };
 
     Engine& engine_;
-    lanes::LaneService* lanes_;
+    lanes::LaneControl* lanes_;
     std::function<void()> wake_;
     std::unique_ptr<stream::StreamServer> server_;
     std::map<TorrentId, Running> streams_;
