@@ -65,8 +65,8 @@ Result<std::optional<lanes::LaneConfig>> lane_config(Profile const& profile,
         return std::optional(std::move(config));
     }
     auto const [lane, caps] = lane_choice(cli);
-    // `stream --lane auto` starts slow and buys when the playback needs it, so it needs the
-    // wallet as a paid lane does.
+    // `stream --lane auto` buys whenever the playback needs it (its start included), so it needs
+    // the wallet as a paid lane does.
     bool const auto_lane = cli.lane == "auto";
     if (lane == lanes::Lane::slow && !auto_lane) return std::optional<lanes::LaneConfig>{};
     if (caps.max_price_per_gib <= 0) {

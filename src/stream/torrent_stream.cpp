@@ -43,7 +43,7 @@ int pick_stream_file(std::vector<TorrentFile> const& files) {
     return best ? best->index : -1;
 }
 
-TorrentStream::TorrentStream(Engine& engine, lanes::LaneService* lanes, StreamServer& server,
+TorrentStream::TorrentStream(Engine& engine, lanes::LaneControl* lanes, StreamServer& server,
                              TorrentId id, StreamOptions options, std::function<void()> wake)
     : engine_(engine),
       lanes_(lanes),
@@ -61,6 +61,20 @@ TorrentStream::TorrentStream(Engine& engine, lanes::LaneService* lanes, StreamSe
         config.buffer_target_seconds = static_cast<double>(options_.buffer_target.count());
         config.caps = options_.caps;
         auto_lane_.emplace(config);
+        // The start (nothing buffered, the rate unknown) is decided now, before the torrent's
+        // first connection is attached: a connection asks for its lane in its hello, while a
+        // live one moving to a paid lane takes about a second more (docs/lanes.md), and the
+        // first seconds of playback are the ones with nothing buffered.
+        AutoLaneInput start;
+        start.now = std::chrono::steady_clock::now();
+        start.prices = lanes_->offered_prices(id_);
+        start.spent = lanes_->spent_on(id_);
+        auto const decision = auto_lane_->decide(start);
+        status_.lane_reason = decision.reason;
+        if (decision.lane != lane_) {
+            lane_ = decision.lane;
+            lanes_->set_lane(id_, lane_, options_.caps);
+        }
     }
     try_publish();
 }
