@@ -109,8 +109,8 @@ PlanOutput StreamPlan::update(PlanInput const& in) {
              ++piece, ++j) {
             if (had(in.have, piece)) continue;
             bool const in_window = piece <= window_last || j < config_.min_window_pieces;
-            bool const wanted = missing < config_.min_missing_ahead ||
-                                (in_window && missing_bytes < front_bytes);
+            bool const wanted =
+                missing < config_.min_missing_ahead || (in_window && missing_bytes < front_bytes);
             bool const keepable = piece <= keep_window_last && missing_bytes < keep_front_bytes;
             if (!wanted && !keepable) break;
             ++missing;
@@ -146,16 +146,23 @@ PlanOutput StreamPlan::update(PlanInput const& in) {
             keep.emplace_back(piece, piece);  // sent earlier: may stay, as past a window's front
         }
     }
-    // The tail once every reader's first piece is here: a faststart file does not need it, and
-    // libtorrent fetches priority-7 pieces in random order, so earlier it would only delay them.
-    // Once started it stays wanted until had, so a reader that catches up with the download
-    // later does not clear and set it again.
-    tail_started_ = tail_started_ ||
-                    (!readers.empty() &&
-                     std::all_of(readers.begin(), readers.end(), [&](auto const& r) {
-                         int const at = g.piece_at(r.offset);
-                         return had(in.have, at) || at >= tail_first;
-                     }));
+    // The tail once every reader has tail_after_seconds of playback here: a faststart file does
+    // not need it, and its deadlines come before the window's, so earlier it would take the
+    // bandwidth the player's first seconds need. Once started it stays wanted until had, so a
+    // reader that catches up with the download later does not clear and set it again.
+    auto const tail_after_bytes = static_cast<std::int64_t>(config_.tail_after_seconds * rate);
+    auto const has_seconds_ahead = [&](ReaderState const& r) {
+        int const at = g.piece_at(r.offset);
+        if (at >= tail_first) return true;
+        for (int piece = at; piece <= last && had(in.have, piece); ++piece) {
+            auto const end = g.bytes_of_piece(piece).second;
+            if (end - r.offset >= tail_after_bytes || end >= r.end) return true;
+        }
+        return false;
+    };
+    tail_started_ =
+        tail_started_ ||
+        (!readers.empty() && std::all_of(readers.begin(), readers.end(), has_seconds_ahead));
     // Below what the readers read now (7): a player that needs the tail reads it, and then
     // the tail is that reader's own front.
     for (int piece = tail_first; tail_started_ && piece <= last; ++piece) {

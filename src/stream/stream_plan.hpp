@@ -13,9 +13,9 @@
 //   most requests, picks in random order within one priority.
 // - The container's index first: the head and the tail of the file (1 %, at least 2 pieces,
 //   at most 16 MiB each: an MP4 `moov` at either end, MKV cues at the end) get deadlines, the
-//   head's front until a reader has read past it, the tail once the readers' first pieces are
-//   here (before that it would only delay them), until they are had. Players read them before
-//   the first frame.
+//   head's front until a reader has read past it, the tail once every reader has a few seconds
+//   of playback here (before that it would only delay them; a player that needs the tail at
+//   once reads it, and then it is that reader's own front), until they are had.
 // - Everything else is left to libtorrent's rarest-first picker, so the swarm stays healthy.
 // - Deadlines already sent are sent again only when they move a lot (set_piece_deadline costs
 //   libtorrent a linear scan per piece), and a window that moves on sets its new pieces before
@@ -52,6 +52,10 @@ struct PlanConfig {
     double index_fraction = 0.01;
     int index_min_pieces = 2;
     std::int64_t index_max_bytes = std::int64_t{16} << 20;
+    // The tail's index waits until every reader has this much playback here ahead of it (at the
+    // consumption rate, or the assumed one): fetched at once, its 1 % of the file took the
+    // first second of a fast lane while the player drained (bench: stalls 3-9 s into playback).
+    double tail_after_seconds = 4;
     // A deadline is sent again when it moves earlier by more than this (or this fraction of
     // the deadline), or later by more than the "later" pair: a stalled reader's deadlines are in
     // the past, where libtorrent still ranks them first, so they need not follow the clock.

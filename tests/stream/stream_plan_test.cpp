@@ -80,7 +80,7 @@ TEST(StreamPlan, StartGivesTheReadersWindowAndBothEndsOfTheFile) {
     for (int p = 0; p <= 28; ++p) EXPECT_TRUE(set.count(p)) << p;
     EXPECT_FALSE(set.count(29));
     EXPECT_FALSE(set.count(500));
-    // The tail waits for the reader's first piece (TheTailWaitsForTheReadersFirstPiece).
+    // The tail waits for 4 s of playback ahead of the reader (TheTailWaitsForSecondsAhead).
     EXPECT_FALSE(set.count(pieces - 1));
     // The reader's piece first, then the rest of the window.
     EXPECT_EQ(out.set.front().piece, 0);
@@ -91,9 +91,9 @@ TEST(StreamPlan, StartGivesTheReadersWindowAndBothEndsOfTheFile) {
         return a.deadline_ms < b.deadline_ms;
     }));
 
-    // Once the reader's piece is here: the tail, 1 % of the file (a moov at the end, MKV cues),
-    // due before the rest of the window.
-    f.have(0, 0);
+    // Once 4 s of playback are here (4 MB at 1 MB/s: pieces 0..3): the tail, 1 % of the file
+    // (a moov at the end, MKV cues), due before the rest of the window.
+    f.have(0, 3);
     auto const next = pieces_of(f.update().set);
     for (int p = tail; p < pieces; ++p) EXPECT_TRUE(next.count(p)) << p;
     EXPECT_FALSE(next.count(tail - 1));
@@ -188,7 +188,7 @@ TEST(StreamPlan, ASeekMovesTheWindowAndClearsTheOldOneInTheSameUpdate) {
     Fixture f;
     f.in.readers = {reader(1, 0)};
     f.update();
-    f.have(0, 12);
+    f.have(0, 16);  // 5 s ahead of the reader below: the tail's index is wanted too
     f.in.now += 12s;
     f.in.readers = {reader(1, 12 * piece)};  // past the head: it is plain data now
     ASSERT_FALSE(f.update().seek);
@@ -207,7 +207,7 @@ TEST(StreamPlan, ASeekMovesTheWindowAndClearsTheOldOneInTheSameUpdate) {
     // The old window's deadlines are cleared in this very update (apply_plan clears them first,
     // so libtorrent drops their queued requests), and the old reader's window is not re-set.
     std::set<int> const cleared(out.clear.begin(), out.clear.end());
-    for (int p = 13; p <= 40; ++p) EXPECT_TRUE(cleared.count(p)) << p;
+    for (int p = 17; p <= 40; ++p) EXPECT_TRUE(cleared.count(p)) << p;
     for (int p = 13; p <= 40; ++p) EXPECT_FALSE(set.count(p)) << p;
     // The index is still wanted (not had yet), so it is set again after the clear.
     EXPECT_TRUE(set.count(pieces - 1));
@@ -336,8 +336,8 @@ TEST(StreamPlan, TheFrontMovesOnAsPiecesArriveAndAFallingRateDoesNotClearIt) {
 
 // libtorrent's regular picker makes most requests (the deadline round runs once a second) and
 // picks in random order within one priority: the front is graded, 7 for the reader's next two
-// pieces, 6 up to 2 s of download from the reader, 5 for the rest, and a piece moves up as the front
-// reaches it (sent again with its new priority, once per step).
+// pieces, 6 up to 2 s of download from the reader, 5 for the rest, and a piece moves up as the
+// front reaches it (sent again with its new priority, once per step).
 TEST(StreamPlan, TheFrontIsGradedSoThatTheReadersPieceComesFirst) {
     Fixture f;
     f.have(tail, pieces - 1);
@@ -346,16 +346,9 @@ TEST(StreamPlan, TheFrontIsGradedSoThatTheReadersPieceComesFirst) {
     auto out = f.update();
     std::map<int, int> priority;
     for (auto const& d : out.set) priority[d.piece] = d.priority;
-    EXPECT_EQ(priority, (std::map<int, int>{{0, 7},
-                                            {1, 7},
-                                            {2, 6},
-                                            {3, 6},
-                                            {4, 5},
-                                            {5, 5},
-                                            {6, 5},
-                                            {7, 5},
-                                            {8, 5},
-                                            {9, 5}}));
+    EXPECT_EQ(priority,
+              (std::map<int, int>{
+                  {0, 7}, {1, 7}, {2, 6}, {3, 6}, {4, 5}, {5, 5}, {6, 5}, {7, 5}, {8, 5}, {9, 5}}));
     // Pieces 0 and 2 arrive: 1 and 3 are the reader's next two, 4 and 5 are within 4 MB of
     // missing data, and the front reaches 11.
     f.have(0, 0);
@@ -370,13 +363,21 @@ TEST(StreamPlan, TheFrontIsGradedSoThatTheReadersPieceComesFirst) {
 }
 
 // A faststart file needs no tail, and a tail fetched at the start competes with the reader's
-// first pieces (libtorrent does not fetch priority-7 pieces in deadline order): the tail waits
-// for the first piece of every reader, and once started it stays until it is here.
-TEST(StreamPlan, TheTailWaitsForTheReadersFirstPiece) {
+// first seconds (its deadlines come before the window's): the tail waits until every reader has
+// 4 s of playback ahead, and once started it stays until it is here.
+TEST(StreamPlan, TheTailWaitsForSecondsAhead) {
     Fixture f;
     f.in.readers = {reader(1, 0)};
     EXPECT_FALSE(pieces_of(f.update().set).count(pieces - 1));
     f.have(0, 0);
+    EXPECT_FALSE(pieces_of(f.update().set).count(pieces - 1));
+    f.have(1, 2);  // 3 MiB = 3.1 MB ahead at 1 MB/s: 3.1 s
+    EXPECT_FALSE(pieces_of(f.update().set).count(pieces - 1));
+    // A second reader with nothing ahead holds it back too.
+    f.have(3, 3);
+    f.in.readers = {reader(1, 0), reader(2, std::int64_t{500} * piece)};
+    EXPECT_FALSE(pieces_of(f.update().set).count(pieces - 1));
+    f.in.readers = {reader(1, 0)};
     EXPECT_TRUE(pieces_of(f.update().set).count(pieces - 1));
     // The reader catches up with the download (its piece is missing): the tail stays.
     f.have(1, 28);
