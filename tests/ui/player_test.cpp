@@ -242,6 +242,32 @@ TEST(MediaPlayer, WaitsForLateDataInsteadOfSkipping) {
     std::printf("[ figures  ] starved at %.2f s, resumed at %.2f s\n", starved_at, resumed_at);
 }
 
+// A stream's first second is its most fragile: the download is still reaching its lane's rate.
+// The player starts only once a second is cached (cache-pause-initial), instead of playing the
+// first frames it has and stalling right after (bench/stream: every stall of a player without a
+// pre-roll was in the first 7 s).
+TEST(MediaPlayer, StartsOnlyWithASecondCached) {
+    REQUIRE_VIDEOS();
+    auto server = serve_mp4();
+    // The index (faststart: at the head) and about half a second of media.
+    server->set_available(server->size() / 8);
+    MediaPlayer player(headless());
+    player.load(server->url());
+    // It has opened the file (the duration is in the index) and holds media it could play.
+    ASSERT_TRUE(
+        pump_until([&] { return player.duration() > 0 && player.buffered_seconds() >= 0.3; }, 8s));
+    pump_for(1500ms);
+    // Without the pre-roll it played what it had (about 0.5 s) and waited there.
+    EXPECT_LT(player.position(), 0.1) << "started with under a second cached";
+    EXPECT_NE(player.state(), State::playing);
+    std::printf("[ figures  ] held at %.2f s with %.2f s cached\n", player.position(),
+                player.buffered_seconds());
+
+    server->set_available(server->size());
+    ASSERT_TRUE(reaches(player, State::playing, 5s));
+    ASSERT_TRUE(pump_until([&] { return player.position() >= 1.0; }, 4s));
+}
+
 TEST(MediaPlayer, AStreamThatCannotBeOpenedFailsWithASentence) {
     // A port nobody listens on: connection refused.
     auto const port = lanetorrent::test::free_port("127.0.0.1");
