@@ -22,7 +22,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using lanetorrent::test::TempDir;
-using test::becomes_seed;
 using test::make_torrent;
 using test::pump_for;
 using test::pump_until;
@@ -299,45 +298,66 @@ TEST_F(SessionTest, TwoSessionsTransferAndTheModelShowsItFinished) {
     EXPECT_FALSE(peers.empty());
 }
 
-// Lanes through the Session: a seller whose keystore names its payee, a buyer that sees its
-// offer, unlocks its wallet later and pays for the medium lane. No chain is needed: the amount
-// stays below the seller's minimum payout, so nothing settles (the node address is unused).
-TEST_F(SessionTest, BuyerSeesOffersUnlocksLaterAndPaysTheSeller) {
-    auto const made = make_torrent(dir_.subdir("content"), "lane.bin", 8 * 1024 * 1024, 5);
-    tron::NodeConfig nowhere;
-    nowhere.wallet_address = lanetorrent::test::unique_loopback_ip() + ":1";
-    nowhere.solidity_address = nowhere.wallet_address;
+// Lanes through the Session: a seller whose keystore names its payee and a buyer, both pointed at
+// a node address nobody answers. No chain is needed: the amounts stay below the seller's minimum
+// payout, so nothing settles.
+class LaneSessionTest : public SessionTest {
+  protected:
+    void SetUp() override {
+        tron::NodeConfig nowhere;
+        nowhere.wallet_address = lanetorrent::test::unique_loopback_ip() + ":1";
+        nowhere.solidity_address = nowhere.wallet_address;
+        for (auto* profile : {&seller_profile_, &buyer_profile_}) {
+            profile->settings->set_node_preset(NodePreset::custom);
+            profile->settings->set_custom_node(nowhere);
+        }
+        seller_profile_.settings->set_sell_lanes(true);
+        ASSERT_TRUE(seller_profile_.profile.create_directories());
+        ASSERT_TRUE(wallet::Keystore::import(seller_profile_.profile.data_dir() / "keystore.json",
+                                             tron::PrivateKey::generate(), "test passphrase",
+                                             wallet::ScryptParams{10, 8, 1}));
+    }
 
-    TestProfile seller_profile(dir_.path() / "seller");
-    seller_profile.settings->set_sell_lanes(true);
-    seller_profile.settings->set_node_preset(NodePreset::custom);
-    seller_profile.settings->set_custom_node(nowhere);
-    auto const seller_key = tron::PrivateKey::generate();
-    ASSERT_TRUE(seller_profile.profile.create_directories());
-    ASSERT_TRUE(wallet::Keystore::import(seller_profile.profile.data_dir() / "keystore.json",
-                                         seller_key, "test passphrase",
-                                         wallet::ScryptParams{10, 8, 1}));
-    TestProfile buyer_profile(dir_.path() / "buyer");
-    buyer_profile.settings->set_node_preset(NodePreset::custom);
-    buyer_profile.settings->set_custom_node(nowhere);
+    // Opens both sessions, the buyer's downloads limited to `buyer_download_kib`, and has the
+    // seller seed made_.
+    void open_and_seed(int buyer_download_kib) {
+        buyer_profile_.settings->set_rate_limits_kib(0, buyer_download_kib);
+        seller_ = seller_profile_.open();
+        buyer_ = buyer_profile_.open();
+        AddRequest seed;
+        seed.source = QString::fromStdString(made_.torrent_file.string());
+        seed.save_path = QString::fromStdString(made_.content.parent_path().string());
+        ASSERT_TRUE(seller_->add(seed));
+        ASSERT_TRUE(test::becomes_seed(*seller_, made_.id));
+    }
+
+    // made_ from the seller in the medium lane, at up to 300 BTT per GiB.
+    AddRequest medium_lane_magnet() {
+        AddRequest fetch;
+        fetch.source = QString::fromStdString("magnet:?xt=urn:btih:" + made_.id +
+                                              "&x.pe=" + seller_profile_.ip + ":" +
+                                              std::to_string(seller_profile_.port));
+        fetch.save_path = QString::fromStdString((dir_.path() / "save").string());
+        fetch.lane = lanes::Lane::medium;
+        fetch.caps.max_price_per_gib = 300'000'000;
+        return fetch;
+    }
+
+    test::MadeTorrent made_ = make_torrent(dir_.subdir("content"), "lane.bin", 8 * 1024 * 1024, 5);
+    TestProfile seller_profile_{dir_.path() / "seller"};
+    TestProfile buyer_profile_{dir_.path() / "buyer"};
+    std::unique_ptr<Session> seller_;
+    std::unique_ptr<Session> buyer_;
+};
+
+// A buyer that sees the seller's offer, unlocks its wallet later and pays for the medium lane.
+TEST_F(LaneSessionTest, BuyerSeesOffersUnlocksLaterAndPaysTheSeller) {
     // Slow enough that most of the payload arrives after the wallet is unlocked.
-    buyer_profile.settings->set_rate_limits_kib(0, 1024);
-
-    auto seller = seller_profile.open();
-    auto buyer = buyer_profile.open();
-    AddRequest seed;
-    seed.source = QString::fromStdString(made.torrent_file.string());
-    seed.save_path = QString::fromStdString(made.content.parent_path().string());
-    ASSERT_TRUE(seller->add(seed));
-    ASSERT_TRUE(pump_until([&] { return seller->row(made.id)->state == TorrentState::seeding; }));
-
-    AddRequest fetch;
-    fetch.source =
-        QString::fromStdString("magnet:?xt=urn:btih:" + made.id + "&x.pe=" + seller_profile.ip +
-                               ":" + std::to_string(seller_profile.port));
-    fetch.save_path = QString::fromStdString((dir_.path() / "save").string());
-    fetch.lane = lanes::Lane::medium;
-    fetch.caps.max_price_per_gib = 300'000'000;
+    ASSERT_NO_FATAL_FAILURE(open_and_seed(1024));
+    auto& seller = seller_;
+    auto& buyer = buyer_;
+    auto const& made = made_;
+    auto fetch = medium_lane_magnet();
     ASSERT_TRUE(buyer->add(fetch));
     EXPECT_EQ(buyer->row(made.id)->lane, lanes::Lane::medium);
     EXPECT_FALSE(buyer->can_buy());
@@ -392,40 +412,13 @@ TEST_F(SessionTest, BuyerSeesOffersUnlocksLaterAndPaysTheSeller) {
 // busy timeout; on the GUI thread that froze the window for the whole lock. The lanes now run on
 // their own thread: the window keeps answering while a paid download's IOUs wait for the ledger,
 // and the payments go on once it is free.
-TEST_F(SessionTest, ALockedLedgerNeverFreezesTheWindowDuringAPaidDownload) {
-    auto const made = make_torrent(dir_.subdir("content"), "paid.bin", 8 * 1024 * 1024, 7);
-    tron::NodeConfig nowhere;
-    nowhere.wallet_address = lanetorrent::test::unique_loopback_ip() + ":1";
-    nowhere.solidity_address = nowhere.wallet_address;
-    TestProfile seller_profile(dir_.path() / "seller");
-    seller_profile.settings->set_sell_lanes(true);
-    seller_profile.settings->set_node_preset(NodePreset::custom);
-    seller_profile.settings->set_custom_node(nowhere);
-    ASSERT_TRUE(seller_profile.profile.create_directories());
-    ASSERT_TRUE(wallet::Keystore::import(seller_profile.profile.data_dir() / "keystore.json",
-                                         tron::PrivateKey::generate(), "test passphrase",
-                                         wallet::ScryptParams{10, 8, 1}));
-    TestProfile buyer_profile(dir_.path() / "buyer");
-    buyer_profile.settings->set_node_preset(NodePreset::custom);
-    buyer_profile.settings->set_custom_node(nowhere);
-    buyer_profile.settings->set_rate_limits_kib(0, 768);  // about 11 s for the file
-
-    auto seller = seller_profile.open();
-    auto buyer = buyer_profile.open();
-    AddRequest seed;
-    seed.source = QString::fromStdString(made.torrent_file.string());
-    seed.save_path = QString::fromStdString(made.content.parent_path().string());
-    ASSERT_TRUE(seller->add(seed));
-    ASSERT_TRUE(becomes_seed(*seller, made.id));
+TEST_F(LaneSessionTest, ALockedLedgerNeverFreezesTheWindowDuringAPaidDownload) {
+    ASSERT_NO_FATAL_FAILURE(open_and_seed(768));  // about 11 s for the file
+    auto& seller = seller_;
+    auto& buyer = buyer_;
+    auto const& made = made_;
     buyer->set_wallet_key(tron::PrivateKey::generate());
-    AddRequest fetch;
-    fetch.source =
-        QString::fromStdString("magnet:?xt=urn:btih:" + made.id + "&x.pe=" + seller_profile.ip +
-                               ":" + std::to_string(seller_profile.port));
-    fetch.save_path = QString::fromStdString((dir_.path() / "save").string());
-    fetch.lane = lanes::Lane::medium;
-    fetch.caps.max_price_per_gib = 300'000'000;
-    ASSERT_TRUE(buyer->add(fetch));
+    ASSERT_TRUE(buyer->add(medium_lane_magnet()));
     auto const spent_in_ledger = [&] { return buyer->history(made.id, 1).at(0).spent; };
     ASSERT_TRUE(pump_until([&] { return spent_in_ledger() > 0; }, 60s));
     ASSERT_LT(buyer->row(made.id)->progress, 0.7) << "too fast to lock the ledger mid-download";
