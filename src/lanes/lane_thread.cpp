@@ -10,8 +10,11 @@ using namespace std::chrono_literals;
 
 namespace {
 // The service wants a poll at least once a second and every 200 ms while it watches a settlement
-// closely; 100 ms also bounds how old the published figures are.
+// closely. Rounds also run at every wakeup (plugin events come many times a second on a busy
+// download); the figures are copied out at most every 100 ms, which bounds how old they are, and
+// the ledger's totals once a second or after a request.
 constexpr auto round_interval = 100ms;
+constexpr auto figures_interval = 100ms;
 constexpr auto totals_interval = 1s;
 }  // namespace
 
@@ -113,12 +116,6 @@ Units LaneThread::spent_on(TorrentId const& torrent) const {
     return it == figures_.spent.end() ? 0 : it->second;
 }
 
-Units LaneThread::earned_on(TorrentId const& torrent) const {
-    std::lock_guard lock(mutex_);
-    auto const it = figures_.earned.find(torrent);
-    return it == figures_.earned.end() ? 0 : it->second;
-}
-
 std::map<TorrentId, Units> LaneThread::totals_by_torrent(Role role) const {
     std::lock_guard lock(mutex_);
     return role == Role::earn ? figures_.earned : figures_.spent;
@@ -135,7 +132,8 @@ std::vector<LaneNotice> LaneThread::take_notices() {
 }
 
 void LaneThread::run() {
-    auto next_totals = std::chrono::steady_clock::now();
+    auto next_figures = std::chrono::steady_clock::now();
+    auto next_totals = next_figures;
     for (;;) {
         std::vector<Task> tasks;
         {
@@ -153,21 +151,25 @@ void LaneThread::run() {
             service_->poll();
             auto const now = std::chrono::steady_clock::now();
             bool const with_totals = now >= next_totals || !tasks.empty();
+            bool const with_figures = with_totals || now >= next_figures;
             if (with_totals) next_totals = now + totals_interval;
-            publish(with_totals);
+            if (with_figures) next_figures = now + figures_interval;
+            publish(with_figures, with_totals);
         } catch (std::exception const&) {
         }
     }
 }
 
-void LaneThread::publish(bool with_totals) {
+void LaneThread::publish(bool with_figures, bool with_totals) {
     Figures figures;
-    figures.can_buy = service_->can_buy();
-    figures.peers = service_->peers();
-    std::set<TorrentId> torrents;
-    for (auto const& peer : figures.peers) torrents.insert(peer.torrent);
-    for (auto const& torrent : torrents) {
-        if (auto prices = service_->offered_prices(torrent)) figures.prices[torrent] = *prices;
+    if (with_figures) {
+        figures.can_buy = service_->can_buy();
+        figures.peers = service_->peers();
+        std::set<TorrentId> torrents;
+        for (auto const& peer : figures.peers) torrents.insert(peer.torrent);
+        for (auto const& torrent : torrents) {
+            if (auto prices = service_->offered_prices(torrent)) figures.prices[torrent] = *prices;
+        }
     }
     if (with_totals) {
         try {
@@ -181,13 +183,16 @@ void LaneThread::publish(bool with_totals) {
     std::function<void()> wakeup;
     {
         std::lock_guard lock(mutex_);
-        if (!with_totals) {
-            figures.earned = std::move(figures_.earned);
-            figures.spent = std::move(figures_.spent);
+        if (with_figures) {
+            // A buy config posted but not yet run stays visible as one.
+            figures_.can_buy = figures.can_buy || figures_.can_buy;
+            figures_.peers = std::move(figures.peers);
+            figures_.prices = std::move(figures.prices);
         }
-        // A buy config posted but not yet run stays visible as one.
-        figures.can_buy = figures.can_buy || figures_.can_buy;
-        figures_ = std::move(figures);
+        if (with_totals) {
+            figures_.earned = std::move(figures.earned);
+            figures_.spent = std::move(figures.spent);
+        }
         for (auto& notice : notices) notices_.push_back(std::move(notice));
         if (!notices_.empty() || !dials_.empty()) wakeup = wakeup_;
     }

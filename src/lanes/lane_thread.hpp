@@ -52,7 +52,6 @@ class LaneThread : public LaneControl {
     std::optional<std::array<Units, lane_count>> offered_prices(
         TorrentId const& torrent) const override;
     Units spent_on(TorrentId const& torrent) const override;
-    Units earned_on(TorrentId const& torrent) const;
     // IOU totals per torrent, as Ledger::totals_by_torrent (refreshed about once a second).
     std::map<TorrentId, Units> totals_by_torrent(Role role) const;
     std::vector<PeerLane> peers() const override;
@@ -70,8 +69,9 @@ class LaneThread : public LaneControl {
 
     void post(Task task);
     void run();
-    // On the lane thread: the figures the owner reads, and whether anything waits for it.
-    void publish(bool with_totals);
+    // On the lane thread: the figures the owner reads (peers and prices when `with_figures`,
+    // the ledger's totals when `with_totals`), and whatever waits for it (notices, dials).
+    void publish(bool with_figures, bool with_totals);
 
     Engine& engine_;
     std::unique_ptr<LaneService> service_;

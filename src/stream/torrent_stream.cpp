@@ -69,12 +69,7 @@ TorrentStream::TorrentStream(Engine& engine, lanes::LaneControl* lanes, StreamSe
         start.now = std::chrono::steady_clock::now();
         start.prices = lanes_->offered_prices(id_);
         start.spent = lanes_->spent_on(id_);
-        auto const decision = auto_lane_->decide(start);
-        status_.lane_reason = decision.reason;
-        if (decision.lane != lane_) {
-            lane_ = decision.lane;
-            lanes_->set_lane(id_, lane_, options_.caps);
-        }
+        follow(auto_lane_->decide(start));
     }
     try_publish();
 }
@@ -204,12 +199,14 @@ void TorrentStream::choose_lane(std::chrono::steady_clock::time_point now) {
     input.current = lane_;
     input.prices = lanes_->offered_prices(id_);
     input.spent = status_.spent;
-    auto const decision = auto_lane_->decide(input);
+    follow(auto_lane_->decide(input));
+}
+
+void TorrentStream::follow(AutoLaneDecision const& decision) {
     status_.lane_reason = decision.reason;
-    if (decision.lane != lane_) {
-        lane_ = decision.lane;
-        lanes_->set_lane(id_, lane_, options_.caps);
-    }
+    if (decision.lane == lane_) return;
+    lane_ = decision.lane;
+    lanes_->set_lane(id_, lane_, options_.caps);
 }
 
 lanes::Lane TorrentStream::granted_lane() const {

@@ -93,6 +93,8 @@ class TorrentStream {
     void try_publish();
     void plan(std::chrono::steady_clock::time_point now, std::vector<ReaderState> const& readers);
     void choose_lane(std::chrono::steady_clock::time_point now);
+    // Asks the lanes for what `auto` decided, if it changed.
+    void follow(AutoLaneDecision const& decision);
     lanes::Lane granted_lane() const;
 
     Engine& engine_;
